@@ -1,0 +1,62 @@
+# The two commands: `make run` and `make test`. Both set everything up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SYSTEM_PACKAGES := libharfbuzz-subset0 gettext
+TEST_SYSTEM_PACKAGES := chromium poppler-utils
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup system-packages test-system-packages messages lint lock clean
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ with a Celery worker beside it. Ctrl-C stops both."
+	@trap 'kill 0' INT TERM; \
+	$(VENV)/bin/celery -A elearning worker --loglevel=INFO --pool=solo & \
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload; \
+	kill 0
+
+test: setup test-system-packages
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=elearning.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=elearning.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+setup: system-packages $(STAMP) messages
+
+# Debian packages: installed only when missing, so a prepared machine pays nothing.
+system-packages:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+test-system-packages:
+	@$(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES="$(TEST_SYSTEM_PACKAGES)"
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	@touch $(STAMP)
+
+messages: locale/ro/LC_MESSAGES/django.mo
+
+locale/ro/LC_MESSAGES/django.mo: locale/ro/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+# Refresh requirements.lock after changing the pins in pyproject.toml.
+lock:
+	rm -rf /tmp/elearning-lock && $(PYTHON) -m venv /tmp/elearning-lock
+	/tmp/elearning-lock/bin/pip install --quiet ".[dev]"
+	/tmp/elearning-lock/bin/pip freeze --exclude-editable | grep -v '^elearning' > requirements.lock
+
+clean:
+	rm -rf $(VENV) var static_collected db.sqlite3*

@@ -1,0 +1,245 @@
+"""Account forms: registration, profile, and the login form with a non-revealing error."""
+
+import unicodedata
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import FULL_NAME_MAX_LENGTH, County, Institution, Language, ProfessionalRole, User
+
+# Romanian keyboards and old documents still produce the cedilla forms; certificates must use
+# the correct comma-below letters.
+CEDILLA_TO_COMMA = str.maketrans({"ş": "ș", "Ş": "Ș", "ţ": "ț", "Ţ": "Ț"})
+NAME_PUNCTUATION = set(" -'’.")
+
+
+def normalise_full_name(value: str) -> str:
+    """Collapse spaces, use comma-below ș ț, and accept only letters and name punctuation."""
+    value = unicodedata.normalize("NFC", " ".join((value or "").split())).translate(
+        CEDILLA_TO_COMMA
+    )
+    if not value:
+        raise ValidationError(_("Enter your full name."), code="required")
+    if len(value) > FULL_NAME_MAX_LENGTH:
+        raise ValidationError(
+            _("A name can have at most %(max)d characters."),
+            code="max_length",
+            params={"max": FULL_NAME_MAX_LENGTH},
+        )
+    if any(not (ch.isalpha() or ch in NAME_PUNCTUATION) for ch in value):
+        raise ValidationError(
+            _("A name can contain only letters, spaces, hyphens, apostrophes and full stops."),
+            code="invalid_characters",
+        )
+    if sum(ch.isalpha() for ch in value) < 2:
+        raise ValidationError(_("Enter your full name."), code="too_short")
+    return value
+
+
+class InstitutionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ProfileFieldsMixin(forms.Form):
+    """Fields and rules shared by registration and profile editing."""
+
+    institution_not_listed = forms.BooleanField(
+        label=_("My institution is not in the list"), required=False
+    )
+
+    def _setup_profile_fields(self):
+        self.fields["full_name"].max_length = None  # normalise_full_name gives a clearer message
+        self.fields["full_name"].widget.attrs.update(
+            {"autocomplete": "name", "maxlength": FULL_NAME_MAX_LENGTH}
+        )
+        self.fields["role"].choices = ProfessionalRole.choices
+        self.fields["role"].required = True
+        self.fields["county"].choices = [("", _("Choose your county"))] + list(County.choices)
+        self.fields["county"].required = True
+        self.fields["institution"] = InstitutionChoiceField(
+            queryset=Institution.objects.filter(is_active=True).order_by("county", "name"),
+            required=False,
+            label=_("Institution"),
+            empty_label=_("Choose your institution"),
+        )
+        self.fields["institution_other"].widget.attrs["maxlength"] = 255
+        self.fields["preferred_language"].choices = Language.choices
+
+    def clean_full_name(self):
+        return normalise_full_name(self.cleaned_data.get("full_name", ""))
+
+    def clean_institution_other(self):
+        return " ".join(self.cleaned_data.get("institution_other", "").split())
+
+    def clean(self):
+        cleaned = super().clean()
+        institution = cleaned.get("institution")
+        not_listed = cleaned.get("institution_not_listed")
+        other = cleaned.get("institution_other", "")
+        if not_listed:
+            cleaned["institution"] = None
+            if not other:
+                self.add_error("institution_other", _("Enter the name of your institution."))
+        elif institution is None and "institution" not in self.errors:
+            self.add_error(
+                "institution",
+                _("Choose your institution, or tick “My institution is not in the list”."),
+            )
+        else:
+            cleaned["institution_other"] = ""
+        return cleaned
+
+    def institution_groups(self):
+        """Institutions grouped by county, for the searchable list in the template."""
+        groups: dict[str, list[Institution]] = {}
+        for institution in self.fields["institution"].queryset:
+            groups.setdefault(institution.county, []).append(institution)
+        labels = dict(County.choices)
+        return [(code, labels[code], items) for code, items in groups.items()]
+
+
+class RegistrationForm(ProfileFieldsMixin, forms.ModelForm):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not only digits, and not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    field_order = [
+        "full_name",
+        "email",
+        "role",
+        "county",
+        "institution",
+        "institution_not_listed",
+        "institution_other",
+        "preferred_language",
+        "password1",
+        "password2",
+    ]
+
+    class Meta:
+        model = User
+        fields = [
+            "full_name",
+            "role",
+            "county",
+            "institution",
+            "institution_other",
+            "preferred_language",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_profile_fields()
+        self.order_fields(self.field_order)
+
+    def clean_email(self):
+        # Uniqueness is deliberately not checked here: the answer must not reveal accounts.
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif password1:
+            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password1, user=candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
+    field_order = [
+        "full_name",
+        "role",
+        "county",
+        "institution",
+        "institution_not_listed",
+        "institution_other",
+        "preferred_language",
+    ]
+
+    class Meta:
+        model = User
+        fields = [
+            "full_name",
+            "role",
+            "county",
+            "institution",
+            "institution_other",
+            "preferred_language",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_profile_fields()
+        if (
+            self.instance.pk
+            and not self.instance.institution_id
+            and self.instance.institution_other
+        ):
+            self.fields["institution_not_listed"].initial = True
+        self.order_fields(self.field_order)
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _(
+            "The e-mail address or the password is not right. If you have just registered, "
+            "first open the link we sent you by e-mail."
+        ),
+        "inactive": _(
+            "The e-mail address or the password is not right. If you have just registered, "
+            "first open the link we sent you by e-mail."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("E-mail address")
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "autofocus": True}
+        )
+        self.fields["password"].label = _("Password")
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Sends the reset e-mail through the task queue, so that the response takes as long
+    whether or not the address has an account."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from .services import email_queue_rendered
+
+        email_queue_rendered(
+            to=to_email,
+            subject_template=subject_template_name,
+            body_template=email_template_name,
+            context=context,
+        )

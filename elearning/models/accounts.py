@@ -1,0 +1,147 @@
+"""Learners and the institutions they work for."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .counties import County
+
+FULL_NAME_MAX_LENGTH = 150
+
+
+class ProfessionalRole(models.TextChoices):
+    TEACHER = "teacher", _("Teacher or school staff")
+    POLICE_OFFICER = "police_officer", _("Police officer")
+    PROSECUTOR = "prosecutor", _("Prosecutor")
+    JUDGE = "judge", _("Judge")
+    SOCIAL_WORKER = "social_worker", _("Social worker or child-protection specialist")
+    OTHER = "other", _("Other")
+
+
+class Language(models.TextChoices):
+    RO = "ro", "Română"
+    EN = "en", "English"
+
+
+class InstitutionType(models.TextChoices):
+    SCHOOL = "school", _("School or school inspectorate")
+    POLICE = "police", _("Police")
+    PROSECUTION = "prosecution", _("Prosecutor's office")
+    COURT = "court", _("Court")
+    CHILD_PROTECTION = "child_protection", _("Social assistance and child protection")
+    NGO = "ngo", _("Non-governmental organisation")
+    OTHER = "other", _("Other public institution")
+
+
+class Institution(models.Model):
+    """A workplace learners belong to; coordinators' reports are scoped by it."""
+
+    name = models.CharField(_("name"), max_length=255)
+    type = models.CharField(_("type"), max_length=32, choices=InstitutionType.choices)
+    county = models.CharField(_("county"), max_length=2, choices=County.choices)
+    is_active = models.BooleanField(
+        _("shown at registration"),
+        default=True,
+        help_text=_("Untick to stop offering this institution to new learners."),
+    )
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["county", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "county"], name="institution_unique_per_county")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_county_display()})"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("full_name", email)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        # E-mail addresses are stored lower-case, so logins are case-insensitive.
+        return self.get(**{self.model.USERNAME_FIELD: (username or "").strip().lower()})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who uses the platform; e-mail is the login, full name goes on certificates."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(
+        _("full name"),
+        max_length=FULL_NAME_MAX_LENGTH,
+        help_text=_("As it should be printed on your certificates."),
+    )
+    role = models.CharField(
+        _("professional role"),
+        max_length=32,
+        choices=ProfessionalRole.choices,
+        default=ProfessionalRole.OTHER,
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    institution_other = models.CharField(
+        _("institution (not listed)"),
+        max_length=255,
+        blank=True,
+        help_text=_("The institution's name when it is not in the list."),
+    )
+    county = models.CharField(_("county"), max_length=2, choices=County.choices, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.RO
+    )
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        indexes = [models.Index(fields=["county", "role"])]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def institution_name(self) -> str:
+        return self.institution.name if self.institution_id else self.institution_other

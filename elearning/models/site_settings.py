@@ -1,0 +1,33 @@
+"""Site settings editable in Wagtail: the footer's links."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+@register_setting(icon="list-ul")
+class FooterSettings(BaseSiteSetting):
+    """Pages linked from every page's footer; the template shows their translation."""
+
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("accessibility statement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contact_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("contact page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("accessibility_page"), FieldPanel("contact_page")]
+
+    class Meta:
+        verbose_name = _("footer")

@@ -1,0 +1,93 @@
+"""Writes for accounts: registration, activation, profile changes, and queued e-mail."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .models import User
+from .tokens import account_activation_token
+
+logger = logging.getLogger(__name__)
+
+
+def activation_url(*, user: User) -> str:
+    with translation.override(user.preferred_language):
+        path = reverse(
+            "accounts:activate",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": account_activation_token.make_token(user),
+            },
+        )
+    return f"{settings.SITE_URL}{path}"
+
+
+@transaction.atomic
+def registration_submit(*, email: str, password: str, profile: dict) -> User | None:
+    """Register a learner, or, when the address already has an account, tell its owner.
+
+    Both paths queue one e-mail and return to the same page, so the answer never reveals
+    whether an address is registered. The new account stays inactive until the link in the
+    welcome e-mail is opened. Returns the new user, or None when the address was taken.
+    """
+    from .tasks import send_account_exists_notice, send_welcome_email
+
+    existing = User.objects.select_for_update().filter(email__iexact=email).first()
+    if existing is not None:
+        send_account_exists_notice.delay_on_commit(existing.pk)
+        return None
+    user = User(email=email.lower(), is_active=False, **profile)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Two registrations for one address raced; the other one won.
+        existing = User.objects.get(email__iexact=email)
+        send_account_exists_notice.delay_on_commit(existing.pk)
+        return None
+    send_welcome_email.delay_on_commit(user.pk)
+    return user
+
+
+def account_activate(*, user: User) -> None:
+    """Activate an account whose e-mail address has just been confirmed."""
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+
+
+def profile_update(*, user: User, data: dict) -> User:
+    """Save the learner's profile; the full name is what later certificates will print."""
+    for field, value in data.items():
+        setattr(user, field, value)
+    user.save(update_fields=list(data))
+    return user
+
+
+def email_queue_rendered(*, to: str, subject_template: str, body_template: str, context: dict):
+    """Render an e-mail now (in the active language) and send it from the worker."""
+    from .tasks import send_email
+
+    subject = "".join(render_to_string(subject_template, context).splitlines())
+    body = render_to_string(body_template, context)
+    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=body))
+
+
+def email_send_to_user(*, user: User, template: str, context: dict | None = None) -> None:
+    """Render `<template>_subject.txt` and `<template>.txt` in the user's language and send."""
+    from django.core.mail import send_mail
+
+    context = {"user": user, "site_url": settings.SITE_URL, **(context or {})}
+    with translation.override(user.preferred_language):
+        subject = "".join(render_to_string(f"{template}_subject.txt", context).splitlines())
+        body = render_to_string(f"{template}.txt", context)
+    send_mail(subject, body, None, [user.email])

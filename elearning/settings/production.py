@@ -1,0 +1,29 @@
+"""Production: configured only from the environment; refuses to start without what it needs."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DATABASES, REDIS_URL, SITE_URL
+
+
+def _require(name: str) -> str:
+    value = os.environ.get(name, "")
+    if not value:
+        raise ImproperlyConfigured(f"The environment variable {name} must be set in production.")
+    return value
+
+
+SECRET_KEY = _require("SECRET_KEY")
+ALLOWED_HOSTS = [h.strip() for h in _require("ALLOWED_HOSTS").split(",") if h.strip()]
+_require("DATABASE_URL")
+_require("REDIS_URL")
+_require("SITE_URL")
+assert DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or os.environ.get(
+    "ALLOW_SQLITE_IN_PRODUCTION"
+), "Use PostgreSQL in production (DATABASE_URL=postgres://...)."
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CSRF_TRUSTED_ORIGINS = [SITE_URL]

@@ -1,0 +1,35 @@
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language
+
+from elearning.i18n import page_translation_url, url_in_language
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """One link per language, to this page's translation (or that language's home page)."""
+    request = context.get("request")
+    page = context.get("page")
+    current = get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        if code == current:
+            url = request.get_full_path() if request else "#"
+        elif page is not None and getattr(page, "locale_id", None):
+            url = page_translation_url(page, code)
+        elif request is not None:
+            url = url_in_language(request.get_full_path(), code)
+        else:
+            url = f"/{code}/"
+        links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return links
+
+
+@register.simple_tag
+def localized_page(page):
+    """The page in the active language when translated, else the page itself."""
+    if page is None:
+        return None
+    return page.localized

@@ -1,0 +1,170 @@
+"""Account pages. Thin: forms validate, services write, throttles guard."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .forms import LoginForm, ProfileForm, QueuedPasswordResetForm, RegistrationForm
+from .i18n import url_in_language
+from .throttling import (
+    account_email_throttle,
+    client_ip,
+    login_account_throttle,
+    login_ip_throttle,
+)
+from .tokens import account_activation_token
+
+User = get_user_model()
+
+
+def too_many_attempts(request, retry_after: int) -> HttpResponse:
+    minutes = max(1, round(retry_after / 60))
+    response = render(
+        request, "elearning/accounts/too_many_attempts.html", {"minutes": minutes}, status=429
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    status = 200
+    if request.method == "POST":
+        throttle = account_email_throttle()
+        ip = client_ip(request)
+        if throttle.is_blocked(ip):
+            return too_many_attempts(request, throttle.retry_after())
+        form = RegistrationForm(request.POST)
+        if form.is_valid():
+            throttle.hit(ip)
+            profile = {
+                k: v for k, v in form.cleaned_data.items() if k in RegistrationForm.Meta.fields
+            }
+            services.registration_submit(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                profile=profile,
+            )
+            request.session["registration_email"] = form.cleaned_data["email"]
+            return redirect("accounts:register_done")
+        status = 400
+    else:
+        form = RegistrationForm(initial={"preferred_language": translation.get_language()})
+    return render(request, "elearning/accounts/register.html", {"form": form}, status=status)
+
+
+def register_done(request):
+    return render(
+        request,
+        "elearning/accounts/register_done.html",
+        {"email": request.session.get("registration_email", "")},
+    )
+
+
+def activate(request, uidb64: str, token: str):
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or not account_activation_token.check_token(user, token):
+        return render(request, "elearning/accounts/activation_invalid.html", status=400)
+    services.account_activate(user=user)
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    messages.success(request, _("Your e-mail address is confirmed and your account is ready."))
+    return redirect_to_preferred_language(request, user, reverse("accounts:profile"))
+
+
+def redirect_to_preferred_language(request, user, url: str):
+    """Send the learner to `url` in their preferred language and remember that language."""
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    response = redirect(url_in_language(url, language))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        httponly=True,
+    )
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Log in by e-mail, with lock-outs per account and per IP address."""
+
+    template_name = "elearning/accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("username", "")[:254]
+        ip = client_ip(request)
+        account, per_ip = login_account_throttle(), login_ip_throttle()
+        if account.is_blocked(email) or per_ip.is_blocked(ip):
+            return too_many_attempts(request, account.retry_after())
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.data.get("username") or form.data.get("password"):
+            login_account_throttle().hit(form.data.get("username", "")[:254])
+            login_ip_throttle().hit(client_ip(self.request))
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def form_valid(self, form):
+        login_account_throttle().reset(form.cleaned_data["username"])
+        login(self.request, form.get_user())
+        return redirect_to_preferred_language(self.request, form.get_user(), self.get_success_url())
+
+    def get_default_redirect_url(self):
+        return "/"
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    """Django's reset view, throttled per IP address (each request may send an e-mail)."""
+    if request.method == "POST":
+        throttle = account_email_throttle()
+        ip = client_ip(request)
+        if throttle.is_blocked(ip):
+            return too_many_attempts(request, throttle.retry_after())
+        throttle.hit(ip)
+    return auth_views.PasswordResetView.as_view(
+        form_class=QueuedPasswordResetForm,
+        template_name="elearning/accounts/password_reset_form.html",
+        email_template_name="elearning/email/password_reset.txt",
+        subject_template_name="elearning/email/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+        extra_email_context={"site_url": settings.SITE_URL},
+    )(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    status = 200
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in ProfileForm.Meta.fields}
+            user = services.profile_update(user=request.user, data=data)
+            messages.success(request, _("Your profile has been saved."))
+            return redirect_to_preferred_language(request, user, reverse("accounts:profile"))
+        status = 400
+    else:
+        form = ProfileForm(instance=request.user)
+    return render(request, "elearning/accounts/profile.html", {"form": form}, status=status)

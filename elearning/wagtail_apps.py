@@ -1,0 +1,7 @@
+from wagtail.users.apps import WagtailUsersAppConfig
+
+
+class UsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's users app, with admin forms that know our user model."""
+
+    user_viewset = "elearning.admin_viewsets.UserViewSet"

@@ -1,0 +1,22 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Institution
+
+
+class InstitutionViewSet(SnippetViewSet):
+    model = Institution
+    icon = "site"
+    menu_label = _("Institutions")
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["name", "type", "county", "is_active"]
+    list_filter = ["type", "county", "is_active"]
+    search_fields = ["name"]
+    ordering = ["county", "name"]
+    panels = [FieldPanel("name"), FieldPanel("type"), FieldPanel("county"), FieldPanel("is_active")]
+
+
+register_snippet(InstitutionViewSet)

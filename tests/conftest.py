@@ -1,0 +1,39 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Throttle counters live in the cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the demo site once per run; each test's rollback leaves it in place."""
+    from elearning import demo
+
+    with django_db_blocker.unblock():
+        demo.seed_site()
+        demo.seed_institutions()
+
+
+@pytest.fixture
+def demo_site(db):
+    """Home pages in both languages, footer pages, institutions (re-seeded after a flush)."""
+    from elearning import demo
+    from elearning.models import HomePage
+
+    home = HomePage.objects.filter(locale__language_code="ro").first()
+    if home is None:  # a transactional test emptied the database
+        home = demo.seed_site()
+        demo.seed_institutions()
+    return home
