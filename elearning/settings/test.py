@@ -3,11 +3,12 @@
 DATABASE_URL and REDIS_URL, when set (CI), switch the suite onto PostgreSQL and Redis.
 """
 
-import os
 import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL
+from .base import REDIS_URL, filesystem_broker_options
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
@@ -32,14 +33,19 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="elearning-test-media-")
 # Most tests run tasks in-process; tests marked `worker` start a real worker on the real broker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-if not REDIS_URL:
-    _broker_dir = tempfile.mkdtemp(prefix="elearning-test-broker-")
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": os.path.join(_broker_dir, "queue"),
-        "data_folder_out": os.path.join(_broker_dir, "queue"),
-        "control_folder": os.path.join(_broker_dir, "control"),
-        "store_processed": False,
+if REDIS_URL:
+    # Its own Redis database, so clearing the cache never touches the broker's queues.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": urlunsplit(urlsplit(REDIS_URL)._replace(path="/15")),
+            "KEY_PREFIX": "elearning-test",
+        }
     }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(
+        Path(tempfile.mkdtemp(prefix="elearning-test-broker-"))
+    )
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"

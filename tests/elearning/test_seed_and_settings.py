@@ -1,0 +1,74 @@
+"""The demo seed is idempotent; production settings pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from wagtail.models import Page
+
+from elearning import demo
+from elearning.models import Institution, User
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        sorted(Page.objects.values_list("id", "url_path", "live", "latest_revision_id")),
+        Institution.objects.count(),
+        sorted(User.objects.values_list("email", "password", "full_name")),
+    )
+
+
+def test_seed_demo_twice_changes_nothing(demo_site):
+    call_command("seed_demo", verbosity=0)
+    first = snapshot()
+    call_command("seed_demo", verbosity=0)
+    assert snapshot() == first
+
+
+def test_seed_creates_every_county_and_the_demo_accounts(demo_site):
+    call_command("seed_demo", verbosity=0)
+    assert Institution.objects.values("county").distinct().count() == 42
+    assert User.objects.filter(email__endswith="@demo.local").count() == 10
+    for email in ("profesor@demo.local", "coordonator@demo.local", "admin@demo.local"):
+        assert User.objects.get(email=email).check_password(demo.DEMO_PASSWORD)
+    assert User.objects.get(email="formator@demo.local").groups.filter(name="Editors").exists()
+
+
+def run_check_deploy(**environ):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(DJANGO_SETTINGS_MODULE="elearning.settings.production", **environ)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x" * 64 + "-production-secret-for-the-check",
+    "ALLOWED_HOSTS": "training.example.org",
+    "DATABASE_URL": "postgres://user:pass@127.0.0.1:5432/elearning",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "SITE_URL": "https://training.example.org",
+}
+
+
+def test_production_settings_pass_check_deploy():
+    result = run_check_deploy(**PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_its_environment():
+    env = dict(PRODUCTION_ENV)
+    del env["SECRET_KEY"]
+    result = run_check_deploy(**env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
