@@ -20,7 +20,7 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload; \
 	kill 0
 
-test: setup test-system-packages
+test: setup test-system-packages node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=elearning.settings.test $(PY) manage.py check
@@ -46,6 +46,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	@touch $(STAMP)
+
+# axe-core, injected by the browser tests (never served to learners).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-packages SYSTEM_PACKAGES=npm
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 messages: locale/ro/LC_MESSAGES/django.mo
 

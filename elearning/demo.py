@@ -175,7 +175,9 @@ def _translate(page: Page, locale: Locale, fields: dict) -> Page:
 def seed_site() -> HomePage:
     """Home pages for /ro/ and /en/, the accessibility statement and contact pages."""
     ro, en = locales()
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=ro)
+    )
     home = HomePage.objects.filter(locale=ro).first()
     if home is None:
         # Replace Wagtail's placeholder "Welcome" page.

@@ -56,7 +56,7 @@ class ProfileFieldsMixin(forms.Form):
         self.fields["full_name"].widget.attrs.update(
             {"autocomplete": "name", "maxlength": FULL_NAME_MAX_LENGTH}
         )
-        self.fields["role"].choices = ProfessionalRole.choices
+        self.fields["role"].choices = [("", _("Choose your role"))] + list(ProfessionalRole.choices)
         self.fields["role"].required = True
         self.fields["county"].choices = [("", _("Choose your county"))] + list(County.choices)
         self.fields["county"].required = True
@@ -67,6 +67,10 @@ class ProfileFieldsMixin(forms.Form):
             empty_label=_("Choose your institution"),
         )
         self.fields["institution_other"].widget.attrs["maxlength"] = 255
+        self.fields["institution_other"].label = _("Name of your institution")
+        self.fields["institution_other"].help_text = ""
+        # Required only when "not in the list" is ticked: don't label it optional.
+        self.fields["institution_other"].conditional = True
         self.fields["preferred_language"].choices = Language.choices
 
     def clean_full_name(self):

@@ -15,7 +15,9 @@ SECURE_HSTS_SECONDS = 0
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-# runserver serves static files itself; the manifest storage would need collectstatic first.
+# Static files come from the apps' folders; the manifest storage would need collectstatic first.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

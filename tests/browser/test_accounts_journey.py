@@ -1,0 +1,126 @@
+"""A new user, as a person would: register as a teacher from Cluj, confirm, log in,
+switch languages, edit the profile; in Romanian and English, at desktop and phone widths."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from elearning.models import User
+
+from .conftest import assert_accessible, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TEXT = {
+    "ro": {
+        "register": "Creați un cont",
+        "create": "Creează contul",
+        "check": "Verificați-vă e-mailul",
+        "login": "Autentificare",
+        "logout": "Deconectare",
+        "profile": "Profilul meu",
+        "save": "Salvează modificările",
+        "saved": "Profilul a fost salvat.",
+        "county": "Cluj",
+    },
+    "en": {
+        "register": "Create an account",
+        "create": "Create my account",
+        "check": "Check your e-mail",
+        "login": "Log in",
+        "logout": "Log out",
+        "profile": "My profile",
+        "save": "Save changes",
+        "saved": "Your profile has been saved.",
+        "county": "Cluj",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["ro", "en"])
+def test_teacher_from_cluj_registers_and_uses_the_site(page, viewport, demo_site, language):
+    t = TEXT[language]
+    other = "en" if language == "ro" else "ro"
+    name = f"{language}-{viewport}"
+    email = f"ana.{language}.{viewport}@example.org"
+
+    page.goto(f"/{language}/")
+    assert_accessible(page)
+    page.get_by_role("link", name=t["register"]).first.click()
+    assert page.locator("html").get_attribute("lang") == language
+
+    # Submitting an empty form shows the errors, announced and linked to the fields.
+    page.get_by_role("button", name=t["create"]).click()
+    assert page.locator("#error-summary").is_visible()
+    screenshot(page, f"register-errors-{name}")
+    assert_accessible(page)
+
+    page.get_by_label(re.compile("^(Nume complet|Full name)", re.I)).fill("Ana-Maria Popescu")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_role").select_option("teacher")
+    page.locator("#id_county").select_option("CJ")
+    page.locator("#institution-search").fill("scolar")  # diacritics forgiven
+    visible = page.locator("#id_institution option:not([hidden])").all_inner_texts()
+    assert "Inspectoratul Școlar Județean Cluj" in visible
+    assert all("Cluj" in text or text.startswith(("Alegeți", "Choose")) for text in visible)
+    page.locator("#id_institution").select_option(label="Inspectoratul Școlar Județean Cluj")
+    page.locator("#id_preferred_language").select_option(language)
+    page.locator("#id_password1").fill("a-Good-passw0rd-for-tests")
+    page.locator("#id_password2").fill("a-Good-passw0rd-for-tests")
+    screenshot(page, f"register-filled-{name}")
+    page.get_by_role("button", name=t["create"]).click()
+
+    page.get_by_role("heading", name=t["check"]).wait_for()
+    assert_accessible(page)
+    link = re.search(r"https?://\S+/accounts/activate/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link.replace("http://testserver", ""))
+    page.get_by_role("heading", name=t["profile"]).wait_for()
+    assert_accessible(page)
+
+    # Log out and in again.
+    page.get_by_role("button", name=t["logout"]).click()
+    page.goto(f"/{language}/accounts/login/")
+    assert_accessible(page)
+    page.locator("#id_username").fill(email.upper())
+    page.locator("#id_password").fill("a-Good-passw0rd-for-tests")
+    page.get_by_role("button", name=t["login"]).click()
+    page.wait_for_url(f"**/{language}/")
+
+    # The switcher lands on the same page in the other language, and back.
+    page.goto(f"/{language}/accounts/profile/")
+    page.locator(f'.language-switcher a[lang="{other}"]').click()
+    page.wait_for_url(f"**/{other}/accounts/profile/")
+    assert page.locator("html").get_attribute("lang") == other
+    page.locator(f'.language-switcher a[lang="{language}"]').click()
+    page.wait_for_url(f"**/{language}/accounts/profile/")
+
+    # Edit the profile: the not-listed institution box appears when ticked.
+    page.locator("#id_institution_not_listed").check()
+    page.locator("#id_institution_other").fill("Școala Gimnazială „Avram Iancu” Dej")
+    page.locator("#id_full_name").fill("Ana-Maria Popescu-Pop")
+    screenshot(page, f"profile-{name}")
+    page.get_by_role("button", name=t["save"]).click()
+    page.get_by_text(t["saved"]).wait_for()
+    user = User.objects.get(email=email)
+    assert user.full_name == "Ana-Maria Popescu-Pop"
+    assert user.institution is None and user.institution_other.endswith("Dej")
+    assert user.is_active and user.role == "teacher" and user.county == "CJ"
+
+
+@pytest.mark.parametrize(
+    "path", ["/ro/accesibilitate/", "/en/accessibility/", "/ro/contact/", "/en/no-page/"]
+)
+def test_content_pages_are_accessible(page, viewport, demo_site, path):
+    page.goto(path)
+    assert_accessible(page)
+    screenshot(page, f"page-{path.strip('/').replace('/', '-')}-{viewport}")
+
+
+def test_keyboard_user_can_skip_to_content(page, viewport, demo_site):
+    page.goto("/ro/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Salt la conținutul principal"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
