@@ -13,7 +13,7 @@ from .demo_institutions import NATIONAL_INSTITUTIONS, county_institutions
 from .models import (
     ContentPage,
     County,
-    FooterSettings,
+    NavigationSettings,
     HomePage,
     Institution,
     ProfessionalRole,
@@ -236,7 +236,7 @@ def seed_site() -> HomePage:
         )
         pages[key] = page
 
-    footer = FooterSettings.for_site(site)
+    footer = NavigationSettings.for_site(site)
     if footer.accessibility_page_id is None or footer.contact_page_id is None:
         footer.accessibility_page = footer.accessibility_page or pages["accessibility"]
         footer.contact_page = footer.contact_page or pages["contact"]

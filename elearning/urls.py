@@ -18,6 +18,7 @@ if settings.DEBUG:
 # Public pages live under /ro/ and /en/; Wagtail's catch-all comes last.
 urlpatterns += i18n_patterns(
     path("accounts/", include("elearning.accounts_urls")),
+    path("learning/", include("courses.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -8,13 +8,13 @@ from .accounts import (
 )
 from .counties import County
 from .pages import ContentPage, HomePage
-from .site_settings import FooterSettings
+from .site_settings import NavigationSettings
 
 __all__ = [
     "FULL_NAME_MAX_LENGTH",
     "ContentPage",
     "County",
-    "FooterSettings",
+    "NavigationSettings",
     "HomePage",
     "Institution",
     "InstitutionType",

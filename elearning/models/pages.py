@@ -20,7 +20,7 @@ class HomePage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["elearning.ContentPage"]
+    subpage_types = ["elearning.ContentPage", "courses.CourseIndexPage"]
     max_count_per_parent = 1
 
     class Meta:

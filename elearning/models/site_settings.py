@@ -1,4 +1,4 @@
-"""Site settings editable in Wagtail: the footer's links."""
+"""Site settings editable in Wagtail: the pages the header and footer link to."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,9 +7,17 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
 @register_setting(icon="list-ul")
-class FooterSettings(BaseSiteSetting):
-    """Pages linked from every page's footer; the template shows their translation."""
+class NavigationSettings(BaseSiteSetting):
+    """Pages linked from every page's header and footer; templates show their translation."""
 
+    catalogue_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("course catalogue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     accessibility_page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("accessibility statement"),
@@ -27,7 +35,11 @@ class FooterSettings(BaseSiteSetting):
         related_name="+",
     )
 
-    panels = [FieldPanel("accessibility_page"), FieldPanel("contact_page")]
+    panels = [
+        FieldPanel("catalogue_page"),
+        FieldPanel("accessibility_page"),
+        FieldPanel("contact_page"),
+    ]
 
     class Meta:
-        verbose_name = _("footer")
+        verbose_name = _("navigation")

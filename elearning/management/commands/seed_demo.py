@@ -1,15 +1,23 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
 from elearning import demo
 
+# Each app that ships demo content adds its seed function here, in dependency order.
+APP_SEEDS = ["courses.demo.seed_courses"]
+
 
 class Command(BaseCommand):
-    help = "Create the demo site, institutions and demo accounts. Safe to run again."
+    help = "Create the demo site, institutions, accounts and starter courses. Safe to run again."
 
     def handle(self, *args, **options):
         demo.seed_site()
         created = demo.seed_institutions()
         users = demo.seed_accounts()
+        for path in APP_SEEDS:
+            if apps.is_installed(path.split(".")[0]):
+                import_string(path)()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo site ready: {created} new institutions, {len(users)} demo accounts."

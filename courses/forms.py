@@ -1,0 +1,16 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from elearning.models import ProfessionalRole
+
+
+class CatalogueFilterForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("For"),
+        required=False,
+        choices=[("", _("All roles"))] + list(ProfessionalRole.choices),
+    )
+    q = forms.CharField(label=_("Search the courses"), required=False, max_length=200)
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())

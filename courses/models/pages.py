@@ -1,0 +1,187 @@
+"""The catalogue, courses and lessons."""
+
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import LessonBodyBlock
+from elearning.models import ProfessionalRole
+
+
+class CourseStepMixin:
+    """A page that is one step of a course (a lesson here; quizzes add their own).
+
+    Steps are the course page's live children in tree order. `counts_for_completion` says
+    whether the course is complete without it; `can_mark_complete` whether the learner
+    completes it with the "Mark as complete" button (a quiz is completed by passing it).
+    """
+
+    is_course_step = True
+    can_mark_complete = False
+
+    @property
+    def counts_for_completion(self) -> bool:
+        return True
+
+    def get_course(self):
+        return self.get_parent().specific
+
+
+class CourseIndexPage(Page):
+    """The catalogue: every course in the active language."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["elearning.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def serve(self, request, *args, **kwargs):
+        from courses.views import catalogue
+
+        return catalogue(request, self)
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    target_roles = forms.MultipleChoiceField(
+        label=_("target roles"),
+        choices=ProfessionalRole.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The catalogue shows the course first to these learners."),
+    )
+
+
+class CoursePage(Page):
+    summary = models.TextField(_("summary"), max_length=600)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cover_image_alt = models.CharField(
+        _("cover image alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("Required with a cover image: what it shows, for people who cannot see it."),
+    )
+    target_roles = models.JSONField(_("target roles"), default=list, blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=45)
+    learning_outcomes = StreamField(
+        [("outcome", blocks.CharBlock(label=_("outcome"), max_length=300))],
+        blank=True,
+        verbose_name=_("learning outcomes"),
+    )
+    issues_certificate = models.BooleanField(_("issues a certificate"), default=True)
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("certificate valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the certificate does not expire."),
+    )
+    content_status = models.TextField(
+        _("content status"),
+        blank=True,
+        help_text=_("Shown to learners, e.g. “Reviewed by … on …”."),
+    )
+
+    base_form_class = CoursePageForm
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("cover_image"), FieldPanel("cover_image_alt")], heading=_("Cover image")
+        ),
+        FieldPanel("target_roles"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("learning_outcomes"),
+        MultiFieldPanel(
+            [FieldPanel("issues_certificate"), FieldPanel("certificate_validity_months")],
+            heading=_("Certificate"),
+        ),
+        FieldPanel("content_status"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("learning_outcomes"),
+        index.FilterField("locale_id"),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def clean(self):
+        super().clean()
+        if self.cover_image_id and not self.cover_image_alt.strip():
+            raise ValidationError({"cover_image_alt": _("Describe the cover image for people who cannot see it.")})
+
+    @property
+    def course_key(self):
+        return self.translation_key
+
+    def target_role_labels(self):
+        labels = dict(ProfessionalRole.choices)
+        return [labels[r] for r in self.target_roles if r in labels]
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = selectors.course_outline(course=self, learner=request.user)
+        return context
+
+
+class LessonPage(CourseStepMixin, Page):
+    can_mark_complete = True
+
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [FieldPanel("estimated_minutes"), FieldPanel("body")]
+    search_fields = Page.search_fields + [
+        index.SearchField("body"),
+        index.FilterField("locale_id"),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def serve(self, request, *args, **kwargs):
+        # Lessons record progress, so they need a learner; the course page stays public.
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors, services
+
+        context = super().get_context(request, *args, **kwargs)
+        course = self.get_parent().specific
+        services.step_visit(learner=request.user, course=course, step=self)
+        outline = selectors.course_outline(course=course, learner=request.user, current=self)
+        context.update(
+            course=course,
+            outline=outline,
+            lesson_completed=self.translation_key in outline.completed_keys,
+            previous_step=outline.previous_step(self),
+            next_step=outline.next_step(self),
+        )
+        return context

@@ -1,0 +1,183 @@
+"""Reads for courses and progress. Query counts here stay constant as courses and learners grow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+from wagtail.models import Page
+
+from .models import CoursePage, Enrollment, StepCompletion
+
+
+@dataclass
+class OutlineStep:
+    page: Page
+    completed: bool
+    current: bool = False
+
+    @property
+    def key(self) -> UUID:
+        return self.page.translation_key
+
+
+@dataclass
+class CourseOutline:
+    """A course's steps in tree order with one learner's progress."""
+
+    course: CoursePage
+    steps: list[OutlineStep]
+    enrollment: Enrollment | None = None
+    required_keys: set[UUID] = field(default_factory=set)
+    completed_keys: set[UUID] = field(default_factory=set)
+
+    @property
+    def percent(self) -> int:
+        if not self.required_keys:
+            return 0
+        return round(100 * len(self.required_keys & self.completed_keys) / len(self.required_keys))
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.enrollment and self.enrollment.completed_at)
+
+    @property
+    def completed_count(self) -> int:
+        return len(self.required_keys & self.completed_keys)
+
+    def _index(self, page) -> int | None:
+        for i, step in enumerate(self.steps):
+            if step.page.pk == page.pk:
+                return i
+        return None
+
+    def previous_step(self, page):
+        i = self._index(page)
+        return self.steps[i - 1].page if i else None
+
+    def next_step(self, page):
+        i = self._index(page)
+        return self.steps[i + 1].page if i is not None and i + 1 < len(self.steps) else None
+
+    def continue_step(self):
+        """Where "Continue" leads: the first step not done after the last visited, else the
+        first not done, else the last visited, else the first."""
+        if not self.steps:
+            return None
+        last = self.enrollment.last_step_key if self.enrollment else None
+        keys = [s.key for s in self.steps]
+        start = keys.index(last) if last in keys else 0
+        for step in self.steps[start:] + self.steps[:start]:
+            if not step.completed:
+                return step.page
+        return self.steps[start].page
+
+
+def course_steps(*, course: CoursePage) -> list[Page]:
+    """The course's live steps, specific, in tree order (one query per step type)."""
+    children = course.get_children().live().specific().order_by("path")
+    return [page for page in children if getattr(page, "is_course_step", False)]
+
+
+def course_outline(*, course: CoursePage, learner, current: Page | None = None) -> CourseOutline:
+    steps = course_steps(course=course)
+    completed: set[UUID] = set()
+    enrollment = None
+    if learner is not None and learner.is_authenticated:
+        enrollment = Enrollment.objects.filter(learner=learner, course_key=course.translation_key).first()
+        completed = set(
+            StepCompletion.objects.filter(
+                learner=learner, course_key=course.translation_key
+            ).values_list("step_key", flat=True)
+        )
+    return CourseOutline(
+        course=course,
+        steps=[
+            OutlineStep(
+                page=p,
+                completed=p.translation_key in completed,
+                current=current is not None and p.pk == current.pk,
+            )
+            for p in steps
+        ],
+        enrollment=enrollment,
+        required_keys={p.translation_key for p in steps if p.counts_for_completion},
+        completed_keys=completed,
+    )
+
+
+@dataclass
+class CourseProgress:
+    course: CoursePage
+    percent: int
+    started_at: datetime | None
+    completed_at: datetime | None
+    continue_url: str | None
+
+
+def courses_with_progress(*, courses: list[CoursePage], learner) -> list[CourseProgress]:
+    """Progress of one learner in many courses, in a constant number of queries."""
+    if not courses:
+        return []
+    steps_by_course: dict[str, list[Page]] = {c.path: [] for c in courses}
+    children_of_courses = reduce(
+        or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses)
+    )
+    for page in Page.objects.live().filter(children_of_courses).specific().order_by("path"):
+        if getattr(page, "is_course_step", False):
+            steps_by_course[page.path[: -Page.steplen]].append(page)
+
+    enrollments, completed = {}, {}
+    if learner is not None and learner.is_authenticated:
+        keys = [c.translation_key for c in courses]
+        enrollments = {
+            e.course_key: e for e in Enrollment.objects.filter(learner=learner, course_key__in=keys)
+        }
+        for course_key, step_key in StepCompletion.objects.filter(
+            learner=learner, course_key__in=keys
+        ).values_list("course_key", "step_key"):
+            completed.setdefault(course_key, set()).add(step_key)
+
+    result = []
+    for course in courses:
+        steps = steps_by_course[course.path]
+        required = {p.translation_key for p in steps if p.counts_for_completion}
+        done = completed.get(course.translation_key, set())
+        enrollment = enrollments.get(course.translation_key)
+        outline = CourseOutline(
+            course=course,
+            steps=[OutlineStep(page=p, completed=p.translation_key in done) for p in steps],
+            enrollment=enrollment,
+            required_keys=required,
+            completed_keys=done,
+        )
+        step = outline.continue_step() if enrollment else None
+        result.append(
+            CourseProgress(
+                course=course,
+                percent=outline.percent,
+                started_at=enrollment.started_at if enrollment else None,
+                completed_at=enrollment.completed_at if enrollment else None,
+                continue_url=step.url if step else None,
+            )
+        )
+    return result
+
+
+def courses_matching(*, courses: list[CoursePage], index: Page, query: str) -> list[CoursePage]:
+    """The courses whose own text or whose lessons' text matches the search."""
+    from .models import LessonPage
+
+    matching_ids = {
+        page.pk for page in CoursePage.objects.live().child_of(index).search(query, operator="and")
+    }
+    lessons = LessonPage.objects.live().descendant_of(index).search(query, operator="and")
+    parent_paths = {lesson.path[: -Page.steplen] for lesson in lessons}
+    if parent_paths:
+        matching_ids.update(Page.objects.filter(path__in=parent_paths).values_list("pk", flat=True))
+    return [c for c in courses if c.pk in matching_ids]

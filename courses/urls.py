@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+
+urlpatterns = [
+    path("", views.my_learning, name="my_learning"),
+    path("courses/<int:page_id>/start/", views.course_start, name="course_start"),
+    path("lessons/<int:page_id>/complete/", views.lesson_complete, name="lesson_complete"),
+]

@@ -1,0 +1,106 @@
+"""Catalogue, "My learning", and the two progress actions (start a course, complete a lesson)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from elearning.models import ProfessionalRole
+
+from . import selectors, services
+from .forms import CatalogueFilterForm
+from .models import CourseIndexPage, CoursePage, LessonPage
+
+
+def _in_active_language(page) -> bool:
+    return page.locale.language_code == get_language()
+
+
+def catalogue(request, index: CourseIndexPage):
+    """The course list: the learner's role first, with a role filter and search."""
+    form = CatalogueFilterForm(request.GET or None)
+    status = 200
+    role, query = "", ""
+    if form.is_bound:
+        if form.is_valid():
+            role, query = form.cleaned_data["role"], form.cleaned_data["q"]
+        else:
+            status = 400
+    courses = list(CoursePage.objects.live().public().child_of(index).order_by("title"))
+    if role:
+        courses = [c for c in courses if role in c.target_roles]
+    if query:
+        courses = selectors.courses_matching(courses=courses, index=index, query=query)
+    learner_role = getattr(request.user, "role", None)
+    if learner_role:
+        courses.sort(key=lambda c: learner_role not in c.target_roles)  # stable: keeps title order
+    return render(
+        request,
+        "courses/course_index_page.html",
+        {
+            "page": index,
+            "self": index,
+            "form": form,
+            "courses": selectors.courses_with_progress(courses=courses, learner=request.user),
+            "role_labels": dict(ProfessionalRole.choices),
+            "filtered": bool(role or query),
+        },
+        status=status,
+    )
+
+
+def _live_page_in_language(model, page_id: int):
+    page = get_object_or_404(model.objects.live().public().select_related("locale"), pk=page_id)
+    if not _in_active_language(page):
+        # Progress is shared between languages, but the URL and the page must agree.
+        raise Http404
+    return page
+
+
+@login_required
+@require_POST
+def course_start(request, page_id: int):
+    course = _live_page_in_language(CoursePage, page_id)
+    services.enrollment_start(learner=request.user, course=course)
+    outline = selectors.course_outline(course=course, learner=request.user)
+    step = outline.continue_step()
+    return redirect(step.url if step else course.url)
+
+
+@login_required
+@require_POST
+def lesson_complete(request, page_id: int):
+    lesson = _live_page_in_language(LessonPage, page_id)
+    course = lesson.get_parent().specific
+    if not isinstance(course, CoursePage) or not course.live:
+        raise Http404
+    completed_course = services.step_complete(learner=request.user, course=course, step=lesson)
+    outline = selectors.course_outline(course=course, learner=request.user)
+    if completed_course:
+        messages.success(request, _("Well done: you have completed the course “%(title)s”.") % {"title": course.title})
+        return redirect(course.url)
+    messages.success(request, _("Lesson marked as complete."))
+    next_step = outline.next_step(lesson)
+    return redirect(next_step.url if next_step else course.url)
+
+
+@login_required
+def my_learning(request):
+    """The learner's dashboard: in progress, completed, and recommended for their role."""
+    courses = list(
+        CoursePage.objects.live().public().filter(locale__language_code=get_language()).order_by("title")
+    )
+    progress = selectors.courses_with_progress(courses=courses, learner=request.user)
+    in_progress = [p for p in progress if p.started_at and not p.completed_at]
+    completed = [p for p in progress if p.completed_at]
+    recommended = [
+        p for p in progress if not p.started_at and request.user.role in p.course.target_roles
+    ]
+    return render(
+        request,
+        "courses/my_learning.html",
+        {"in_progress": in_progress, "completed": completed, "recommended": recommended},
+    )
