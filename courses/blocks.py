@@ -121,7 +121,9 @@ class VideoBlock(blocks.StructBlock):
         label=_("summary or transcript"),
         help_text=_("What the video says, so the lesson works without it."),
     )
-    duration_minutes = blocks.IntegerBlock(label=_("length in minutes"), required=False, min_value=1)
+    duration_minutes = blocks.IntegerBlock(
+        label=_("length in minutes"), required=False, min_value=1
+    )
 
     class Meta:
         icon = "media"
@@ -180,7 +182,9 @@ class SourcesBlock(blocks.StructBlock):
         label = _("Sources")
         description = _("Where the lesson's facts come from; put it at the end of the lesson.")
         preview_value = {
-            "items": [{"title": "Law 678/2001", "publisher": "Parliament of Romania", "year": "2001"}]
+            "items": [
+                {"title": "Law 678/2001", "publisher": "Parliament of Romania", "year": "2001"}
+            ]
         }
 
 

@@ -114,7 +114,10 @@ def seed_referral_contacts() -> None:
         ro = ReferralContact.objects.filter(locale=locales["ro"], phone=data["phone"]).first()
         if ro is None:
             ro = ReferralContact.objects.create(
-                locale=locales["ro"], phone=data["phone"], sort_order=data["sort_order"], **data["ro"]
+                locale=locales["ro"],
+                phone=data["phone"],
+                sort_order=data["sort_order"],
+                **data["ro"],
             )
         if ro.get_translation_or_none(locales["en"]) is None:
             en = ro.copy_for_translation(locales["en"])

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from uuid import UUID
-
 from functools import reduce
 from operator import or_
+from uuid import UUID
 
 from django.db.models import Q
 from wagtail.models import Page
@@ -89,7 +88,9 @@ def course_outline(*, course: CoursePage, learner, current: Page | None = None) 
     completed: set[UUID] = set()
     enrollment = None
     if learner is not None and learner.is_authenticated:
-        enrollment = Enrollment.objects.filter(learner=learner, course_key=course.translation_key).first()
+        enrollment = Enrollment.objects.filter(
+            learner=learner, course_key=course.translation_key
+        ).first()
         completed = set(
             StepCompletion.objects.filter(
                 learner=learner, course_key=course.translation_key
@@ -181,3 +182,48 @@ def courses_matching(*, courses: list[CoursePage], index: Page, query: str) -> l
     if parent_paths:
         matching_ids.update(Page.objects.filter(path__in=parent_paths).values_list("pk", flat=True))
     return [c for c in courses if c.pk in matching_ids]
+
+
+@dataclass
+class TranslationStatus:
+    source: Page
+    translation: Page | None
+
+    @property
+    def state(self) -> str:
+        if self.translation is None:
+            return "missing"
+        source_time = self.source.last_published_at
+        translation_time = self.translation.last_published_at
+        if source_time and (translation_time is None or source_time > translation_time):
+            return "outdated"
+        return "current"
+
+
+def translation_statuses(*, source_language: str, target_language: str) -> list[TranslationStatus]:
+    """Courses and their steps in the source language, with the state of each translation:
+    missing, older than the source (published before its latest change), or current."""
+    from .models import CourseIndexPage
+
+    index = CourseIndexPage.objects.filter(locale__language_code=source_language).first()
+    if index is None:
+        return []
+    sources = [
+        page
+        for page in index.get_descendants()
+        .filter(depth__lte=index.depth + 2)
+        .specific()
+        .order_by("path")
+        if isinstance(page, CoursePage) or getattr(page, "is_course_step", False)
+    ]
+    translations = {
+        page.translation_key: page
+        for page in Page.objects.filter(
+            translation_key__in=[p.translation_key for p in sources],
+            locale__language_code=target_language,
+        )
+    }
+    return [
+        TranslationStatus(source=p, translation=translations.get(p.translation_key))
+        for p in sources
+    ]

@@ -80,7 +80,10 @@ def lesson_complete(request, page_id: int):
     completed_course = services.step_complete(learner=request.user, course=course, step=lesson)
     outline = selectors.course_outline(course=course, learner=request.user)
     if completed_course:
-        messages.success(request, _("Well done: you have completed the course “%(title)s”.") % {"title": course.title})
+        messages.success(
+            request,
+            _("Well done: you have completed the course “%(title)s”.") % {"title": course.title},
+        )
         return redirect(course.url)
     messages.success(request, _("Lesson marked as complete."))
     next_step = outline.next_step(lesson)
@@ -91,7 +94,10 @@ def lesson_complete(request, page_id: int):
 def my_learning(request):
     """The learner's dashboard: in progress, completed, and recommended for their role."""
     courses = list(
-        CoursePage.objects.live().public().filter(locale__language_code=get_language()).order_by("title")
+        CoursePage.objects.live()
+        .public()
+        .filter(locale__language_code=get_language())
+        .order_by("title")
     )
     progress = selectors.courses_with_progress(courses=courses, learner=request.user)
     in_progress = [p for p in progress if p.started_at and not p.completed_at]

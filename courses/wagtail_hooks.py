@@ -1,7 +1,11 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import admin_views
 from .models import ReferralContact
 
 
@@ -17,3 +21,21 @@ class ReferralContactViewSet(SnippetViewSet):
 
 
 register_snippet(ReferralContactViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_translation_status_url():
+    return [
+        path("course-translations/", admin_views.translation_status, name="course_translations")
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_translation_status_menu_item():
+    return MenuItem(
+        _("Course translations"),
+        reverse("course_translations"),
+        name="course-translations",
+        icon_name="globe",
+        order=800,
+    )

@@ -13,9 +13,9 @@ from .demo_institutions import NATIONAL_INSTITUTIONS, county_institutions
 from .models import (
     ContentPage,
     County,
-    NavigationSettings,
     HomePage,
     Institution,
+    NavigationSettings,
     ProfessionalRole,
     User,
 )
@@ -312,6 +312,48 @@ DEMO_LEARNERS = [
 ]
 
 
+def seed_editorial_workflow(editors: Group, moderators: Group) -> None:
+    """Trainers (Editors) write and submit; reviewers (Moderators) approve and publish.
+
+    Wagtail's own migrations set this up on a fresh database; this makes sure of it, since
+    the demo relies on it (a page submitted by a trainer goes to a reviewer for approval).
+    """
+    from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage
+
+    root = Page.get_first_root_node()
+    page_permissions = {
+        editors: ["add_page", "change_page", "lock_page", "view_page"],
+        moderators: [
+            "add_page",
+            "change_page",
+            "publish_page",
+            "lock_page",
+            "unlock_page",
+            "view_page",
+        ],
+    }
+    for group, codenames in page_permissions.items():
+        for codename in codenames:
+            permission = Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            )
+            GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
+    for group in (editors, moderators):
+        for codename in ("wagtailadmin.access_admin", "simple_translation.submit_translation"):
+            app_label, code = codename.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=code)
+            )
+    if not WorkflowPage.objects.filter(page=root).exists():
+        workflow = Workflow.objects.filter(name="Moderators approval").first()
+        if workflow is None:
+            workflow = Workflow.objects.create(name="Moderators approval")
+            task = GroupApprovalTask.objects.create(name="Moderators approval")
+            task.groups.add(moderators)
+            workflow.workflow_tasks.create(task=task, sort_order=0)
+        WorkflowPage.objects.create(workflow=workflow, page=root)
+
+
 @transaction.atomic
 def seed_accounts() -> list[User]:
     """Demo accounts (password DEMO_PASSWORD): a learner per role, trainer, coordinator, admin."""
@@ -322,6 +364,7 @@ def seed_accounts() -> list[User]:
         "Moderators", "wagtailadmin.access_admin"
     )
     coordinators = _group("Coordinators", "wagtailadmin.access_admin")
+    seed_editorial_workflow(editors, moderators)
 
     def account(email, full_name, role, county, institution_name="", groups=(), **extra):
         user = User.objects.filter(email=email).first()

@@ -5,8 +5,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -129,7 +129,9 @@ class CoursePage(Page):
     def clean(self):
         super().clean()
         if self.cover_image_id and not self.cover_image_alt.strip():
-            raise ValidationError({"cover_image_alt": _("Describe the cover image for people who cannot see it.")})
+            raise ValidationError(
+                {"cover_image_alt": _("Describe the cover image for people who cannot see it.")}
+            )
 
     @property
     def course_key(self):

@@ -23,7 +23,9 @@ class Enrollment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         constraints = [
-            models.UniqueConstraint(fields=["learner", "course_key"], name="one_enrollment_per_course")
+            models.UniqueConstraint(
+                fields=["learner", "course_key"], name="one_enrollment_per_course"
+            )
         ]
 
     def __str__(self):

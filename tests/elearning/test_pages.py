@@ -5,6 +5,7 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from courses.models import CourseIndexPage
 from elearning.models import ContentPage, HomePage, Institution, User
 
 from .factories import PASSWORD, UserFactory
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 class TestPageTypes(WagtailPageTestCase):
     def test_tree_rules(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
-        self.assertAllowedSubpageTypes(HomePage, {ContentPage})
+        self.assertAllowedSubpageTypes(HomePage, {ContentPage, CourseIndexPage})
         self.assertAllowedParentPageTypes(ContentPage, {HomePage, ContentPage})
 
     def test_pages_render(self):
