@@ -22,7 +22,7 @@ from .models import CourseIndexPage, CoursePage, LessonPage, ReferralContact
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 COURSE_FILES = ["teachers.json", "police.json", "justice.json"]
-FONTS = Path(settings.BASE_DIR) / "elearning" / "static" / "fonts"
+PDF_FONTS = Path(settings.BASE_DIR) / "elearning" / "static" / "fonts" / "pdf"
 
 CATALOGUE = {
     "ro": {
@@ -138,11 +138,9 @@ def _handout(course_data: dict, language: str, course_title: str):
             "title": texts["title"],
             "course_title": course_title,
             "paragraphs": texts["paragraphs"],
-            "font_regular": (FONTS / "noto-sans-latin-ext-400-normal.woff2").as_uri(),
-            "font_bold": (FONTS / "noto-sans-latin-ext-700-normal.woff2").as_uri(),
         },
     )
-    pdf = HTML(string=html, base_url=str(FONTS)).write_pdf()
+    pdf = HTML(string=html, base_url=f"{PDF_FONTS}/").write_pdf()
     document = get_document_model()(title=texts["title"])
     document.file.save(f"{course_data['key']}-{language}.pdf", ContentFile(pdf), save=False)
     document.save()

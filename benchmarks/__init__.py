@@ -1,0 +1,1 @@
+"""Performance benchmarks (not run by `make test`); see benchmarks/README.md."""

@@ -1,0 +1,294 @@
+"""Seed the benchmark database: 10,000 learners and 200,000 step completions.
+
+Run from the project folder, after `migrate` and `seed_demo` on the same database:
+
+    DJANGO_SETTINGS_MODULE=benchmarks.settings .venv/bin/python -m benchmarks.seed
+
+The three demo courses have 15 lessons between them, too few to hold 200,000 completions for
+10,000 learners, so the teachers' course first gets 25 more lessons (30 in all). Their bodies are
+copies of the course's five real lessons (same blocks: rich text, key facts, case studies,
+referral contacts, the handout...), so a lesson page of this course renders what a real one does,
+next to an outline of 30 steps.
+
+Each learner enrols in the course meant for their role with probability 0.95 and in each other
+course with probability 0.7, and completes a prefix of the course's steps (learners work in
+order); 30 % of enrolments are complete. The total is then nudged, one step at a time on random
+enrolments, to exactly 200,000. The random generator has a fixed seed, so every run produces the
+same data. The first learners (`learner-00001@bench.local` ...) are the benchmark's logged-in
+users: each is part-way through the teachers' course.
+
+Idempotent: the extra lessons are created only when missing; when the learners and completions
+are already there in full the script stops, otherwise it deletes the benchmark learners (and,
+by cascade, their progress) and seeds them again. It refuses to run on a database not named
+`elearning_bench`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from uuid import UUID
+
+LEARNERS = 10_000
+COMPLETIONS = 200_000
+EXTRA_LESSONS = 25
+BENCH_LEARNERS = 16  # part-way through the teachers' course; the benchmark logs in as these
+EMAIL_DOMAIN = "bench.local"
+PASSWORD = "bench-parola-2026"  # noqa: S105 - shared password of seeded benchmark accounts only
+DATABASE_NAME = "elearning_bench"
+RANDOM_SEED = 2026
+BATCH_SIZE = 5_000
+
+ROLE_WEIGHTS = {
+    "teacher": 35,
+    "police_officer": 20,
+    "prosecutor": 8,
+    "judge": 7,
+    "social_worker": 20,
+    "other": 10,
+}
+FIRST_NAMES = [
+    "Ana", "Andrei", "Bianca", "Bogdan", "Carmen", "Cătălin", "Cristina", "Daniel", "Diana",
+    "Elena", "Florin", "Gabriela", "George", "Ioana", "Ion", "Irina", "Larisa", "Laura", "Maria",
+    "Marius", "Mihai", "Mihaela", "Monica", "Nicoleta", "Oana", "Paul", "Radu", "Raluca", "Sorin",
+    "Ștefan", "Teodora", "Tudor", "Valentin", "Vlad",
+]  # fmt: skip
+LAST_NAMES = [
+    "Ardeleanu", "Barbu", "Ciobanu", "Constantin", "Dinu", "Dobre", "Dumitru", "Florea",
+    "Gheorghe", "Ilie", "Ionescu", "Lungu", "Marin", "Mocanu", "Moldovan", "Munteanu", "Neagu",
+    "Nistor", "Oprea", "Pop", "Popa", "Popescu", "Radu", "Rusu", "Sârbu", "Stan", "Stoica",
+    "Țurcanu", "Ungureanu", "Voicu",
+]  # fmt: skip
+
+
+@dataclass
+class Course:
+    key: UUID
+    title: str
+    target_roles: list[str]
+    step_keys: list[UUID]
+
+
+@dataclass
+class Plan:
+    """One enrolment: the learner (by index) and how many of the course's steps they did."""
+
+    learner: int
+    course: Course
+    done: int
+    fixed: bool = False
+    started_at: datetime | None = None
+    step_times: list[datetime] = field(default_factory=list)
+
+
+def learner_email(i: int) -> str:
+    return f"learner-{i + 1:05d}@{EMAIL_DOMAIN}"
+
+
+def ensure_extra_lessons() -> None:
+    """Give the teachers' course 30 lessons: 25 published copies of its five real ones."""
+    from courses.models import CoursePage, LessonPage
+
+    course = CoursePage.objects.get(slug="teachers", locale__language_code="ro")
+    sources = [
+        p for p in LessonPage.objects.child_of(course).order_by("path") if "-extra-" not in p.slug
+    ]
+    existing = set(
+        LessonPage.objects.child_of(course)
+        .filter(slug__contains="-extra-")
+        .values_list("slug", flat=True)
+    )
+    created = 0
+    for n in range(1, EXTRA_LESSONS + 1):
+        slug = f"teachers-extra-{n:02d}"
+        if slug in existing:
+            continue
+        source = sources[(n - 1) % len(sources)]
+        body = [
+            {"type": block["type"], "value": block["value"]} for block in source.body.raw_data
+        ]
+        lesson = LessonPage(
+            title=f"Aprofundare {n}: {source.title}",
+            slug=slug,
+            estimated_minutes=source.estimated_minutes,
+            body=json.dumps(body),
+        )
+        course.add_child(instance=lesson)
+        lesson.save_revision().publish()
+        created += 1
+    total = LessonPage.objects.child_of(course).live().count()
+    print(f"Teachers' course: {total} live lessons ({created} created now).")
+
+
+def load_courses() -> list[Course]:
+    from courses.models import CoursePage
+    from courses.selectors import course_steps
+
+    return [
+        Course(
+            key=course.translation_key,
+            title=course.title,
+            target_roles=list(course.target_roles),
+            step_keys=[s.translation_key for s in course_steps(course=course)],
+        )
+        for course in CoursePage.objects.live().filter(locale__language_code="ro").order_by("path")
+    ]
+
+
+def already_seeded() -> bool:
+    from courses.models import StepCompletion
+    from elearning.models import User
+
+    learners = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count()
+    completions = StepCompletion.objects.filter(
+        learner__email__endswith=f"@{EMAIL_DOMAIN}"
+    ).count()
+    print(f"Found {learners} benchmark learners and {completions} completions.")
+    return learners == LEARNERS and completions == COMPLETIONS
+
+
+def delete_learners() -> None:
+    from courses.models import Enrollment, StepCompletion
+    from elearning.models import User
+
+    mine = {"learner__email__endswith": f"@{EMAIL_DOMAIN}"}
+    StepCompletion.objects.filter(**mine).delete()
+    Enrollment.objects.filter(**mine).delete()
+    deleted, _ = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").delete()
+    print(f"Deleted {deleted} rows of earlier benchmark learners.")
+
+
+def make_learners(rng: random.Random, now: datetime) -> list:
+    from django.contrib.auth.hashers import make_password
+
+    from elearning.models import Institution, User
+    from elearning.models.counties import County
+
+    password = make_password(PASSWORD)  # hashed once, shared by every seeded learner
+    institutions: dict[str, list[int]] = {}
+    for pk, county in Institution.objects.values_list("pk", "county"):
+        institutions.setdefault(county, []).append(pk)
+    counties = [c for c, _label in County.choices]
+    roles, weights = list(ROLE_WEIGHTS), list(ROLE_WEIGHTS.values())
+    users = []
+    for i in range(LEARNERS):
+        county = rng.choice(counties)
+        in_list = institutions.get(county) and rng.random() < 0.85
+        users.append(
+            User(
+                email=learner_email(i),
+                full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                role="teacher" if i < BENCH_LEARNERS else rng.choices(roles, weights)[0],
+                county=county,
+                institution_id=rng.choice(institutions[county]) if in_list else None,
+                institution_other="" if in_list else "Școala Gimnazială nr. 1",
+                preferred_language="ro" if rng.random() < 0.9 else "en",
+                date_joined=now - timedelta(days=rng.uniform(30, 400)),
+                password=password,
+            )
+        )
+    return User.objects.bulk_create(users, batch_size=BATCH_SIZE)
+
+
+def plan_progress(rng: random.Random, users: list, courses: list[Course]) -> list[Plan]:
+    teachers = next(c for c in courses if "teacher" in c.target_roles)
+    plans = []
+    for i, user in enumerate(users):
+        if i < BENCH_LEARNERS:
+            n = len(teachers.step_keys)
+            plans.append(Plan(i, teachers, done=rng.randint(n // 3, 2 * n // 3), fixed=True))
+            continue
+        for course in courses:
+            if rng.random() >= (0.95 if user.role in course.target_roles else 0.7):
+                continue
+            n = len(course.step_keys)
+            plans.append(Plan(i, course, done=n if rng.random() < 0.3 else rng.randint(0, n - 1)))
+    # Nudge to the exact total, one step on a random enrolment at a time.
+    total = sum(p.done for p in plans)
+    adjustable = [p for p in plans if not p.fixed]
+    while total != COMPLETIONS:
+        plan = rng.choice(adjustable)
+        if total < COMPLETIONS and plan.done < len(plan.course.step_keys):
+            plan.done, total = plan.done + 1, total + 1
+        elif total > COMPLETIONS and plan.done > 0:
+            plan.done, total = plan.done - 1, total - 1
+    return plans
+
+
+def write_progress(rng: random.Random, users: list, plans: list[Plan], now: datetime) -> None:
+    from courses.models import Enrollment, StepCompletion
+
+    enrollments, completions = [], []
+    for plan in plans:
+        user, steps = users[plan.learner], plan.course.step_keys
+        started = user.date_joined + timedelta(days=rng.uniform(0, 20))
+        moment = started
+        for key in steps[: plan.done]:
+            moment += timedelta(minutes=rng.uniform(5, 60 * 24 * 3))
+            completions.append(
+                StepCompletion(
+                    learner_id=user.pk,
+                    course_key=plan.course.key,
+                    step_key=key,
+                    completed_at=min(moment, now),
+                )
+            )
+        complete = plan.done == len(steps)
+        enrollments.append(
+            Enrollment(
+                learner_id=user.pk,
+                course_key=plan.course.key,
+                started_at=min(started, now),
+                completed_at=min(moment, now) if complete else None,
+                last_step_key=steps[min(plan.done, len(steps) - 1)],
+                last_visited_at=min(moment + timedelta(minutes=1), now),
+            )
+        )
+    Enrollment.objects.bulk_create(enrollments, batch_size=BATCH_SIZE)
+    StepCompletion.objects.bulk_create(completions, batch_size=BATCH_SIZE)
+    print(f"Created {len(enrollments)} enrolments and {len(completions)} step completions.")
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    name = connection.settings_dict["NAME"]
+    if name != DATABASE_NAME:
+        raise SystemExit(f"Refusing to seed the database {name!r}: only {DATABASE_NAME!r}.")
+
+    started = time.monotonic()
+    ensure_extra_lessons()
+    courses = load_courses()
+    for course in courses:
+        print(f"  {course.title}: {len(course.step_keys)} steps")
+    if already_seeded():
+        print("Nothing to do: the benchmark data is already there.")
+        return
+
+    rng = random.Random(RANDOM_SEED)  # noqa: S311 - reproducible test data, not security
+    now = timezone.now()
+    with transaction.atomic():
+        delete_learners()
+        users = make_learners(rng, now)
+        print(f"Created {len(users)} learners.")
+        plans = plan_progress(rng, users, courses)
+        write_progress(rng, users, plans, now)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics for the tables just filled
+    print(
+        f"Done in {time.monotonic() - started:.0f} s. Benchmark logins: "
+        f"{learner_email(0)} ... {learner_email(BENCH_LEARNERS - 1)}, password {PASSWORD}."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The three starter courses: real, bilingual, sourced, and seeded idempotently."""
+
+import json
+import re
+from html import unescape
+
+import pytest
+from wagtail.models import Locale
+
+from courses import demo
+from courses.models import CoursePage, LessonPage, ReferralContact
+
+COURSES = demo.load_course_data()
+ALLOWED_PHONE_NUMBERS = {"112", "0800 800 678"}
+
+
+def words(value) -> int:
+    if isinstance(value, str):
+        return len(re.sub(r"<[^>]+>", " ", unescape(value)).split())
+    if isinstance(value, dict):
+        return sum(words(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(words(v) for v in value)
+    return 0
+
+
+@pytest.mark.parametrize("data", COURSES, ids=[c["key"] for c in COURSES])
+def test_each_course_has_3_to_6_real_lessons_in_both_languages(data):
+    assert 3 <= len(data["lessons"]) <= 6
+    for lesson in data["lessons"]:
+        ro, en = lesson["ro"]["body"], lesson["en"]["body"]
+        assert [b["type"] for b in ro] == [b["type"] for b in en], lesson["key"]
+        for body in (ro, en):
+            assert words([b["value"] for b in body]) >= 400, lesson["key"]
+            assert body[-1]["type"] == "sources", lesson["key"]
+    for language in ("ro", "en"):
+        assert re.search("expert|experț", data[language]["content_status"].lower())
+
+
+@pytest.mark.parametrize("data", COURSES, ids=[c["key"] for c in COURSES])
+def test_romanian_uses_comma_below_letters_and_no_invented_numbers(data):
+    text = json.dumps(data, ensure_ascii=False)
+    assert not re.search("[şţŞŢ]", text)
+    for number in re.findall(r"\b0\d{3} ?\d{3} ?\d{3}\b|\b1\d\d\b(?= )", text):
+        assert number in ALLOWED_PHONE_NUMBERS or not number.startswith("0"), number
+
+
+def test_every_block_type_is_used():
+    used = {b["type"] for c in COURSES for lesson in c["lessons"] for b in lesson["ro"]["body"]}
+    assert {
+        "rich_text",
+        "key_fact",
+        "indicators",
+        "case_study",
+        "steps",
+        "callout",
+        "document",
+        "referral_contacts",
+        "sources",
+    } <= used
+
+
+@pytest.mark.django_db
+def test_seed_courses_builds_both_languages_once(client, demo_site):
+    demo.seed_courses()
+    en = Locale.objects.get(language_code="en")
+    courses = CoursePage.objects.filter(locale__language_code="ro")
+    assert courses.count() == 3
+    for course in courses:
+        assert course.live and course.get_translation(en).live
+        lessons = LessonPage.objects.child_of(course).live()
+        assert lessons.count() == len(
+            next(c for c in COURSES if c["key"] == course.slug)["lessons"]
+        )
+        for lesson in lessons:
+            assert lesson.get_translation(en).live
+    assert ReferralContact.objects.filter(locale=en).count() == 2
+    counts = (
+        CoursePage.objects.count(),
+        LessonPage.objects.count(),
+        ReferralContact.objects.count(),
+    )
+    demo.seed_courses()
+    assert (
+        CoursePage.objects.count(),
+        LessonPage.objects.count(),
+        ReferralContact.objects.count(),
+    ) == counts
+
+    # The lessons render with every block, the handout link and the referral contacts.
+    lesson = LessonPage.objects.get(
+        locale__language_code="ro", slug="teachers-what-to-do-whom-to-notify"
+    )
+    from ..elearning.factories import UserFactory
+
+    client.force_login(UserFactory())
+    html = client.get(lesson.url).content.decode()
+    assert "0800 800 678" in html and ".pdf" in html
+    assert "Surse" in html
