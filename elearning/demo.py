@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from .demo_institutions import NATIONAL_INSTITUTIONS, county_institutions
 from .models import (
@@ -175,9 +175,12 @@ def _translate(page: Page, locale: Locale, fields: dict) -> Page:
 def seed_site() -> HomePage:
     """Home pages for /ro/ and /en/, the accessibility statement and contact pages."""
     ro, en = locales()
+    # Wagtail's migrations create the root page and collection; a flushed database has neither.
     root = Page.get_first_root_node() or Page.add_root(
         instance=Page(title="Root", slug="root", locale=ro)
     )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     home = HomePage.objects.filter(locale=ro).first()
     if home is None:
         # Replace Wagtail's placeholder "Welcome" page.
