@@ -19,6 +19,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("elearning.accounts_urls")),
     path("learning/", include("courses.urls")),
+    path("learning/quizzes/", include("quizzes.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

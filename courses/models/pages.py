@@ -121,7 +121,8 @@ class CoursePage(Page):
         index.FilterField("locale_id"),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.LessonPage"]
+    # Quiz pages add themselves below courses (quizzes.QuizPage), so courses need not import them.
+    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
 
     class Meta:
         verbose_name = _("course")

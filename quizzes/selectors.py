@@ -1,0 +1,124 @@
+"""Reads for quizzes: eligibility, results and knowledge gain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from statistics import mean, median
+from uuid import UUID
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .models import Attempt, AttemptStatus, QuizKind, QuizPage, ReviewPolicy
+
+
+@dataclass
+class Eligibility:
+    can_start: bool
+    reason: str
+    attempts_used: int
+    attempts_left: int | None
+    next_start_at: datetime | None
+    passed: bool
+    best_score: Decimal | None
+
+
+def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) -> Eligibility:
+    now = now or timezone.now()
+    attempts = list(
+        Attempt.objects.filter(learner=learner, quiz_key=quiz.translation_key).order_by("number")
+    )
+    used = len(attempts)
+    closed = [a for a in attempts if a.status != AttemptStatus.IN_PROGRESS]
+    passed = any(a.passed for a in closed)
+    scores = [a.score for a in closed if a.score is not None]
+    left = None if quiz.max_attempts is None else max(0, quiz.max_attempts - used)
+    next_start = None
+    if quiz.cooldown_minutes and closed:
+        last = max(a.submitted_at or a.deadline or a.started_at for a in closed)
+        next_start = last + timedelta(minutes=quiz.cooldown_minutes)
+        if next_start <= now:
+            next_start = None
+    reason = ""
+    if quiz.kind == QuizKind.PRE_TEST and closed:
+        reason = _("The pre-test is taken once, before the lessons.")
+    elif left == 0:
+        reason = _("You have no attempts left for this quiz.")
+    elif next_start is not None:
+        reason = _("You can try again from %(time)s.") % {
+            "time": date_format(timezone.localtime(next_start), "SHORT_DATETIME_FORMAT")
+        }
+    return Eligibility(
+        can_start=not reason,
+        reason=reason,
+        attempts_used=used,
+        attempts_left=left,
+        next_start_at=next_start,
+        passed=passed,
+        best_score=max(scores) if scores else None,
+    )
+
+
+def review_allowed(*, attempt: Attempt, quiz: QuizPage, eligibility: Eligibility) -> bool:
+    """Whether this submitted attempt may show the correct answers, per the quiz's policy."""
+    if attempt.status != AttemptStatus.SUBMITTED:
+        return False
+    policy = quiz.review_policy
+    if policy == ReviewPolicy.AFTER_EACH:
+        return True
+    if policy == ReviewPolicy.ONCE_PASSED:
+        return eligibility.passed
+    if policy == ReviewPolicy.AFTER_LAST:
+        return eligibility.attempts_left == 0 or eligibility.passed
+    return False
+
+
+@dataclass
+class KnowledgeGain:
+    learner_id: int
+    pre_score: Decimal
+    post_score: Decimal
+
+    @property
+    def gain(self) -> Decimal:
+        return self.post_score - self.pre_score
+
+
+def knowledge_gain(*, course_key: UUID) -> list[KnowledgeGain]:
+    """Per learner: best post-test score minus first pre-test score, in percentage points.
+
+    Keyed by translation keys, so a pre-test in Romanian and a post-test in English pair up.
+    """
+    pre_keys = set(
+        QuizPage.objects.filter(kind=QuizKind.PRE_TEST).values_list("translation_key", flat=True)
+    )
+    post_keys = set(
+        QuizPage.objects.filter(kind=QuizKind.POST_TEST).values_list("translation_key", flat=True)
+    )
+    rows = Attempt.objects.filter(
+        course_key=course_key, status=AttemptStatus.SUBMITTED, quiz_key__in=pre_keys | post_keys
+    ).values_list("learner_id", "quiz_key", "number", "score")
+    pre: dict[int, tuple[int, Decimal]] = {}
+    post: dict[int, Decimal] = {}
+    for learner_id, quiz_key, number, score in rows:
+        if quiz_key in pre_keys:
+            if learner_id not in pre or number < pre[learner_id][0]:
+                pre[learner_id] = (number, score)
+        else:
+            post[learner_id] = max(score, post.get(learner_id, score))
+    return [
+        KnowledgeGain(learner_id=lid, pre_score=pre[lid][1], post_score=post[lid])
+        for lid in sorted(pre.keys() & post.keys())
+    ]
+
+
+def knowledge_gain_summary(gains: list[KnowledgeGain]) -> dict:
+    values = [float(g.gain) for g in gains]
+    return {
+        "pairs": len(values),
+        "mean": round(mean(values), 1) if values else None,
+        "median": round(median(values), 1) if values else None,
+    }

@@ -1,0 +1,164 @@
+"""Writes for quizzes: starting an attempt, submitting it (graded once), expiring it."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from courses import services as course_services
+
+from .models import Attempt, AttemptStatus, QuestionKind, QuizKind, QuizPage
+from .selectors import quiz_eligibility
+
+_random = random.SystemRandom()
+
+
+ALREADY_SUBMITTED = gettext_lazy("This attempt has already been submitted.")
+SUBMITTED = gettext_lazy("Your answers have been submitted.")
+
+
+class QuizError(Exception):
+    """A request the rules refuse; `message` is translated and shown to the learner."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def attempt_expire_overdue(*, learner, quiz: QuizPage) -> None:
+    """Close an attempt whose time limit has passed (it can no longer be submitted)."""
+    Attempt.objects.filter(
+        learner=learner,
+        quiz_key=quiz.translation_key,
+        status=AttemptStatus.IN_PROGRESS,
+        deadline__lt=timezone.now(),
+    ).update(status=AttemptStatus.EXPIRED)
+
+
+def _in_progress(learner, quiz: QuizPage) -> Attempt | None:
+    return Attempt.objects.filter(
+        learner=learner, quiz_key=quiz.translation_key, status=AttemptStatus.IN_PROGRESS
+    ).first()
+
+
+def attempt_start(*, learner, quiz: QuizPage) -> Attempt:
+    """Start an attempt, or return the one in progress.
+
+    Draws and orders the questions and their choices now and stores them, so a reload or a
+    language switch shows the same attempt. Attempt numbers are unique per learner and quiz,
+    so concurrent starts cannot exceed the maximum.
+    """
+    attempt_expire_overdue(learner=learner, quiz=quiz)
+    current = _in_progress(learner, quiz)
+    if current is not None:
+        return current
+    eligibility = quiz_eligibility(learner=learner, quiz=quiz)
+    if not eligibility.can_start:
+        # A concurrent start may have just opened the attempt this one would be.
+        current = _in_progress(learner, quiz)
+        if current is not None:
+            return current
+        raise QuizError(eligibility.reason, status=403)
+
+    questions = list(quiz.questions.all().prefetch_related("choices"))
+    if not questions:
+        raise QuizError(_("This quiz has no questions yet."), status=409)
+    drawn = questions
+    if quiz.draw_count and quiz.draw_count < len(questions):
+        drawn = _random.sample(questions, quiz.draw_count)
+        if not quiz.shuffle_questions:
+            drawn.sort(key=lambda q: q.sort_order)
+    elif quiz.shuffle_questions:
+        drawn = _random.sample(questions, len(questions))
+    choice_order = {}
+    for question in drawn:
+        keys = [str(c.key) for c in question.choices.all()]
+        if quiz.shuffle_choices and question.kind != QuestionKind.TRUE_FALSE:
+            _random.shuffle(keys)
+        choice_order[str(question.key)] = keys
+
+    now = timezone.now()
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                learner=learner,
+                quiz_key=quiz.translation_key,
+                course_key=quiz.get_parent().translation_key,
+                number=eligibility.attempts_used + 1,
+                page=quiz,
+                started_at=now,
+                deadline=deadline,
+                question_keys=[str(q.key) for q in drawn],
+                choice_order=choice_order,
+            )
+    except IntegrityError:
+        # A concurrent request started one first: use it.
+        current = _in_progress(learner, quiz)
+        if current is None:
+            raise QuizError(_("You have no attempts left for this quiz."), status=403) from None
+        return current
+
+
+@dataclass
+class GradedQuestion:
+    key: str
+    earned: Decimal
+
+
+def _grade(quiz: QuizPage, attempt: Attempt, answers: dict[str, list[str]]) -> Decimal:
+    questions = {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")}
+    total = Decimal(0)
+    for question_key in attempt.question_keys:
+        question = questions[question_key]
+        correct = {str(c.key) for c in question.choices.all() if c.is_correct}
+        wrong = {str(c.key) for c in question.choices.all() if not c.is_correct}
+        selected = set(answers.get(question_key, []))
+        if question.kind == QuestionKind.MULTIPLE and question.partial_credit and correct:
+            earned = Decimal(len(selected & correct)) / len(correct)
+            if wrong:
+                earned -= Decimal(len(selected & wrong)) / len(wrong)
+            total += max(Decimal(0), earned)
+        else:
+            total += 1 if selected == correct else 0
+    return (100 * total / len(attempt.question_keys)).quantize(Decimal("0.01"))
+
+
+def attempt_submit(*, attempt: Attempt, quiz: QuizPage, answers: dict[str, list[str]]) -> Attempt:
+    """Grade an attempt from stored data, exactly once, and record a passed step.
+
+    `answers` maps question keys to choice keys, already checked against the attempt by the
+    form. The conditional UPDATE accepts only the first of any number of concurrent
+    submissions; the others get a 409 and change nothing.
+    """
+    now = timezone.now()
+    if attempt.is_past_deadline(now):
+        raise QuizError(
+            _("The time for this attempt has run out; it can no longer be submitted."), 409
+        )
+    score = _grade(quiz, attempt, answers)
+    passed = score >= quiz.pass_mark
+    with transaction.atomic():
+        won = Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
+            status=AttemptStatus.SUBMITTED,
+            submitted_at=now,
+            answers=answers,
+            score=score,
+            passed=passed,
+            page=quiz,
+        )
+        if not won:
+            raise QuizError(ALREADY_SUBMITTED, status=409)
+        if passed or quiz.kind == QuizKind.PRE_TEST:
+            course = quiz.get_parent().specific
+            course_services.step_complete(learner=attempt.learner, course=course, step=quiz)
+    attempt.refresh_from_db()
+    return attempt

@@ -1,0 +1,151 @@
+"""Quiz pages: intro and status, the attempt, submission and results. Thin: rules live in
+services and selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import parse_submission, questions_by_key
+from .models import Attempt, AttemptStatus, QuizPage
+from .services import QuizError
+
+
+def _quiz_in_language(page_id: int) -> QuizPage:
+    quiz = get_object_or_404(QuizPage.objects.live().public().select_related("locale"), pk=page_id)
+    if quiz.locale.language_code != get_language():
+        raise Http404
+    return quiz
+
+
+def _shown_questions(attempt: Attempt, quiz: QuizPage) -> list[dict]:
+    """The attempt's questions in its order, with choices in its order, in this page's language.
+    Only what a learner may see before submitting: no correctness, feedback or explanation."""
+    questions = questions_by_key(quiz)
+    shown = []
+    for number, key in enumerate(attempt.question_keys, start=1):
+        question = questions.get(key)
+        if question is None:
+            continue
+        choices = {str(c.key): c for c in question.choices.all()}
+        shown.append(
+            {
+                "number": number,
+                "key": key,
+                "kind": question.kind,
+                "scenario": question.scenario,
+                "text": question.text,
+                "choices": [
+                    {"id": choices[k].pk, "text": choices[k].text}
+                    for k in attempt.choice_order.get(key, [])
+                    if k in choices
+                ],
+            }
+        )
+    return shown
+
+
+def _render_quiz(request, quiz: QuizPage, error: QuizError | None = None):
+    services.attempt_expire_overdue(learner=request.user, quiz=quiz)
+    attempt = Attempt.objects.filter(
+        learner=request.user, quiz_key=quiz.translation_key, status=AttemptStatus.IN_PROGRESS
+    ).first()
+    context = {
+        "page": quiz,
+        "self": quiz,
+        "course": quiz.get_parent().specific,
+        "eligibility": selectors.quiz_eligibility(learner=request.user, quiz=quiz),
+        "attempt": attempt,
+        "questions": _shown_questions(attempt, quiz) if attempt else [],
+        "past_attempts": Attempt.objects.filter(learner=request.user, quiz_key=quiz.translation_key)
+        .exclude(status=AttemptStatus.IN_PROGRESS)
+        .order_by("-number"),
+        "error": error,
+    }
+    return render(request, "quizzes/quiz_page.html", context, status=error.status if error else 200)
+
+
+def quiz_page(request, quiz: QuizPage):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return _render_quiz(request, quiz)
+
+
+@login_required
+@require_POST
+def attempt_start(request, page_id: int):
+    quiz = _quiz_in_language(page_id)
+    try:
+        services.attempt_start(learner=request.user, quiz=quiz)
+    except QuizError as error:
+        return _render_quiz(request, quiz, error)
+    return redirect(quiz.url)
+
+
+@login_required
+@require_POST
+def attempt_submit(request, page_id: int, attempt_id: int):
+    quiz = _quiz_in_language(page_id)
+    attempt = get_object_or_404(
+        Attempt, pk=attempt_id, learner=request.user, quiz_key=quiz.translation_key
+    )
+    try:
+        if attempt.status != AttemptStatus.IN_PROGRESS:
+            raise QuizError(services.ALREADY_SUBMITTED, status=409)
+        answers = parse_submission(data=request.POST, attempt=attempt, quiz=quiz)
+        attempt = services.attempt_submit(attempt=attempt, quiz=quiz, answers=answers)
+    except QuizError as error:
+        return _render_quiz(request, quiz, error)
+    messages.success(request, services.SUBMITTED)
+    return redirect("quizzes:attempt_result", page_id=quiz.pk, attempt_id=attempt.pk)
+
+
+@login_required
+def attempt_result(request, page_id: int, attempt_id: int):
+    quiz = _quiz_in_language(page_id)
+    attempt = get_object_or_404(
+        Attempt,
+        pk=attempt_id,
+        learner=request.user,
+        quiz_key=quiz.translation_key,
+        status=AttemptStatus.SUBMITTED,
+    )
+    eligibility = selectors.quiz_eligibility(learner=request.user, quiz=quiz)
+    review = selectors.review_allowed(attempt=attempt, quiz=quiz, eligibility=eligibility)
+    rows = []
+    if review:
+        questions = questions_by_key(quiz)
+        for number, key in enumerate(attempt.question_keys, start=1):
+            question = questions.get(key)
+            if question is None:
+                continue
+            selected = set(attempt.answers.get(key, []))
+            choices = {str(c.key): c for c in question.choices.all()}
+            rows.append(
+                {
+                    "number": number,
+                    "question": question,
+                    "choices": [
+                        {"choice": choices[k], "selected": k in selected}
+                        for k in attempt.choice_order.get(key, [])
+                        if k in choices
+                    ],
+                }
+            )
+    return render(
+        request,
+        "quizzes/attempt_result.html",
+        {
+            "page": quiz,
+            "self": quiz,
+            "course": quiz.get_parent().specific,
+            "attempt": attempt,
+            "eligibility": eligibility,
+            "review": review,
+            "rows": rows,
+        },
+    )

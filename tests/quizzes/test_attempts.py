@@ -1,0 +1,310 @@
+"""Attempts: integrity, grading on the server, languages, policies, knowledge gain."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone, translation
+from wagtail.models import Locale
+
+from courses import services as course_services
+from courses.models import Enrollment, StepCompletion
+from quizzes import selectors, services
+from quizzes.models import Attempt, AttemptStatus
+
+from ..courses.factories import lessons_of, make_course
+from ..elearning.factories import UserFactory
+from .factories import correct_answers, make_quiz, wrong_answers
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, language="ro", **kwargs):
+    with translation.override(language):
+        return reverse(f"quizzes:{name}", kwargs=kwargs)
+
+
+@pytest.fixture
+def learner(client, demo_site):
+    user = UserFactory()
+    client.force_login(user)
+    return user
+
+
+def start(client, quiz, language="ro"):
+    response = client.post(url("attempt_start", language, page_id=quiz.pk))
+    assert response.status_code == 302, response.content.decode()[:500]
+    return Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS).latest("pk")
+
+
+def submit(client, quiz, attempt, data, language="ro"):
+    return client.post(
+        url("attempt_submit", language, page_id=quiz.pk, attempt_id=attempt.pk), data
+    )
+
+
+def test_quiz_needs_login(client, demo_site):
+    quiz = make_quiz()
+    response = client.get(quiz.url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_answers_feedback_and_explanations_never_reach_the_browser_before_submitting(
+    client, learner
+):
+    quiz = make_quiz()
+    start(client, quiz)
+    html = client.get(quiz.url).content.decode()
+    assert "Ce faceți întâi?" in html
+    for secret in ("FEEDBACK-OK", "FEEDBACK-NU", "EXPLICAȚIA-1", "is_correct", "correct"):
+        assert secret not in html
+    assert "application/json" not in html and "<script>" not in html
+
+
+def test_passing_the_final_quiz_completes_the_step_and_the_course(
+    client, learner, django_capture_on_commit_callbacks
+):
+    course = make_course(lessons=1)
+    quiz = make_quiz(course, kind="final", pass_mark=70)
+    course_services.step_complete(learner=learner, course=course, step=lessons_of(course)[0])
+    attempt = start(client, quiz)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, quiz, attempt, correct_answers(quiz, attempt))
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.SUBMITTED and attempt.score == 100 and attempt.passed
+    assert StepCompletion.objects.filter(learner=learner, step_key=quiz.translation_key).exists()
+    assert Enrollment.objects.get(learner=learner).completed_at is not None
+    result = client.get(response["Location"])
+    assert "100%" in result.content.decode()
+
+
+def test_failing_records_nothing_in_progress(client, learner):
+    course = make_course(lessons=1)
+    quiz = make_quiz(course)
+    attempt = start(client, quiz)
+    submit(client, quiz, attempt, wrong_answers(quiz, attempt))
+    attempt.refresh_from_db()
+    assert attempt.score == 0 and attempt.passed is False
+    assert not StepCompletion.objects.filter(step_key=quiz.translation_key).exists()
+
+
+def test_partial_credit_scores_each_choice(client, learner):
+    quiz = make_quiz(shuffle_questions=False)
+    attempt = start(client, quiz)
+    data = correct_answers(quiz, attempt)
+    multiple = quiz.questions.get(kind="multiple")
+    data[f"q-{multiple.key}"] = [str(multiple.choices.get(text="Absențe repetate").pk)]
+    submit(client, quiz, attempt, data)
+    attempt.refresh_from_db()
+    assert float(attempt.score) == pytest.approx(83.33, abs=0.01)  # (1 + 0.5 + 1) / 3
+
+
+def test_double_submission_is_graded_once(client, learner):
+    quiz = make_quiz()
+    attempt = start(client, quiz)
+    first = submit(client, quiz, attempt, correct_answers(quiz, attempt))
+    again = submit(client, quiz, attempt, wrong_answers(quiz, attempt))
+    assert first.status_code == 302 and again.status_code == 409
+    attempt.refresh_from_db()
+    assert attempt.score == 100
+    assert "deja trimisă" in again.content.decode()
+
+
+def test_a_reload_and_a_language_switch_show_the_same_attempt(client, learner):
+    quiz = make_quiz(draw_count=2)
+    attempt = start(client, quiz)
+    assert start(client, quiz).pk == attempt.pk  # a second start resumes
+    ro_html = client.get(quiz.url).content.decode()
+    en_quiz = quiz.get_translation(Locale.objects.get(language_code="en"))
+    en_page = client.get(en_quiz.url)
+    shown = [q["key"] for q in en_page.context["questions"]]
+    assert shown == attempt.question_keys and len(shown) == 2
+    assert all(q["text"].startswith("EN ") for q in en_page.context["questions"])
+    assert "EN " not in ro_html
+    # Submitted from the English page, with the English page's choice ids.
+    response = submit(client, en_quiz, attempt, correct_answers(en_quiz, attempt), "en")
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.score == 100 and attempt.page_id == en_quiz.pk
+
+
+def other_learners_attempt(quiz):
+    other = UserFactory()
+    return services.attempt_start(learner=other, quiz=quiz)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing_answer",
+        "choice_of_another_question",
+        "choice_of_another_quiz",
+        "injected_score",
+        "non_numeric",
+        "two_answers_to_single",
+        "huge_payload",
+        "english_ids_on_romanian_url",
+    ],
+)
+def test_bad_submissions_change_nothing(client, learner, case):
+    quiz = make_quiz(shuffle_questions=False, shuffle_choices=False)
+    attempt = start(client, quiz)
+    data = correct_answers(quiz, attempt)
+    single = quiz.questions.get(kind="single")
+    multiple = quiz.questions.get(kind="multiple")
+    if case == "missing_answer":
+        del data[f"q-{single.key}"]
+    elif case == "choice_of_another_question":
+        data[f"q-{single.key}"] = [str(multiple.choices.first().pk)]
+    elif case == "choice_of_another_quiz":
+        other = make_quiz(make_course(slug="alt", lessons=1), slug="alt-quiz", translate=False)
+        data[f"q-{single.key}"] = [str(other.questions.get(kind="single").choices.first().pk)]
+    elif case == "injected_score":
+        data["score"] = "100"
+    elif case == "non_numeric":
+        data[f"q-{single.key}"] = ["1 OR 1=1"]
+    elif case == "two_answers_to_single":
+        data[f"q-{single.key}"] = [str(c.pk) for c in single.choices.all()]
+    elif case == "huge_payload":
+        data[f"q-{multiple.key}"] = [str(multiple.choices.first().pk)] * 5000
+    elif case == "english_ids_on_romanian_url":
+        en_quiz = quiz.get_translation(Locale.objects.get(language_code="en"))
+        data = correct_answers(en_quiz, attempt)
+    response = submit(client, quiz, attempt, data)
+    assert response.status_code == 400
+    assert response.context["error"].message
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.IN_PROGRESS and attempt.score is None
+    assert attempt.answers == {}
+
+
+def test_another_learners_attempt_is_404(client, learner):
+    quiz = make_quiz()
+    theirs = other_learners_attempt(quiz)
+    response = submit(client, quiz, theirs, correct_answers(quiz, theirs))
+    assert response.status_code == 404
+    result = client.get(url("attempt_result", page_id=quiz.pk, attempt_id=theirs.pk))
+    assert result.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == AttemptStatus.IN_PROGRESS
+
+
+def test_submission_after_the_time_limit_is_refused(client, learner):
+    quiz = make_quiz(time_limit_minutes=10)
+    attempt = start(client, quiz)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    response = submit(client, quiz, attempt, correct_answers(quiz, attempt))
+    assert response.status_code in (404, 409)
+    attempt.refresh_from_db()
+    assert attempt.score is None
+
+
+def test_cooldown_and_maximum_attempts(client, learner):
+    quiz = make_quiz(max_attempts=2, cooldown_minutes=30)
+    attempt = start(client, quiz)
+    submit(client, quiz, attempt, wrong_answers(quiz, attempt))
+    response = client.post(url("attempt_start", page_id=quiz.pk))
+    assert response.status_code == 403
+    assert "Puteți încerca din nou" in response.content.decode()
+    Attempt.objects.update(submitted_at=timezone.now() - timedelta(minutes=31))
+    second = start(client, quiz)
+    submit(client, quiz, second, wrong_answers(quiz, second))
+    Attempt.objects.update(submitted_at=timezone.now() - timedelta(minutes=31))
+    response = client.post(url("attempt_start", page_id=quiz.pk))
+    assert response.status_code == 403
+    assert "Nu mai aveți încercări" in response.content.decode()
+    assert Attempt.objects.filter(learner=learner).count() == 2
+
+
+def test_review_policy(client, learner):
+    never = make_quiz(review_policy="never", slug="never")
+    each = make_quiz(make_course(slug="c2", lessons=1), review_policy="after_each", slug="each")
+    for quiz, shown in ((never, False), (each, True)):
+        attempt = start(client, quiz)
+        response = submit(client, quiz, attempt, wrong_answers(quiz, attempt))
+        html = client.get(response["Location"]).content.decode()
+        assert ("EXPLICAȚIA-1" in html) is shown
+        assert ("FEEDBACK-NU" in html) is shown
+
+
+def test_knowledge_gain_pairs_languages(demo_site):
+    course = make_course(lessons=1)
+    pre = make_quiz(course, kind="pre_test", slug="pre", pass_mark=0)
+    post = make_quiz(course, kind="post_test", slug="post")
+    en = Locale.objects.get(language_code="en")
+    learner = UserFactory()
+    attempt = services.attempt_start(learner=learner, quiz=pre)
+    services.attempt_submit(attempt=attempt, quiz=pre, answers={})  # all wrong: 0%
+    post_en = post.get_translation(en)
+    attempt = services.attempt_start(learner=learner, quiz=post_en)
+    answers = {
+        str(q.key): [str(c.key) for c in q.choices.all() if c.is_correct]
+        for q in post_en.questions.all()
+    }
+    services.attempt_submit(attempt=attempt, quiz=post_en, answers=answers)
+    gains = selectors.knowledge_gain(course_key=course.translation_key)
+    assert [(g.pre_score, g.post_score, g.gain) for g in gains] == [(0, 100, 100)]
+    assert selectors.knowledge_gain_summary(gains) == {"pairs": 1, "mean": 100.0, "median": 100.0}
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL (CI runs it)"
+)
+
+
+def run_concurrently(n, target):
+    barrier = threading.Barrier(n)
+    results = []
+
+    def worker():
+        from django.db import connections
+
+        barrier.wait()
+        try:
+            results.append(target())
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            results.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_submissions_grade_once(demo_site):
+    quiz = make_quiz(translate=False)
+    learner = UserFactory()
+    attempt = services.attempt_start(learner=learner, quiz=quiz)
+    answers = {
+        str(q.key): [str(c.key) for c in q.choices.all() if c.is_correct]
+        for q in quiz.questions.all()
+    }
+    results = run_concurrently(
+        20,
+        lambda: services.attempt_submit(
+            attempt=Attempt.objects.get(pk=attempt.pk), quiz=quiz, answers=answers
+        ),
+    )
+    accepted = [r for r in results if isinstance(r, Attempt)]
+    refused = [r for r in results if isinstance(r, services.QuizError)]
+    assert len(accepted) == 1 and len(refused) == 19, results
+    assert StepCompletion.objects.filter(learner=learner).count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_maximum_attempts_hold_under_concurrent_starts(demo_site):
+    quiz = make_quiz(translate=False, max_attempts=1)
+    learner = UserFactory()
+    results = run_concurrently(10, lambda: services.attempt_start(learner=learner, quiz=quiz))
+    assert Attempt.objects.filter(learner=learner).count() == 1
+    assert all(isinstance(r, Attempt) for r in results), results

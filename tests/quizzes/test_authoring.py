@@ -1,0 +1,103 @@
+"""Trainers author quizzes in the admin: questions with nested choices; translations keep pairs."""
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Locale
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+from quizzes.models import QuizPage
+
+from ..courses.factories import make_course
+from ..elearning.factories import UserFactory
+from .factories import make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+def question(text, choices, kind="single"):
+    return {
+        "kind": kind,
+        "scenario": "",
+        "text": text,
+        "explanation": "De ce.",
+        "partial_credit": "",
+        "choices": inline_formset(
+            [{"text": t, "is_correct": "on" if ok else "", "feedback": ""} for t, ok in choices],
+            min=2,
+        ),
+    }
+
+
+def test_admin_creates_a_quiz_with_nested_questions_and_choices(client, demo_site):
+    course = make_course(lessons=1, translate=False)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    add = reverse("wagtailadmin_pages:add", args=["quizzes", "quizpage", course.pk])
+    assert client.get(add).status_code == 200
+    data = nested_form_data(
+        {
+            "title": "Chestionar final",
+            "slug": "chestionar",
+            "intro": rich_text("<p>Zece întrebări.</p>"),
+            "kind": "final",
+            "pass_mark": "70",
+            "max_attempts": "3",
+            "cooldown_minutes": "0",
+            "time_limit_minutes": "",
+            "draw_count": "2",
+            "shuffle_questions": "on",
+            "shuffle_choices": "on",
+            "review_policy": "after_last",
+            "questions": inline_formset(
+                [
+                    question("Prima?", [("Da", True), ("Nu", False)]),
+                    question("A doua?", [("A", True), ("B", True), ("C", False)], kind="multiple"),
+                    question("A treia?", [("Adevărat", False), ("Fals", True)], kind="true_false"),
+                ],
+                min=1,
+            ),
+        }
+    )
+    # Preview before saving works on the unsaved cluster.
+    preview = client.post(add + "preview/", data)
+    assert preview.json()["is_valid"] is True
+    response = client.post(add, {**data, "action-publish": "1"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    quiz = QuizPage.objects.get(slug="chestionar")
+    assert [q.text for q in quiz.questions.all()] == ["Prima?", "A doua?", "A treia?"]
+    assert [c.is_correct for c in quiz.questions.get(text="A doua?").choices.all()] == [
+        True,
+        True,
+        False,
+    ]
+
+
+def test_translation_keeps_questions_and_choices_paired(demo_site):
+    quiz = make_quiz()
+    english = quiz.get_translation(Locale.objects.get(language_code="en"))
+    ro_keys = [(q.key, [c.key for c in q.choices.all()]) for q in quiz.questions.all()]
+    en_keys = [(q.key, [c.key for c in q.choices.all()]) for q in english.questions.all()]
+    assert ro_keys == en_keys
+    assert {q.pk for q in quiz.questions.all()}.isdisjoint({q.pk for q in english.questions.all()})
+
+
+def test_starter_quizzes(demo_site):
+    from courses import demo as course_demo
+    from quizzes import demo
+
+    course_demo.seed_courses()
+    demo.seed_quizzes()
+    finals = QuizPage.objects.filter(kind="final", locale__language_code="ro")
+    assert finals.count() == 3
+    for quiz in finals:
+        assert quiz.questions.count() >= 12 and quiz.draw_count == 10
+        scenario_based = sum(bool(q.scenario) for q in quiz.questions.all())
+        assert scenario_based >= 6
+        en = quiz.get_translation(Locale.objects.get(language_code="en"))
+        assert [q.key for q in en.questions.all()] == [q.key for q in quiz.questions.all()]
+        assert en.questions.first().text != quiz.questions.first().text
+    teachers = finals.get(slug="final-quiz", url_path__contains="/teachers/").get_parent()
+    kinds = [p.specific.kind for p in teachers.get_children() if hasattr(p.specific, "kind")]
+    assert kinds == ["pre_test", "post_test", "final"]
+    counts = QuizPage.objects.count()
+    demo.seed_quizzes()
+    assert QuizPage.objects.count() == counts
