@@ -48,32 +48,30 @@ def step_complete(*, learner, course: CoursePage, step: Page) -> bool:
     UPDATE below matches only while `completed_at` is empty, and `course_completed` is sent
     after the transaction commits.
     """
-    enrollment = enrollment_start(learner=learner, course=course)
-    try:
-        with transaction.atomic():
-            StepCompletion.objects.get_or_create(
-                learner=learner,
-                step_key=step.translation_key,
-                defaults={"course_key": course.translation_key},
-            )
-    except IntegrityError:
-        pass  # a concurrent request recorded it
-    if enrollment.completed_at is not None:
-        return False
+    # Both inserts are INSERT ... ON CONFLICT DO NOTHING: idempotent and race-free, and the
+    # query count stays fixed (a submitted quiz must cost the same for 10 or 30 questions).
+    course_key = course.translation_key
+    Enrollment.objects.bulk_create(
+        [Enrollment(learner=learner, course_key=course_key)], ignore_conflicts=True
+    )
+    StepCompletion.objects.bulk_create(
+        [StepCompletion(learner=learner, step_key=step.translation_key, course_key=course_key)],
+        ignore_conflicts=True,
+    )
     required = {p.translation_key for p in course_steps(course=course) if p.counts_for_completion}
     done = set(
         StepCompletion.objects.filter(
-            learner=learner, course_key=course.translation_key, step_key__in=required
+            learner=learner, course_key=course_key, step_key__in=required
         ).values_list("step_key", flat=True)
     )
     if not required or required - done:
         return False
     completed_at = timezone.now()
-    won = Enrollment.objects.filter(pk=enrollment.pk, completed_at__isnull=True).update(
-        completed_at=completed_at
-    )
+    won = Enrollment.objects.filter(
+        learner=learner, course_key=course_key, completed_at__isnull=True
+    ).update(completed_at=completed_at)
     if won:
-        learner_id, course_key = learner.pk, course.translation_key
+        learner_id = learner.pk
         transaction.on_commit(
             lambda: course_completed.send(
                 sender=CoursePage,

@@ -15,7 +15,7 @@ def questions_by_key(quiz: QuizPage) -> dict:
     return {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")}
 
 
-def parse_submission(*, data: QueryDict, attempt: Attempt, quiz: QuizPage) -> dict[str, list[str]]:
+def parse_submission(*, data: QueryDict, attempt: Attempt, questions: dict) -> dict[str, list[str]]:
     """Turn the posted choice ids into {question key: [choice key]}; refuse anything else.
 
     Every drawn question must be answered; single-choice and true/false questions take one
@@ -26,7 +26,6 @@ def parse_submission(*, data: QueryDict, attempt: Attempt, quiz: QuizPage) -> di
     unknown = set(data.keys()) - expected - ALLOWED_EXTRA_FIELDS
     if unknown:
         raise QuizError(_("The answers could not be read. Reload the page and try again."))
-    questions = questions_by_key(quiz)
     answers: dict[str, list[str]] = {}
     for key in attempt.question_keys:
         question = questions.get(key)

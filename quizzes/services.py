@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses import services as course_services
+from courses.models import CoursePage
 
 from .models import Attempt, AttemptStatus, QuestionKind, QuizKind, QuizPage
 from .selectors import quiz_eligibility
@@ -114,8 +115,7 @@ class GradedQuestion:
     earned: Decimal
 
 
-def _grade(quiz: QuizPage, attempt: Attempt, answers: dict[str, list[str]]) -> Decimal:
-    questions = {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")}
+def _grade(questions: dict, attempt: Attempt, answers: dict[str, list[str]]) -> Decimal:
     total = Decimal(0)
     for question_key in attempt.question_keys:
         question = questions[question_key]
@@ -132,19 +132,29 @@ def _grade(quiz: QuizPage, attempt: Attempt, answers: dict[str, list[str]]) -> D
     return (100 * total / len(attempt.question_keys)).quantize(Decimal("0.01"))
 
 
-def attempt_submit(*, attempt: Attempt, quiz: QuizPage, answers: dict[str, list[str]]) -> Attempt:
+def attempt_submit(
+    *,
+    attempt: Attempt,
+    quiz: QuizPage,
+    answers: dict[str, list[str]],
+    learner=None,
+    questions: dict | None = None,
+) -> Attempt:
     """Grade an attempt from stored data, exactly once, and record a passed step.
 
     `answers` maps question keys to choice keys, already checked against the attempt by the
-    form. The conditional UPDATE accepts only the first of any number of concurrent
-    submissions; the others get a 409 and change nothing.
+    form (which passes the `questions` it loaded, so they are read once). The conditional
+    UPDATE accepts only the first of any number of concurrent submissions; the others get a
+    409 and change nothing. A fixed number of queries, whatever the number of questions.
     """
     now = timezone.now()
     if attempt.is_past_deadline(now):
         raise QuizError(
-            _("The time for this attempt has run out; it can no longer be submitted."), 409
+            _("The time for this attempt has run out; it can no longer be submitted."), status=409
         )
-    score = _grade(quiz, attempt, answers)
+    if questions is None:
+        questions = {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")}
+    score = _grade(questions, attempt, answers)
     passed = score >= quiz.pass_mark
     with transaction.atomic():
         won = Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
@@ -158,7 +168,10 @@ def attempt_submit(*, attempt: Attempt, quiz: QuizPage, answers: dict[str, list[
         if not won:
             raise QuizError(ALREADY_SUBMITTED, status=409)
         if passed or quiz.kind == QuizKind.PRE_TEST:
-            course = quiz.get_parent().specific
-            course_services.step_complete(learner=attempt.learner, course=course, step=quiz)
-    attempt.refresh_from_db()
+            course = CoursePage.objects.get(path=quiz.path[: -quiz.steplen])
+            course_services.step_complete(
+                learner=learner or attempt.learner, course=course, step=quiz
+            )
+    attempt.status, attempt.submitted_at, attempt.answers = AttemptStatus.SUBMITTED, now, answers
+    attempt.score, attempt.passed, attempt.page = score, passed, quiz
     return attempt

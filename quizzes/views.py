@@ -15,8 +15,9 @@ from .models import Attempt, AttemptStatus, QuizPage
 from .services import QuizError
 
 
-def _quiz_in_language(page_id: int) -> QuizPage:
-    quiz = get_object_or_404(QuizPage.objects.live().public().select_related("locale"), pk=page_id)
+def _quiz_in_language(page_id: int, *, public_only: bool = True) -> QuizPage:
+    pages = QuizPage.objects.live().select_related("locale")
+    quiz = get_object_or_404(pages.public() if public_only else pages, pk=page_id)
     if quiz.locale.language_code != get_language():
         raise Http404
     return quiz
@@ -89,15 +90,19 @@ def attempt_start(request, page_id: int):
 @login_required
 @require_POST
 def attempt_submit(request, page_id: int, attempt_id: int):
-    quiz = _quiz_in_language(page_id)
+    # The learner's own attempt (checked below) proves they were shown this quiz.
+    quiz = _quiz_in_language(page_id, public_only=False)
     attempt = get_object_or_404(
         Attempt, pk=attempt_id, learner=request.user, quiz_key=quiz.translation_key
     )
     try:
         if attempt.status != AttemptStatus.IN_PROGRESS:
             raise QuizError(services.ALREADY_SUBMITTED, status=409)
-        answers = parse_submission(data=request.POST, attempt=attempt, quiz=quiz)
-        attempt = services.attempt_submit(attempt=attempt, quiz=quiz, answers=answers)
+        questions = questions_by_key(quiz)
+        answers = parse_submission(data=request.POST, attempt=attempt, questions=questions)
+        attempt = services.attempt_submit(
+            attempt=attempt, quiz=quiz, answers=answers, learner=request.user, questions=questions
+        )
     except QuizError as error:
         return _render_quiz(request, quiz, error)
     messages.success(request, services.SUBMITTED)

@@ -1,0 +1,106 @@
+"""Submission: a fixed number of queries, and never a server error whatever is posted."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quizzes.models import Attempt, AttemptStatus, Choice, Question, QuizPage
+
+from ..courses.factories import make_course, publish
+from ..elearning.factories import UserFactory
+from .factories import correct_answers, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+def big_quiz(course, n_questions, slug):
+    quiz = QuizPage(title=f"{n_questions} întrebări", slug=slug, shuffle_questions=False)
+    quiz.questions = [
+        Question(
+            sort_order=i,
+            kind="multiple" if i % 3 == 0 else "single",
+            partial_credit=i % 2 == 0,
+            text=f"Întrebarea {i}",
+            choices=[
+                Choice(
+                    sort_order=j, text=f"Varianta {j}", is_correct=j == 0 or (i % 3 == 0 and j == 1)
+                )
+                for j in range(4)
+            ],
+        )
+        for i in range(n_questions)
+    ]
+    course.add_child(instance=quiz)
+    return publish(quiz)
+
+
+def queries_for_submission(client, quiz):
+    client.post(f"/ro/learning/quizzes/{quiz.pk}/start/")
+    attempt = Attempt.objects.get(quiz_key=quiz.translation_key, status=AttemptStatus.IN_PROGRESS)
+    data = correct_answers(quiz, attempt)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            f"/ro/learning/quizzes/{quiz.pk}/attempts/{attempt.pk}/submit/", data
+        )
+    assert response.status_code == 302
+    # Transaction control (savepoints of the test's own transaction) is not a query.
+    return [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+def test_submission_queries_do_not_grow_with_questions(client, demo_site):
+    client.force_login(UserFactory())
+    ten = queries_for_submission(
+        client, big_quiz(make_course(slug="c10", lessons=0, translate=False), 10, "q10")
+    )
+    thirty = queries_for_submission(
+        client, big_quiz(make_course(slug="c30", lessons=0, translate=False), 30, "q30")
+    )
+    assert len(ten) == len(thirty), (ten, thirty)
+    assert len(thirty) <= 15, "\n".join(q[:120] for q in thirty)
+
+
+@pytest.fixture
+def quiz_and_attempt(demo_site):
+    quiz = make_quiz(translate=False, shuffle_questions=False)
+    learner = UserFactory()
+    return quiz, learner
+
+
+ids = st.one_of(st.integers(min_value=-5, max_value=10**6).map(str), st.text(max_size=12))
+fields = st.dictionaries(
+    keys=st.one_of(
+        st.sampled_from(["score", "passed", "q-", "csrfmiddlewaretoken"]), st.text(max_size=40)
+    ),
+    values=st.lists(ids, max_size=4),
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(extra=fields, use_real_keys=st.booleans(), picks=st.lists(st.integers(0, 3), max_size=6))
+def test_submission_never_errors_and_scores_stay_in_range(
+    client, quiz_and_attempt, extra, use_real_keys, picks
+):
+    quiz, learner = quiz_and_attempt
+    client.force_login(learner)
+    Attempt.objects.filter(learner=learner).delete()
+    client.post(f"/ro/learning/quizzes/{quiz.pk}/start/")
+    attempt = Attempt.objects.get(learner=learner, status=AttemptStatus.IN_PROGRESS)
+    data = dict(extra)
+    if use_real_keys:
+        questions = list(quiz.questions.all())
+        for n, question in enumerate(questions):
+            choices = list(question.choices.all())
+            index = picks[n] if n < len(picks) else 0
+            data[f"q-{question.key}"] = [str(choices[index % len(choices)].pk)]
+    response = client.post(f"/ro/learning/quizzes/{quiz.pk}/attempts/{attempt.pk}/submit/", data)
+    assert response.status_code in (302, 400, 409)
+    attempt.refresh_from_db()
+    if response.status_code == 302:
+        assert 0 <= attempt.score <= 100
+    else:
+        assert attempt.status == AttemptStatus.IN_PROGRESS and attempt.score is None
