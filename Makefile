@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := libharfbuzz-subset0 gettext
-TEST_SYSTEM_PACKAGES := chromium poppler-utils
+TEST_SYSTEM_PACKAGES := chromium poppler-utils zbar-tools
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -6,3 +6,12 @@ class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from courses.dashboard import register_completed_course_extra
+        from courses.signals import course_completed
+
+        from . import receivers, selectors
+
+        course_completed.connect(receivers.on_course_completed, dispatch_uid="certificates.issue")
+        register_completed_course_extra(selectors.dashboard_certificates)

@@ -119,6 +119,7 @@ class CourseProgress:
     started_at: datetime | None
     completed_at: datetime | None
     continue_url: str | None
+    extras: list[dict] = field(default_factory=list)
 
 
 def courses_with_progress(*, courses: list[CoursePage], learner) -> list[CourseProgress]:

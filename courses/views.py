@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from elearning.models import ProfessionalRole
 
 from . import selectors, services
+from .dashboard import completed_course_extras
 from .forms import CatalogueFilterForm
 from .models import CourseIndexPage, CoursePage, LessonPage
 
@@ -105,6 +106,11 @@ def my_learning(request):
     recommended = [
         p for p in progress if not p.started_at and request.user.role in p.course.target_roles
     ]
+    extras = completed_course_extras(
+        learner=request.user, course_keys=[p.course.translation_key for p in completed]
+    )
+    for item in completed:
+        item.extras = extras.get(item.course.translation_key, [])
     return render(
         request,
         "courses/my_learning.html",

@@ -1,4 +1,7 @@
-"""Security headers Django does not set itself."""
+"""Security headers Django does not set itself, and the locale middleware we use."""
+
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils.translation import get_language_from_path
 
 # No inline scripts and nothing from another host.
 PUBLIC_CSP = "; ".join(
@@ -32,3 +35,15 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's, except that a 404 from a view outside /ro/ and /en/ (certificate
+    verification, downloads) stays a 404: Django would redirect it to /ro/<path>, which
+    Wagtail's catch-all always accepts."""
+
+    def process_response(self, request, response):
+        if response.status_code == 404 and getattr(request, "resolver_match", None) is not None:
+            if get_language_from_path(request.path_info) is None:
+                return response
+        return super().process_response(request, response)

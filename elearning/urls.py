@@ -8,6 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Outside the language prefix: the address printed in every certificate's QR code.
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

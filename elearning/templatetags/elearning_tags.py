@@ -1,6 +1,6 @@
 from django import template
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_path
 
 from elearning.i18n import page_translation_url, url_in_language
 
@@ -9,13 +9,19 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def language_links(context):
-    """One link per language, to this page's translation (or that language's home page)."""
+    """One link per language, to this page's translation (or that language's home page).
+
+    Pages outside /ro/ and /en/ (certificate verification) switch language with ?lang=.
+    """
     request = context.get("request")
     page = context.get("page")
     current = get_language()
+    outside_prefix = request is not None and get_language_from_path(request.path) is None
     links = []
     for code, name in settings.LANGUAGES:
-        if code == current:
+        if outside_prefix:
+            url = f"{request.path}?lang={code}"
+        elif code == current:
             url = request.get_full_path() if request else "#"
         elif page is not None and getattr(page, "locale_id", None):
             url = page_translation_url(page, code)

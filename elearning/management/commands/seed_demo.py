@@ -5,7 +5,11 @@ from django.utils.module_loading import import_string
 from elearning import demo
 
 # Each app that ships demo content adds its seed function here, in dependency order.
-APP_SEEDS = ["courses.demo.seed_courses", "quizzes.demo.seed_quizzes"]
+APP_SEEDS = [
+    "courses.demo.seed_courses",
+    "quizzes.demo.seed_quizzes",
+    "certificates.demo.seed_certificate_design",
+]
 
 
 class Command(BaseCommand):

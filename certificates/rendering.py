@@ -1,0 +1,104 @@
+"""Certificate PDFs with WeasyPrint: A4 landscape, embedded fonts, a vector QR code.
+
+WeasyPrint may read only the project's own files: the PDF fonts and uploaded images under
+MEDIA_ROOT. Everything else (other hosts, other files, redirects) is refused, and every value a
+learner typed reaches the template escaped, so a name like <img src="file:///etc/passwd">
+prints as text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from wagtail.models import Locale
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from elearning.models import ProfessionalRole
+
+from .models import Certificate, CertificateDesign
+
+PDF_FONTS = Path(settings.BASE_DIR) / "elearning" / "static" / "fonts" / "pdf"
+
+
+def allowed_roots() -> list[Path]:
+    return [PDF_FONTS.resolve(), Path(settings.MEDIA_ROOT).resolve()]
+
+
+class ProjectFilesFetcher(URLFetcher):
+    """Fetches only files under the allowed roots; no network, no redirects."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False, timeout=2)
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"Refused: {url}")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in allowed_roots()) or not path.is_file():
+            raise ValueError(f"Refused: {url}")
+        return super().fetch(path.as_uri(), headers)
+
+
+def verification_url(certificate: Certificate) -> str:
+    return settings.SITE_URL + reverse("certificates:verify", args=[certificate.grouped_code])
+
+
+def qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=3, border=0, dark="#1b1f24")
+
+
+def _image_uri(image) -> str | None:
+    if image is None:
+        return None
+    rendition = image.get_rendition("max-600x300")
+    return Path(rendition.file.path).resolve().as_uri()
+
+
+def _design(language: str) -> CertificateDesign | None:
+    locale = Locale.objects.filter(language_code=language).first()
+    return (
+        CertificateDesign.objects.filter(locale=locale).select_related("logo", "signature").first()
+    )
+
+
+def render_certificate_pdf(certificate: Certificate) -> bytes:
+    url = verification_url(certificate)
+    roles = dict(ProfessionalRole.choices)
+    designs = {}
+    for language in ("ro", "en"):
+        design = _design(language)
+        designs[language] = {
+            "design": design,
+            "logo": _image_uri(design.logo) if design else None,
+            "signature": _image_uri(design.signature) if design else None,
+            "second_signature": _image_uri(design.second_signature) if design else None,
+        }
+    with translation.override("ro"):
+        role_ro = str(roles.get(certificate.learner_role, ""))
+    with translation.override("en"):
+        role_en = str(roles.get(certificate.learner_role, ""))
+    html = render_to_string(
+        "certificates/certificate_pdf.html",
+        {
+            "certificate": certificate,
+            "ro": designs["ro"],
+            "en": designs["en"],
+            "role_ro": role_ro,
+            "role_en": role_en,
+            "verification_url": url,
+            # segno's SVG is generated from our own URL, never from learner input.
+            "qr": mark_safe(qr_svg(url)),  # noqa: S308
+        },
+    )
+    return HTML(
+        string=html, base_url=f"{PDF_FONTS}/", url_fetcher=ProjectFilesFetcher()
+    ).write_pdf()

@@ -1,0 +1,44 @@
+"""Reads for certificates."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Certificate, CertificateStatus
+
+
+def dashboard_certificates(learner, course_keys) -> dict:
+    """For "My learning": each completed course's certificate, ready or being prepared."""
+    extras = {}
+    for certificate in Certificate.objects.filter(learner=learner, course_key__in=course_keys):
+        if certificate.is_revoked:
+            item = {"label": _("Certificate revoked"), "url": "", "note": ""}
+        elif certificate.status == CertificateStatus.READY:
+            note = (
+                _("expired: take the course again to renew it") if certificate.is_expired() else ""
+            )
+            item = {
+                "label": _("Download your certificate (PDF)"),
+                "url": reverse("certificates:download", args=[certificate.pk]),
+                "note": note,
+            }
+        else:
+            item = {"label": _("Your certificate is being prepared."), "url": "", "note": ""}
+        extras[certificate.course_key] = [item]
+    return extras
+
+
+def certificate_for_download(*, user, certificate_id) -> Certificate | None:
+    """The certificate if this user may download it: their own, or an administrator's view.
+
+    Coordinators' access within their scope arrives with the reports work (CoordinatorScope).
+    """
+    if not user.is_authenticated:
+        return None
+    certificate = Certificate.objects.filter(
+        pk=certificate_id, status=CertificateStatus.READY
+    ).first()
+    if certificate is None:
+        return None
+    if certificate.learner_id == user.pk or user.is_superuser:
+        return certificate
+    return None

@@ -1,0 +1,141 @@
+"""Writes for certificates: request on completion, issue (render once), revoke, re-issue."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses.models import CoursePage
+from elearning.models import User
+
+from .models import Certificate, CertificateEvent, CertificateStatus
+from .rendering import render_certificate_pdf
+
+logger = logging.getLogger(__name__)
+
+
+def _course_titles(course_key) -> tuple[CoursePage | None, dict[str, str]]:
+    pages = CoursePage.objects.filter(translation_key=course_key).select_related("locale")
+    titles = {page.locale.language_code: page.title for page in pages}
+    source = next((p for p in pages if p.locale.language_code == "ro"), None) or next(
+        iter(pages), None
+    )
+    return source, titles
+
+
+def certificate_request(
+    *, learner_id: int, course_key, completed_at: datetime
+) -> Certificate | None:
+    """The learner's certificate for a completed course, created pending (once).
+
+    Returns None when the course issues no certificate. Snapshots the learner's name, role and
+    institution and the course's titles, hours and validity as they are now.
+    """
+    existing = Certificate.objects.filter(learner_id=learner_id, course_key=course_key).first()
+    if existing is not None:
+        return existing
+    course, titles = _course_titles(course_key)
+    if course is None or not course.issues_certificate:
+        return None
+    learner = User.objects.select_related("institution").get(pk=learner_id)
+    expires_at = (
+        completed_at + relativedelta(months=course.certificate_validity_months)
+        if course.certificate_validity_months
+        else None
+    )
+    try:
+        with transaction.atomic():
+            return Certificate.objects.create(
+                learner=learner,
+                course_key=course_key,
+                learner_name=learner.full_name,
+                learner_role=learner.role,
+                institution_name=learner.institution_name,
+                county=learner.county,
+                course_title_ro=titles.get("ro", course.title),
+                course_title_en=titles.get("en", ""),
+                hours=(Decimal(course.estimated_minutes) / 60).quantize(Decimal("0.1")),
+                completed_at=completed_at,
+                expires_at=expires_at,
+            )
+    except IntegrityError:  # requested twice at once
+        return Certificate.objects.get(learner_id=learner_id, course_key=course_key)
+
+
+def _store_pdf(certificate: Certificate, pdf: bytes) -> None:
+    # One file per certificate, always the same name: a second render replaces the first.
+    filename = f"{certificate.pk}.pdf"
+    stored_name = certificate.pdf.field.generate_filename(certificate, filename)
+    if default_storage.exists(stored_name):
+        default_storage.delete(stored_name)
+    certificate.pdf.save(filename, ContentFile(pdf), save=False)
+
+
+def certificate_issue(*, certificate_id, by=None) -> Certificate | None:
+    """Render and store the PDF of a pending certificate; idempotent.
+
+    The row is locked while rendering, so two workers given the same certificate produce one
+    file; a worker killed mid-render leaves it pending, and the redelivered task renders it.
+    Returns the certificate when this call made it ready, None when there was nothing to do.
+    """
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
+        if certificate is None or certificate.status == CertificateStatus.READY:
+            return None
+        _store_pdf(certificate, render_certificate_pdf(certificate))
+        certificate.status = CertificateStatus.READY
+        certificate.failure = ""
+        certificate.save(update_fields=["pdf", "status", "failure"])
+        CertificateEvent.objects.create(
+            certificate=certificate, kind=CertificateEvent.Kind.ISSUED, by=by
+        )
+    return certificate
+
+
+def certificate_mark_failed(*, certificate_id, reason: str) -> None:
+    """Record that issuing failed for good (after the task's retries), for the admin to retry."""
+    updated = Certificate.objects.filter(
+        pk=certificate_id, status=CertificateStatus.PENDING
+    ).update(status=CertificateStatus.FAILED, failure=reason[:2000])
+    if updated:
+        CertificateEvent.objects.create(
+            certificate_id=certificate_id, kind=CertificateEvent.Kind.FAILED, note=reason[:2000]
+        )
+
+
+def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
+    """Revoke a certificate; its verification page says so from now on."""
+    with transaction.atomic():
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_by = by
+        certificate.revocation_reason = reason
+        certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        CertificateEvent.objects.create(
+            certificate=certificate, kind=CertificateEvent.Kind.REVOKED, by=by, note=reason
+        )
+    return certificate
+
+
+def certificate_reissue(*, certificate: Certificate, by=None) -> Certificate:
+    """Render again with the learner's current name (after a correction): same code, new PDF,
+    the history kept."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.learner_id:
+            learner = User.objects.select_related("institution").get(pk=certificate.learner_id)
+            certificate.learner_name = learner.full_name
+            certificate.institution_name = learner.institution_name
+        _store_pdf(certificate, render_certificate_pdf(certificate))
+        certificate.status = CertificateStatus.READY
+        certificate.save(update_fields=["learner_name", "institution_name", "pdf", "status"])
+        CertificateEvent.objects.create(
+            certificate=certificate, kind=CertificateEvent.Kind.REISSUED, by=by
+        )
+    return certificate

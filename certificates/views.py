@@ -1,0 +1,84 @@
+"""Certificate download and public verification. Thin: selectors decide who sees what."""
+
+from django.conf import settings
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.http import require_GET
+
+from elearning.throttling import Limit, Throttle, client_ip
+from elearning.views import too_many_attempts
+
+from .codes import grouped, normalise
+from .forms import VerifyForm
+from .models import Certificate
+from .selectors import certificate_for_download
+
+VERIFY_LIMIT = Limit("verify-ip", 60, 60)  # lookups per IP address per minute
+
+
+def download(request, certificate_id):
+    certificate = certificate_for_download(user=request.user, certificate_id=certificate_id)
+    if certificate is None or not certificate.pdf:
+        raise Http404  # the same answer whatever the id: it may not exist, or not be yours
+    filename = f"certificat-{certificate.code}.pdf"
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+
+
+def _activate_requested_language(request):
+    """/verify/ sits outside the /ro/ and /en/ prefixes; ?lang= switches its language."""
+    language = request.GET.get("lang")
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
+@require_GET
+def verify_form(request):
+    _activate_requested_language(request)
+    form = VerifyForm(request.GET if "code" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        url = f"/verify/{grouped(form.cleaned_data['code'])}/"
+        lang = request.GET.get("lang")
+        return redirect(f"{url}?lang={lang}" if lang in dict(settings.LANGUAGES) else url)
+    return render(
+        request,
+        "certificates/verify_form.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_GET
+def verify(request, code: str):
+    _activate_requested_language(request)
+    throttle = Throttle(VERIFY_LIMIT)
+    ip = client_ip(request)
+    if throttle.is_blocked(ip):
+        return too_many_attempts(request, throttle.retry_after())
+    throttle.hit(ip)
+    canonical = normalise(code)
+    certificate = Certificate.objects.filter(code=canonical).first() if canonical else None
+    if certificate is None or certificate.status != "ready":
+        return render(request, "certificates/verify_unknown.html", {"code": code[:40]}, status=404)
+    if certificate.is_revoked:
+        state = "revoked"
+    elif certificate.is_expired():
+        state = "expired"
+    else:
+        state = "valid"
+    language = translation.get_language()
+    return render(
+        request,
+        "certificates/verify.html",
+        {
+            "certificate": certificate,
+            "state": state,
+            "course_title": certificate.course_title(language),
+        },
+    )

@@ -1,0 +1,213 @@
+"""Certificates: issued once, PDF content and QR, safe rendering, access, verification."""
+
+import shutil
+import subprocess
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from certificates import services
+from certificates.codes import grouped, normalise
+from certificates.models import Certificate, CertificateEvent, CertificateStatus
+from certificates.rendering import ProjectFilesFetcher
+from courses import services as course_services
+
+from ..courses.factories import lessons_of, make_course
+from ..elearning.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def complete(learner, course, capture):
+    with capture(execute=True):
+        for lesson in lessons_of(course):
+            course_services.step_complete(learner=learner, course=course, step=lesson)
+    return Certificate.objects.get(learner=learner, course_key=course.translation_key)
+
+
+def pdf_text(certificate) -> str:
+    return subprocess.run(
+        ["pdftotext", certificate.pdf.path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture
+def learner(demo_site, media_root):
+    return UserFactory(full_name="Ana-Maria Ștefănescu-Țurcanu", preferred_language="ro")
+
+
+def test_completing_a_course_issues_one_certificate_and_mails_the_learner(
+    learner, django_capture_on_commit_callbacks
+):
+    course = make_course(lessons=2)
+    certificate = complete(learner, course, django_capture_on_commit_callbacks)
+    assert certificate.status == CertificateStatus.READY
+    text = pdf_text(certificate)
+    assert "Ana-Maria Ștefănescu-Țurcanu" in text
+    assert certificate.grouped_code in text
+    assert certificate.course_title_ro == course.title and certificate.course_title_en.endswith(
+        "(EN)"
+    )
+    assert any("certificat" in m.subject.lower() for m in mail.outbox)
+    # Idempotent: issuing again changes nothing and makes no second file.
+    assert services.certificate_issue(certificate_id=certificate.pk) is None
+    assert CertificateEvent.objects.filter(certificate=certificate, kind="issued").count() == 1
+    folder = Path(certificate.pdf.path).parent
+    assert [p.name for p in folder.glob("*.pdf")] == [f"{certificate.pk}.pdf"]
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools is installed by make test")
+def test_qr_code_decodes_to_the_verification_url(
+    learner, django_capture_on_commit_callbacks, tmp_path
+):
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", certificate.pdf.path, str(tmp_path / "page")], check=True
+    )
+    image = next(tmp_path.glob("page*.png"))
+    decoded = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True
+    )
+    assert decoded.stdout.strip() == f"http://testserver/verify/{certificate.grouped_code}/"
+
+
+def test_what_a_learner_typed_prints_as_text(learner, django_capture_on_commit_callbacks):
+    course = make_course(lessons=1)
+    # Names are validated at registration; the renderer must not rely on it.
+    type(learner).objects.filter(pk=learner.pk).update(full_name='<img src="file:///etc/passwd">')
+    certificate = complete(learner, course, django_capture_on_commit_callbacks)
+    text = pdf_text(certificate)
+    assert '<img src="file:///etc/passwd">' in text
+    assert "root:" not in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/logo.png",
+        "https://example.org/x.css",
+        "file:///etc/passwd",
+        "file:///etc/../etc/hostname",
+        "ftp://example.org/x",
+    ],
+)
+def test_renderer_fetches_nothing_outside_the_project(url):
+    with pytest.raises(ValueError):
+        ProjectFilesFetcher().fetch(url)
+
+
+def test_codes_have_80_bits_and_forgive_case_and_dashes():
+    certificate = Certificate(code="7KQ2M9XD4T1P8ZRW")
+    assert len(certificate.code) == 16  # 16 symbols of 32 = 80 bits
+    assert grouped(certificate.code) == "7KQ2-M9XD-4T1P-8ZRW"
+    assert normalise("7kq2-m9xd 4t1p-8zrw") == "7KQ2M9XD4T1P8ZRW"
+    assert normalise("7KQ2-M9XD-4T1P-8ZRO") == "7KQ2M9XD4T1P8ZR0"  # O read as zero
+    assert normalise("too-short") is None and normalise("<script>") is None
+
+
+def test_dashboard_shows_being_prepared_then_the_download_link(client, learner):
+    course = make_course(lessons=1)
+    course_services.step_complete(learner=learner, course=course, step=lessons_of(course)[0])
+    certificate = services.certificate_request(
+        learner_id=learner.pk, course_key=course.translation_key, completed_at=timezone.now()
+    )
+    client.force_login(learner)
+    with translation.override("ro"):
+        dashboard = reverse("courses:my_learning")
+    assert "Certificatul este în curs de pregătire" in client.get(dashboard).content.decode()
+    services.certificate_issue(certificate_id=certificate.pk)
+    html = client.get(dashboard).content.decode()
+    assert reverse("certificates:download", args=[certificate.pk]) in html
+
+
+def test_download_is_the_learners_own_and_404_for_everyone_else(
+    client, learner, django_capture_on_commit_callbacks
+):
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    url = reverse("certificates:download", args=[certificate.pk])
+    assert client.get(url).status_code == 404  # anonymous
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404  # another learner
+    assert client.get(reverse("certificates:download", args=[uuid.uuid4()])).status_code == 404
+    assert client.get("/certificates/not-a-uuid/pdf/", follow=True).status_code == 404
+    client.force_login(learner)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_verification_page_states(client, learner, django_capture_on_commit_callbacks):
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    url = reverse("certificates:verify", args=[certificate.grouped_code])
+    html = client.get(url).content.decode()
+    assert "Acest certificat este valid." in html and "Ana-Maria Ștefănescu-Țurcanu" in html
+    assert learner.email not in html  # the name, course, date and issuer, nothing more
+    english = client.get(url + "?lang=en").content.decode()
+    assert "This certificate is valid." in english and '<html lang="en">' in english
+    assert client.get(f"/verify/{certificate.code.lower()}/").status_code == 200
+
+    Certificate.objects.filter(pk=certificate.pk).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
+    assert "a expirat" in client.get(url).content.decode()
+
+    services.certificate_revoke(
+        certificate=Certificate.objects.get(pk=certificate.pk), by=None, reason="Eroare"
+    )
+    assert "a fost revocat" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("code", ["AAAA-BBBB-CCCC-DDDD", "nonsense", "x" * 300, "%3Cscript%3E"])
+def test_unknown_codes_are_404_in_both_languages(client, demo_site, code):
+    response = client.get(f"/verify/{code}/")
+    assert response.status_code == 404
+    assert "Certificatul nu a fost găsit" in response.content.decode()
+    english = client.get(f"/verify/{code}/?lang=en")
+    assert english.status_code == 404 and "Certificate not found" in english.content.decode()
+
+
+def test_verify_form_accepts_a_typed_code(client, learner, django_capture_on_commit_callbacks):
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    typed = certificate.code.lower()[:8] + " " + certificate.code.lower()[8:]
+    response = client.get(reverse("certificates:verify_form"), {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == f"/verify/{certificate.grouped_code}/"
+    bad = client.get(reverse("certificates:verify_form"), {"code": "123"})
+    assert bad.status_code == 400 and "16 litere și cifre" in bad.content.decode()
+
+
+def test_verification_is_rate_limited(client, demo_site, monkeypatch):
+    from certificates import views
+    from elearning.throttling import Limit
+
+    monkeypatch.setattr(views, "VERIFY_LIMIT", Limit("verify-ip", 3, 60))
+    for _ in range(3):
+        client.get("/verify/AAAA-BBBB-CCCC-DDDD/")
+    assert client.get("/verify/AAAA-BBBB-CCCC-DDDD/").status_code == 429
+
+
+def test_reissue_keeps_the_code_and_uses_the_corrected_name(
+    learner, django_capture_on_commit_callbacks
+):
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    learner.full_name = "Ana-Maria Popescu"
+    learner.save()
+    reissued = services.certificate_reissue(certificate=certificate)
+    assert reissued.code == certificate.code
+    assert "Ana-Maria Popescu" in pdf_text(reissued)
+    kinds = list(reissued.events.values_list("kind", flat=True))
+    assert kinds == ["issued", "reissued"]
+
+
+def test_no_certificate_for_a_course_that_issues_none(learner, django_capture_on_commit_callbacks):
+    course = make_course(lessons=1)
+    course.issues_certificate = False
+    course.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        course_services.step_complete(learner=learner, course=course, step=lessons_of(course)[0])
+    assert not Certificate.objects.exists()
