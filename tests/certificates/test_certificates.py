@@ -211,3 +211,57 @@ def test_no_certificate_for_a_course_that_issues_none(learner, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         course_services.step_complete(learner=learner, course=course, step=lessons_of(course)[0])
     assert not Certificate.objects.exists()
+
+
+def test_admin_revokes_reissues_and_retries(client, learner, django_capture_on_commit_callbacks):
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    listing = client.get(reverse("wagtailsnippets_certificates_certificate:list"))
+    assert listing.status_code == 200 and certificate.learner_name in listing.content.decode()
+    revoke = reverse("certificate_revoke", args=[certificate.pk])
+    assert client.get(revoke).status_code == 200
+    assert client.post(revoke, {"reason": ""}).status_code == 400  # a reason is required
+    assert client.post(revoke, {"reason": "Date greșite"}).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.is_revoked and certificate.revoked_by == admin
+    assert certificate.revocation_reason == "Date greșite"
+
+    assert client.post(reverse("certificate_reissue", args=[certificate.pk])).status_code == 302
+    Certificate.objects.filter(pk=certificate.pk).update(status=CertificateStatus.FAILED)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("certificate_retry", args=[certificate.pk]))
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.READY
+    assert list(certificate.events.values_list("kind", flat=True)) == [
+        "issued",
+        "revoked",
+        "reissued",
+        "issued",
+    ]
+
+
+def test_learners_cannot_use_the_admin_actions(client, learner, django_capture_on_commit_callbacks):
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    client.force_login(learner)
+    response = client.post(reverse("certificate_revoke", args=[certificate.pk]), {"reason": "x"})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    certificate.refresh_from_db()
+    assert not certificate.is_revoked
+
+
+def test_bulk_command_issues_missing_certificates(learner, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    course = make_course(slug="bulk", lessons=1)
+    others = UserFactory.create_batch(3)
+    for person in [learner, *others]:
+        course_services.step_complete(learner=person, course=course, step=lessons_of(course)[0])
+    output = StringIO()
+    call_command("issue_certificates", "bulk", stdout=output)
+    assert (
+        Certificate.objects.filter(course_key=course.translation_key, status="ready").count() == 4
+    )
+    assert "4/4" in output.getvalue()
