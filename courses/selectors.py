@@ -77,10 +77,22 @@ class CourseOutline:
         return self.steps[start].page
 
 
+def step_models() -> list[type[Page]]:
+    """Every page type that is a course step (lessons here; quizzes register their own)."""
+    from wagtail.models import get_page_models
+
+    from .models import CourseStepMixin
+
+    return [m for m in get_page_models() if issubclass(m, CourseStepMixin) and not m._meta.abstract]
+
+
 def course_steps(*, course: CoursePage) -> list[Page]:
-    """The course's live steps, specific, in tree order (one query per step type)."""
-    children = course.get_children().live().specific().order_by("path")
-    return [page for page in children if getattr(page, "is_course_step", False)]
+    """The course's live steps, specific, in tree order: one query per step type, whatever
+    the number of steps, without their StreamField bodies (an outline needs titles, not text)."""
+    steps = []
+    for model in step_models():
+        steps.extend(model.objects.child_of(course).live().defer_streamfields())
+    return sorted(steps, key=lambda page: page.path)
 
 
 def course_outline(*, course: CoursePage, learner, current: Page | None = None) -> CourseOutline:
@@ -130,9 +142,11 @@ def courses_with_progress(*, courses: list[CoursePage], learner) -> list[CourseP
     children_of_courses = reduce(
         or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses)
     )
-    for page in Page.objects.live().filter(children_of_courses).specific().order_by("path"):
-        if getattr(page, "is_course_step", False):
-            steps_by_course[page.path[: -Page.steplen]].append(page)
+    steps = []
+    for model in step_models():
+        steps.extend(model.objects.live().filter(children_of_courses).defer_streamfields())
+    for page in sorted(steps, key=lambda page: page.path):
+        steps_by_course[page.path[: -Page.steplen]].append(page)
 
     enrollments, completed = {}, {}
     if learner is not None and learner.is_authenticated:

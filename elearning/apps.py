@@ -9,3 +9,6 @@ class ElearningConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers system checks)
+        from .navigation import connect_signals
+
+        connect_signals()

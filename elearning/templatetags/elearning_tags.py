@@ -33,6 +33,18 @@ def language_links(context):
     return links
 
 
+@register.simple_tag(takes_context=True)
+def navigation(context):
+    """The header and footer links in the active language (cached; see elearning.navigation)."""
+    from wagtail.models import Site
+
+    from elearning.navigation import navigation_links
+
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    return navigation_links(site, get_language())
+
+
 @register.simple_tag
 def localized_page(page):
     """The page in the active language when translated, else the page itself."""

@@ -102,3 +102,12 @@ def test_learners_cannot_open_the_admin(client, demo_site):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_cached_navigation_follows_publishing(client, demo_site):
+    assert 'href="/ro/contact/"' in client.get("/ro/").content.decode()
+    contact = ContentPage.objects.get(locale__language_code="ro", slug="contact")
+    contact.unpublish()
+    assert 'href="/ro/contact/"' not in client.get("/ro/").content.decode()
+    contact.save_revision().publish()
+    assert 'href="/ro/contact/"' in client.get("/ro/").content.decode()
