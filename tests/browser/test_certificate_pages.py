@@ -1,0 +1,46 @@
+"""Certificate verification pages, as anyone who scans a QR code sees them: axe in both languages."""
+
+import pytest
+from django.utils import timezone
+
+from certificates import services
+from courses import services as course_services
+
+from ..courses.factories import lessons_of, make_course
+from ..elearning.factories import UserFactory
+from .conftest import assert_accessible, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_verification_pages(page, viewport, demo_site, media_root):
+    learner = UserFactory(full_name="Ioana Țurcanu")
+    course = make_course(lessons=1)
+    course_services.step_complete(learner=learner, course=course, step=lessons_of(course)[0])
+    certificate = services.certificate_request(
+        learner_id=learner.pk, course_key=course.translation_key, completed_at=timezone.now()
+    )
+    services.certificate_issue(certificate_id=certificate.pk)
+
+    # The QR code's URL has no language: the browser's language decides; ?lang= switches.
+    page.goto(f"/verify/{certificate.grouped_code}/?lang=ro")
+    page.get_by_text("Acest certificat este valid.").wait_for()
+    assert_accessible(page)
+    page.locator('.language-switcher a[lang="en"]').click()
+    page.get_by_text("This certificate is valid.").wait_for()
+    assert_accessible(page)
+    screenshot(page, f"verify-valid-en-{viewport}")
+
+    page.goto("/verify/?lang=en")
+    page.locator("#id_code").fill(certificate.code.lower())
+    page.get_by_role("button", name="Verify").click()
+    page.get_by_text("This certificate is valid.").wait_for()
+
+    services.certificate_revoke(certificate=certificate, by=None, reason="Test")
+    page.goto(f"/verify/{certificate.grouped_code}/?lang=ro")
+    page.get_by_text("a fost revocat").wait_for()
+    assert_accessible(page)
+
+    response = page.goto("/verify/AAAA-BBBB-CCCC-DDDD/")
+    assert response.status == 404
+    assert_accessible(page)
