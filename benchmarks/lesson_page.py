@@ -132,6 +132,9 @@ class Client:
 class Run:
     latencies: list[float]  # seconds
     seconds: float
+    machine_cpu: float = 0.0  # cores busy, whole machine
+    client_cpu: float = 0.0  # cores used by this client
+    server_cpu: float = 0.0  # cores used by gunicorn
 
     def percentile(self, p: float) -> float:
         """Milliseconds; linear interpolation between the closest ranks."""
@@ -146,8 +149,20 @@ class Run:
         return len(self.latencies) / self.seconds
 
 
-def load(clients: list[Client], path: str, check, requests: int, deadline: float) -> Run:
-    """A closed loop: every client sends its next request as soon as the last one returns."""
+def load(
+    clients: list[Client],
+    path: str,
+    check,
+    requests: int,
+    seconds: float,
+    deadline: float,
+    meter: CpuMeter,
+) -> Run:
+    """A closed loop: every client sends its next request as soon as the last one returns.
+
+    Stops after `requests` requests or `seconds` seconds, whichever comes first.
+    """
+    stop_at = min(time.monotonic() + seconds, deadline)
     lock = threading.Lock()
     issued = 0
     latencies: list[float] = []
@@ -159,12 +174,9 @@ def load(clients: list[Client], path: str, check, requests: int, deadline: float
         barrier.wait()
         while True:
             with lock:
-                if issued >= requests or failures:
+                if issued >= requests or failures or time.monotonic() > stop_at:
                     return
                 issued += 1
-            if time.monotonic() > deadline:
-                failures.append("time limit reached")
-                return
             try:
                 status, body, elapsed, _response = client.request("GET", path)
             except (OSError, http.client.HTTPException) as exc:
@@ -179,14 +191,75 @@ def load(clients: list[Client], path: str, check, requests: int, deadline: float
     threads = [threading.Thread(target=work, args=(c,), daemon=True) for c in clients]
     for thread in threads:
         thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
+    with meter:
+        barrier.wait()
+        started = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - started
     if failures:
         raise BenchmarkError(failures[0])
-    return Run(latencies, seconds)
+    if time.monotonic() > deadline:
+        raise BenchmarkError("time limit reached")
+    return Run(latencies, seconds, meter.machine, meter.client, meter.server)
+
+
+def load_average() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
+def _jiffies(path: str, first: int, count: int) -> int:
+    try:
+        fields = Path(path).read_text().rsplit(")", 1)[-1].split()
+    except OSError:  # a process that has gone
+        return 0
+    return sum(int(f) for f in fields[first : first + count])
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return children
+
+
+class CpuMeter:
+    """CPU used during a run, in cores: the whole machine, this client, and gunicorn.
+
+    On a quiet machine the rest is PostgreSQL (and Redis); much more means that something else
+    was competing for the cores and the run is not clean.
+    """
+
+    def __init__(self, server_pid: int):
+        self.server_pids = [server_pid, *_children(server_pid)]
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def _sample(self) -> tuple[float, int, int, int]:
+        # /proc/stat "cpu": user nice system idle iowait irq softirq steal; a process's stat,
+        # after the name: utime and stime are the 12th and 13th fields.
+        machine = _jiffies("/proc/stat", 1, 3) + _jiffies("/proc/stat", 6, 3)
+        client = _jiffies(f"/proc/{os.getpid()}/stat", 11, 2)
+        server = sum(_jiffies(f"/proc/{pid}/stat", 11, 2) for pid in self.server_pids)
+        return time.monotonic(), machine, client, server
+
+    def __enter__(self):
+        self.started = self._sample()
+        return self
+
+    def __exit__(self, *exc):
+        now, *ended = self._sample()
+        ticks = (now - self.started[0]) * self.tick
+        self.machine, self.client, self.server = (
+            (end - start) / ticks for end, start in zip(ended, self.started[1:], strict=True)
+        )
+        return False
 
 
 def port_in_use(port: int) -> bool:
@@ -215,6 +288,7 @@ def start_server(port: int, workers: int, log_path: Path) -> subprocess.Popen:
         str(workers),
         "--bind",
         f"{HOST}:{port}",
+        "--no-control-socket",  # gunicorn 27 would otherwise create ~/.gunicorn/gunicorn.ctl
     ]
     log = log_path.open("w")
     # Own session: a Ctrl-C reaches only this script, which then stops gunicorn itself.
@@ -251,24 +325,23 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 def git_commit() -> str:
+    """The commit measured, and whether the app code (outside benchmarks/) had local changes."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            ["git", *args],  # noqa: S607 - git from PATH
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
     try:
-        commit = subprocess.run(  # noqa: S603 - fixed command, no shell
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH
-            cwd=PROJECT_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(  # noqa: S603 - fixed command, no shell
-            ["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
-            cwd=PROJECT_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        commit = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!benchmarks")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-    return commit + (" (with uncommitted changes)" if dirty else "")
+    return commit + (" + uncommitted changes outside benchmarks/" if dirty else "")
 
 
 def benchmark(args) -> dict:
@@ -287,16 +360,20 @@ def benchmark(args) -> dict:
             f"gunicorn: {args.workers} sync workers on {HOST}:{args.port}; "
             f"{args.concurrency} learners logged in."
         )
-        for label, path, check in TARGETS:
-            load(clients, path, check, args.warmup, deadline)
+        meter = CpuMeter(server.pid)
+        for _label, path, check in TARGETS:
+            load(clients, path, check, args.warmup, args.run_seconds, deadline, meter)
         runs: dict[str, list[Run]] = {label: [] for label, _path, _check in TARGETS}
         for number in range(1, args.runs + 1):
             for label, path, check in TARGETS:  # interleaved, so drift hits every URL alike
-                run = load(clients, path, check, args.requests, deadline)
+                run = load(clients, path, check, args.requests, args.run_seconds, deadline, meter)
                 runs[label].append(run)
                 print(
                     f"run {number}  {label:<13} p50 {run.percentile(50):6.1f} ms  "
-                    f"p95 {run.percentile(95):6.1f} ms  {run.throughput:6.0f} req/s"
+                    f"p95 {run.percentile(95):6.1f} ms  {run.throughput:5.0f} req/s  "
+                    f"{len(run.latencies):3d} req  CPU cores: machine {run.machine_cpu:.2f}, "
+                    f"gunicorn {run.server_cpu:.2f}, client {run.client_cpu:.2f}, rest "
+                    f"{max(0.0, run.machine_cpu - run.server_cpu - run.client_cpu):.2f}"
                 )
     finally:
         for client in clients:
@@ -308,9 +385,25 @@ def benchmark(args) -> dict:
             "p50_ms": statistics.median(r.percentile(50) for r in runs[label]),
             "p95_ms": statistics.median(r.percentile(95) for r in runs[label]),
             "req_per_s": statistics.median(r.throughput for r in runs[label]),
+            "requests": [len(r.latencies) for r in runs[label]],
+            "runs": [
+                {
+                    "p50_ms": r.percentile(50),
+                    "p95_ms": r.percentile(95),
+                    "req_per_s": r.throughput,
+                    "cpu_cores_machine": r.machine_cpu,
+                    "cpu_cores_gunicorn": r.server_cpu,
+                    "cpu_cores_client": r.client_cpu,
+                }
+                for r in runs[label]
+            ],
         }
         for label, path, _check in TARGETS
     }
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main() -> int:
@@ -318,27 +411,41 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--requests", type=int, default=400, help="per URL and run")
     parser.add_argument("--warmup", type=int, default=50, help="per URL, before the first run")
+    parser.add_argument(
+        "--run-seconds", type=float, default=20, help="cap per URL and run (keeps it bounded)"
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=8077)
     parser.add_argument("--time-limit", type=float, default=300, help="seconds, all included")
     args = parser.parse_args()
 
+    # Ctrl-C or a TERM signal ends the run through benchmark()'s `finally`, which stops gunicorn.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    commit = git_commit()  # the code gunicorn is about to load
+    print(f"Code: {commit}; {os.cpu_count()} CPUs, load average {load_average()}")
     try:
         results = benchmark(args)
     except BenchmarkError as exc:
         print(f"Benchmark failed: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("Interrupted; gunicorn stopped.", file=sys.stderr)
+        return 130
+    if git_commit() != commit:
+        commit += f"; changed during the run, to {git_commit()}"
+        print(f"Warning: the code changed during the run ({commit}).")
     ping, lesson = results["minimal view"], results["lesson page"]
     print(
-        f"\nMedian of {args.runs} runs, {args.requests} requests each, "
-        f"concurrency {args.concurrency}:"
+        f"\nMedian of {args.runs} runs (each {args.requests} requests or {args.run_seconds:.0f} s, "
+        f"whichever comes first), concurrency {args.concurrency}:"
     )
-    print(f"{'URL':<42} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7}")
+    print(f"{'':<13} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7}  URL")
     for label, result in results.items():
         print(
-            f"{label + ' ' + result['path']:<42} {result['p50_ms']:8.1f} "
-            f"{result['p95_ms']:8.1f} {result['req_per_s']:7.0f}"
+            f"{label:<13} {result['p50_ms']:8.1f} {result['p95_ms']:8.1f} "
+            f"{result['req_per_s']:7.0f}  {result['path']}"
         )
     ratio = lesson["p50_ms"] / ping["p50_ms"]
     within = lesson["p50_ms"] <= BUDGET_P50_MS and lesson["p95_ms"] <= BUDGET_P95_MS
@@ -349,7 +456,7 @@ def main() -> int:
     )
     record = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": git_commit(),
+        "commit": commit,
         "cpus": os.cpu_count(),
         "settings": vars(args),
         "results": results,

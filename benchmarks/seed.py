@@ -5,31 +5,34 @@ Run from the project folder, after `migrate` and `seed_demo` on the same databas
     DJANGO_SETTINGS_MODULE=benchmarks.settings .venv/bin/python -m benchmarks.seed
 
 The three demo courses have 15 lessons between them, too few to hold 200,000 completions for
-10,000 learners, so the teachers' course first gets 25 more lessons (30 in all). Their bodies are
-copies of the course's five real lessons (same blocks: rich text, key facts, case studies,
-referral contacts, the handout...), so a lesson page of this course renders what a real one does,
-next to an outline of 30 steps.
+10,000 learners, so the teachers' course first gets 25 more lessons (30 in all), published after
+its five real ones (before its closing quizzes). Their bodies are copies of those five lessons
+(same blocks: rich text, key facts, case studies, referral contacts, the handout...), so a lesson
+page of this course renders what a real one does, next to an outline of 30 lessons plus quizzes.
 
 Each learner enrols in the course meant for their role with probability 0.95 and in each other
-course with probability 0.7, and completes a prefix of the course's steps (learners work in
-order); 30 % of enrolments are complete. The total is then nudged, one step at a time on random
-enrolments, to exactly 200,000. The random generator has a fixed seed, so every run produces the
-same data. The first learners (`learner-00001@bench.local` ...) are the benchmark's logged-in
-users: each is part-way through the teachers' course.
+course with probability 0.7, and completes a prefix of the course's lessons (learners work in
+order; 30 % have done every lesson). The total is then nudged, one lesson at a time on random
+enrolments, to exactly 200,000. Only lessons are completed: a quiz step is completed by passing
+an attempt, and a course by its final quiz (which issues a certificate), so no enrolment is
+marked complete and no attempt or certificate is invented. The random generator has a fixed
+seed: every run produces the same data. The first learners (`learner-00001@bench.local` ...)
+are the benchmark's logged-in users, each part-way through the teachers' course.
 
 Idempotent: the extra lessons are created only when missing; when the learners and completions
-are already there in full the script stops, otherwise it deletes the benchmark learners (and,
-by cascade, their progress) and seeds them again. It refuses to run on a database not named
-`elearning_bench`.
+are already there in full the script stops (unless --reset), otherwise it deletes the benchmark
+learners (and, by cascade, their progress) and seeds them again. It refuses to run on a database
+not named `elearning_bench`.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -70,19 +73,17 @@ class Course:
     key: UUID
     title: str
     target_roles: list[str]
-    step_keys: list[UUID]
+    lesson_keys: list[UUID]
 
 
 @dataclass
 class Plan:
-    """One enrolment: the learner (by index) and how many of the course's steps they did."""
+    """One enrolment: the learner (by index) and how many of the course's lessons they did."""
 
     learner: int
     course: Course
     done: int
     fixed: bool = False
-    started_at: datetime | None = None
-    step_times: list[datetime] = field(default_factory=list)
 
 
 def learner_email(i: int) -> str:
@@ -90,34 +91,29 @@ def learner_email(i: int) -> str:
 
 
 def ensure_extra_lessons() -> None:
-    """Give the teachers' course 30 lessons: 25 published copies of its five real ones."""
+    """Give the teachers' course 30 lessons: 25 published copies of its five real ones, placed
+    after the last lesson (so the course's quizzes stay where they are)."""
     from courses.models import CoursePage, LessonPage
 
     course = CoursePage.objects.get(slug="teachers", locale__language_code="ro")
-    sources = [
-        p for p in LessonPage.objects.child_of(course).order_by("path") if "-extra-" not in p.slug
-    ]
-    existing = set(
-        LessonPage.objects.child_of(course)
-        .filter(slug__contains="-extra-")
-        .values_list("slug", flat=True)
-    )
+    lessons = list(LessonPage.objects.child_of(course).order_by("path"))
+    sources = [p for p in lessons if "-extra-" not in p.slug]
+    existing = {p.slug for p in lessons}
     created = 0
     for n in range(1, EXTRA_LESSONS + 1):
         slug = f"teachers-extra-{n:02d}"
         if slug in existing:
             continue
         source = sources[(n - 1) % len(sources)]
-        body = [
-            {"type": block["type"], "value": block["value"]} for block in source.body.raw_data
-        ]
+        anchor = LessonPage.objects.child_of(course).order_by("-path").first()
+        body = [{"type": block["type"], "value": block["value"]} for block in source.body.raw_data]
         lesson = LessonPage(
             title=f"Aprofundare {n}: {source.title}",
             slug=slug,
             estimated_minutes=source.estimated_minutes,
             body=json.dumps(body),
         )
-        course.add_child(instance=lesson)
+        anchor.add_sibling(pos="right", instance=lesson)
         lesson.save_revision().publish()
         created += 1
     total = LessonPage.objects.child_of(course).live().count()
@@ -125,15 +121,20 @@ def ensure_extra_lessons() -> None:
 
 
 def load_courses() -> list[Course]:
-    from courses.models import CoursePage
-    from courses.selectors import course_steps
+    """The Romanian courses with their lessons' keys in tree order (quizzes left out)."""
+    from courses.models import CoursePage, LessonPage
 
     return [
         Course(
             key=course.translation_key,
             title=course.title,
             target_roles=list(course.target_roles),
-            step_keys=[s.translation_key for s in course_steps(course=course)],
+            lesson_keys=list(
+                LessonPage.objects.child_of(course)
+                .live()
+                .order_by("path")
+                .values_list("translation_key", flat=True)
+            ),
         )
         for course in CoursePage.objects.live().filter(locale__language_code="ro").order_by("path")
     ]
@@ -144,9 +145,7 @@ def already_seeded() -> bool:
     from elearning.models import User
 
     learners = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count()
-    completions = StepCompletion.objects.filter(
-        learner__email__endswith=f"@{EMAIL_DOMAIN}"
-    ).count()
+    completions = StepCompletion.objects.filter(learner__email__endswith=f"@{EMAIL_DOMAIN}").count()
     print(f"Found {learners} benchmark learners and {completions} completions.")
     return learners == LEARNERS and completions == COMPLETIONS
 
@@ -199,20 +198,20 @@ def plan_progress(rng: random.Random, users: list, courses: list[Course]) -> lis
     plans = []
     for i, user in enumerate(users):
         if i < BENCH_LEARNERS:
-            n = len(teachers.step_keys)
+            n = len(teachers.lesson_keys)
             plans.append(Plan(i, teachers, done=rng.randint(n // 3, 2 * n // 3), fixed=True))
             continue
         for course in courses:
             if rng.random() >= (0.95 if user.role in course.target_roles else 0.7):
                 continue
-            n = len(course.step_keys)
+            n = len(course.lesson_keys)
             plans.append(Plan(i, course, done=n if rng.random() < 0.3 else rng.randint(0, n - 1)))
-    # Nudge to the exact total, one step on a random enrolment at a time.
+    # Nudge to the exact total, one lesson on a random enrolment at a time.
     total = sum(p.done for p in plans)
     adjustable = [p for p in plans if not p.fixed]
     while total != COMPLETIONS:
         plan = rng.choice(adjustable)
-        if total < COMPLETIONS and plan.done < len(plan.course.step_keys):
+        if total < COMPLETIONS and plan.done < len(plan.course.lesson_keys):
             plan.done, total = plan.done + 1, total + 1
         elif total > COMPLETIONS and plan.done > 0:
             plan.done, total = plan.done - 1, total - 1
@@ -224,10 +223,10 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan], now: date
 
     enrollments, completions = [], []
     for plan in plans:
-        user, steps = users[plan.learner], plan.course.step_keys
+        user, lessons = users[plan.learner], plan.course.lesson_keys
         started = user.date_joined + timedelta(days=rng.uniform(0, 20))
         moment = started
-        for key in steps[: plan.done]:
+        for key in lessons[: plan.done]:
             moment += timedelta(minutes=rng.uniform(5, 60 * 24 * 3))
             completions.append(
                 StepCompletion(
@@ -237,14 +236,12 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan], now: date
                     completed_at=min(moment, now),
                 )
             )
-        complete = plan.done == len(steps)
         enrollments.append(
             Enrollment(
                 learner_id=user.pk,
                 course_key=plan.course.key,
                 started_at=min(started, now),
-                completed_at=min(moment, now) if complete else None,
-                last_step_key=steps[min(plan.done, len(steps) - 1)],
+                last_step_key=lessons[min(plan.done, len(lessons) - 1)],
                 last_visited_at=min(moment + timedelta(minutes=1), now),
             )
         )
@@ -254,6 +251,9 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan], now: date
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reset", action="store_true", help="seed the learners again anyway")
+    args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
     import django
 
@@ -269,8 +269,8 @@ def main() -> None:
     ensure_extra_lessons()
     courses = load_courses()
     for course in courses:
-        print(f"  {course.title}: {len(course.step_keys)} steps")
-    if already_seeded():
+        print(f"  {course.title}: {len(course.lesson_keys)} lessons")
+    if already_seeded() and not args.reset:
         print("Nothing to do: the benchmark data is already there.")
         return
 
