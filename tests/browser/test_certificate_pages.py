@@ -1,4 +1,4 @@
-"""Certificate verification pages, as anyone who scans a QR code sees them: axe in both languages."""
+"""Verification pages, as a person who scans a certificate sees them; axe in both languages."""
 
 import pytest
 from django.utils import timezone
