@@ -75,8 +75,11 @@ def course_start(request, page_id: int):
 @require_POST
 def lesson_complete(request, page_id: int):
     lesson = _live_page_in_language(LessonPage, page_id)
-    course = lesson.get_parent().specific
-    if not isinstance(course, CoursePage) or not course.live:
+    try:
+        course = lesson.get_course()
+    except CoursePage.DoesNotExist:
+        raise Http404 from None
+    if not course.live:
         raise Http404
     completed_course = services.step_complete(learner=request.user, course=course, step=lesson)
     outline = selectors.course_outline(course=course, learner=request.user)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-from django.conf import settings
 from django.urls import Resolver404, resolve, translate_url
 from django.utils.translation import get_language_from_path
 from wagtail.models import Locale, Page, Site
@@ -65,7 +64,3 @@ def url_in_language(url: str, language: str) -> str:
     else:
         new_path = urlsplit(translate_url(path, language)).path
     return urlunsplit(("", "", new_path, parts.query, ""))
-
-
-def language_names() -> dict[str, str]:
-    return dict(settings.LANGUAGES)

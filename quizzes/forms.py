@@ -5,14 +5,10 @@ from __future__ import annotations
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from .models import Attempt, QuestionKind, QuizPage
+from .models import Attempt, QuestionKind
 from .services import QuizError
 
 ALLOWED_EXTRA_FIELDS = {"csrfmiddlewaretoken"}
-
-
-def questions_by_key(quiz: QuizPage) -> dict:
-    return {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")}
 
 
 def parse_submission(*, data: QueryDict, attempt: Attempt, questions: dict) -> dict[str, list[str]]:

@@ -122,3 +122,60 @@ def knowledge_gain_summary(gains: list[KnowledgeGain]) -> dict:
         "mean": round(mean(values), 1) if values else None,
         "median": round(median(values), 1) if values else None,
     }
+
+
+def questions_by_key(quiz: QuizPage) -> dict:
+    """The quiz page's questions with their choices (two queries), by question key."""
+    return {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")}
+
+
+def attempt_questions(*, attempt: Attempt, quiz: QuizPage) -> list[dict]:
+    """The attempt's questions in its order, with choices in its order, in this page's language.
+    Only what a learner may see before submitting: no correctness, feedback or explanation."""
+    questions = questions_by_key(quiz)
+    shown = []
+    for number, key in enumerate(attempt.question_keys, start=1):
+        question = questions.get(key)
+        if question is None:
+            continue
+        choices = {str(c.key): c for c in question.choices.all()}
+        shown.append(
+            {
+                "number": number,
+                "key": key,
+                "kind": question.kind,
+                "scenario": question.scenario,
+                "text": question.text,
+                "choices": [
+                    {"id": choices[k].pk, "text": choices[k].text}
+                    for k in attempt.choice_order.get(key, [])
+                    if k in choices
+                ],
+            }
+        )
+    return shown
+
+
+def attempt_review(*, attempt: Attempt, quiz: QuizPage) -> list[dict]:
+    """A submitted attempt's questions with the learner's answers and the correct ones, in the
+    order shown, in this page's language. Only for when the review policy allows it."""
+    questions = questions_by_key(quiz)
+    rows = []
+    for number, key in enumerate(attempt.question_keys, start=1):
+        question = questions.get(key)
+        if question is None:
+            continue
+        selected = set(attempt.answers.get(key, []))
+        choices = {str(c.key): c for c in question.choices.all()}
+        rows.append(
+            {
+                "number": number,
+                "question": question,
+                "choices": [
+                    {"choice": choices[k], "selected": k in selected}
+                    for k in attempt.choice_order.get(key, [])
+                    if k in choices
+                ],
+            }
+        )
+    return rows

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses import services as course_services
-from courses.models import CoursePage
 
 from .models import Attempt, AttemptStatus, QuestionKind, QuizKind, QuizPage
-from .selectors import quiz_eligibility
+from .selectors import questions_by_key, quiz_eligibility
 
 _random = random.SystemRandom()
 
@@ -109,12 +107,6 @@ def attempt_start(*, learner, quiz: QuizPage) -> Attempt:
         return current
 
 
-@dataclass
-class GradedQuestion:
-    key: str
-    earned: Decimal
-
-
 def _grade(questions: dict, attempt: Attempt, answers: dict[str, list[str]]) -> Decimal:
     total = Decimal(0)
     for question_key in attempt.question_keys:
@@ -153,7 +145,7 @@ def attempt_submit(
             _("The time for this attempt has run out; it can no longer be submitted."), status=409
         )
     if questions is None:
-        questions = {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")}
+        questions = questions_by_key(quiz)
     score = _grade(questions, attempt, answers)
     passed = score >= quiz.pass_mark
     with transaction.atomic():
@@ -168,7 +160,7 @@ def attempt_submit(
         if not won:
             raise QuizError(ALREADY_SUBMITTED, status=409)
         if passed or quiz.kind == QuizKind.PRE_TEST:
-            course = CoursePage.objects.get(path=quiz.path[: -quiz.steplen])
+            course = quiz.get_course()
             course_services.step_complete(
                 learner=learner or attempt.learner, course=course, step=quiz
             )

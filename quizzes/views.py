@@ -10,8 +10,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import parse_submission, questions_by_key
+from .forms import parse_submission
 from .models import Attempt, AttemptStatus, QuizPage
+from .selectors import questions_by_key
 from .services import QuizError
 
 
@@ -23,33 +24,6 @@ def _quiz_in_language(page_id: int, *, public_only: bool = True) -> QuizPage:
     return quiz
 
 
-def _shown_questions(attempt: Attempt, quiz: QuizPage) -> list[dict]:
-    """The attempt's questions in its order, with choices in its order, in this page's language.
-    Only what a learner may see before submitting: no correctness, feedback or explanation."""
-    questions = questions_by_key(quiz)
-    shown = []
-    for number, key in enumerate(attempt.question_keys, start=1):
-        question = questions.get(key)
-        if question is None:
-            continue
-        choices = {str(c.key): c for c in question.choices.all()}
-        shown.append(
-            {
-                "number": number,
-                "key": key,
-                "kind": question.kind,
-                "scenario": question.scenario,
-                "text": question.text,
-                "choices": [
-                    {"id": choices[k].pk, "text": choices[k].text}
-                    for k in attempt.choice_order.get(key, [])
-                    if k in choices
-                ],
-            }
-        )
-    return shown
-
-
 def _render_quiz(request, quiz: QuizPage, error: QuizError | None = None):
     services.attempt_expire_overdue(learner=request.user, quiz=quiz)
     attempt = Attempt.objects.filter(
@@ -58,10 +32,10 @@ def _render_quiz(request, quiz: QuizPage, error: QuizError | None = None):
     context = {
         "page": quiz,
         "self": quiz,
-        "course": quiz.get_parent().specific,
+        "course": quiz.get_course(),
         "eligibility": selectors.quiz_eligibility(learner=request.user, quiz=quiz),
         "attempt": attempt,
-        "questions": _shown_questions(attempt, quiz) if attempt else [],
+        "questions": selectors.attempt_questions(attempt=attempt, quiz=quiz) if attempt else [],
         "past_attempts": Attempt.objects.filter(learner=request.user, quiz_key=quiz.translation_key)
         .exclude(status=AttemptStatus.IN_PROGRESS)
         .order_by("-number"),
@@ -121,33 +95,14 @@ def attempt_result(request, page_id: int, attempt_id: int):
     )
     eligibility = selectors.quiz_eligibility(learner=request.user, quiz=quiz)
     review = selectors.review_allowed(attempt=attempt, quiz=quiz, eligibility=eligibility)
-    rows = []
-    if review:
-        questions = questions_by_key(quiz)
-        for number, key in enumerate(attempt.question_keys, start=1):
-            question = questions.get(key)
-            if question is None:
-                continue
-            selected = set(attempt.answers.get(key, []))
-            choices = {str(c.key): c for c in question.choices.all()}
-            rows.append(
-                {
-                    "number": number,
-                    "question": question,
-                    "choices": [
-                        {"choice": choices[k], "selected": k in selected}
-                        for k in attempt.choice_order.get(key, [])
-                        if k in choices
-                    ],
-                }
-            )
+    rows = selectors.attempt_review(attempt=attempt, quiz=quiz) if review else []
     return render(
         request,
         "quizzes/attempt_result.html",
         {
             "page": quiz,
             "self": quiz,
-            "course": quiz.get_parent().specific,
+            "course": quiz.get_course(),
             "attempt": attempt,
             "eligibility": eligibility,
             "review": review,

@@ -31,8 +31,9 @@ class CourseStepMixin:
     def counts_for_completion(self) -> bool:
         return True
 
-    def get_course(self):
-        return self.get_parent().specific
+    def get_course(self) -> "CoursePage":
+        """The course this step belongs to, in one query (its parent, as a CoursePage)."""
+        return CoursePage.objects.get(path=self.path[: -self.steplen])
 
 
 class CourseIndexPage(Page):
@@ -177,7 +178,7 @@ class LessonPage(CourseStepMixin, Page):
         from courses import selectors, services
 
         context = super().get_context(request, *args, **kwargs)
-        course = self.get_parent().specific
+        course = self.get_course()
         services.step_visit(learner=request.user, course=course, step=self)
         outline = selectors.course_outline(course=course, learner=request.user, current=self)
         context.update(

@@ -43,11 +43,3 @@ def navigation(context):
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
     return navigation_links(site, get_language())
-
-
-@register.simple_tag
-def localized_page(page):
-    """The page in the active language when translated, else the page itself."""
-    if page is None:
-        return None
-    return page.localized
