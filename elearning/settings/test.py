@@ -3,6 +3,7 @@
 DATABASE_URL and REDIS_URL, when set (CI), switch the suite onto PostgreSQL and Redis.
 """
 
+import os
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -35,10 +36,12 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 if REDIS_URL:
     # Its own Redis database, so clearing the cache never touches the broker's queues.
+    # TEST_CACHE_REDIS_DB lets two suites share one Redis server without clearing each other.
+    _cache_db = os.environ.get("TEST_CACHE_REDIS_DB", "15")
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": urlunsplit(urlsplit(REDIS_URL)._replace(path="/15")),
+            "LOCATION": urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_cache_db}")),
             "KEY_PREFIX": "elearning-test",
         }
     }
