@@ -16,7 +16,7 @@ run: setup
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ with a Celery worker beside it. Ctrl-C stops both."
 	@trap 'kill 0' INT TERM; \
-	$(VENV)/bin/celery -A elearning worker --loglevel=INFO --pool=solo & \
+	$(VENV)/bin/celery -A elearning worker --beat --loglevel=INFO --pool=solo & \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload; \
 	kill 0
 

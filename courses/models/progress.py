@@ -18,6 +18,18 @@ class Enrollment(models.Model):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     last_step_key = models.UUIDField(_("last step visited"), null=True, blank=True)
     last_visited_at = models.DateTimeField(_("last visit"), default=timezone.now)
+    # Set when a coordinator enrols the learner; overdue once the day has passed unfinished.
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("enrolled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The last overdue reminder, so a learner hears at most once a week per course.
+    reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("enrolment")

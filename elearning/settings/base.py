@@ -152,6 +152,10 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Files with personal data that only views may hand out (report exports): never under MEDIA_ROOT.
+PRIVATE_FILES_ROOT = Path(os.environ.get("PRIVATE_FILES_ROOT", VAR_DIR / "private"))
+# How long a coordinator's export file stays downloadable.
+REPORT_EXPORT_EXPIRY_DAYS = int(os.environ.get("REPORT_EXPORT_EXPIRY_DAYS", "7"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -222,6 +226,18 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work (celery beat): overdue reminders and expired export files, once a day each.
+CELERY_BEAT_SCHEDULE = {
+    "remind-overdue-learners": {
+        "task": "reports.tasks.remind_overdue_learners",
+        "schedule": 24 * 60 * 60,
+    },
+    "delete-expired-exports": {
+        "task": "reports.tasks.delete_expired_exports",
+        "schedule": 24 * 60 * 60,
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Formare: protecția copiilor împotriva traficului"

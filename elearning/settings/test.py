@@ -30,6 +30,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="elearning-test-media-")
+PRIVATE_FILES_ROOT = Path(tempfile.mkdtemp(prefix="elearning-test-private-"))
 
 # Most tests run tasks in-process; tests marked `worker` start a real worker on the real broker.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -9,6 +9,7 @@ APP_SEEDS = [
     "courses.demo.seed_courses",
     "quizzes.demo.seed_quizzes",
     "certificates.demo.seed_certificate_design",
+    "reports.demo.seed_coordinator_scopes",
 ]
 
 

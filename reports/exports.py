@@ -1,0 +1,301 @@
+"""Reports as tables (headings + rows) and the writers that turn them into CSV, XLSX and PDF.
+
+Every cell a person typed (names, institutions) may start with a formula character; Excel and
+LibreOffice would run it. `neutralise()` makes such a cell plain text in both CSV and XLSX.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from certificates.codes import grouped
+from elearning.models import County, Language, ProfessionalRole
+
+from . import charts, selectors
+from .models import CoordinatorScope
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A queryset streamed in chunks: memory stays flat however many rows there are.
+CHUNK_SIZE = 2000
+
+
+def neutralise(value):
+    """A leading apostrophe makes spreadsheet programs read the cell as text, not a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Table:
+    headings: list[str]
+    rows: Iterable[list]
+    count: int | None = None  # for progress, when known without reading the rows
+
+
+def _date(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date()
+    return value
+
+
+def _number(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def completion_table(*, scope, filters, courses) -> Table:
+    titles = {c.key: c.title for c in courses}
+    roles = dict(ProfessionalRole.choices)
+    counties = dict(County.choices)
+    languages = dict(Language.choices)
+    qs = selectors.completion_rows(scope=scope, filters=filters, courses=courses).order_by(
+        "learner__full_name", "learner_id", "course_key"
+    )
+
+    def rows() -> Iterator[list]:
+        for e in qs.iterator(chunk_size=CHUNK_SIZE):
+            learner = e.learner
+            yield [
+                learner.full_name,
+                learner.email,
+                str(roles.get(learner.role, learner.role)),
+                learner.institution_name,
+                str(counties.get(learner.county, learner.county)),
+                languages.get(learner.preferred_language, learner.preferred_language),
+                titles.get(e.course_key, ""),
+                _date(e.started_at),
+                e.due_on or "",
+                e.progress,
+                selectors.status_label(e.status),
+                _date(e.completed_at),
+                _number(e.final_score),
+                e.attempts,
+                _format_code(e.certificate_code),
+                selectors.certificate_label(e),
+            ]
+
+    return Table(
+        headings=[
+            _("Name"),
+            _("E-mail"),
+            _("Role"),
+            _("Institution"),
+            _("County"),
+            _("Language"),
+            _("Course"),
+            _("Enrolled"),
+            _("Due date"),
+            _("Progress (%)"),
+            _("Status"),
+            _("Completed"),
+            _("Final score (%)"),
+            _("Attempts"),
+            _("Certificate code"),
+            _("Certificate status"),
+        ],
+        rows=rows(),
+        count=qs.count(),
+    )
+
+
+def _format_code(code):
+    if not code:
+        return ""
+    return grouped(code)
+
+
+def summary_table(*, scope, filters, courses) -> Table:
+    data = selectors.course_summary(
+        scope=scope, filters=filters, courses=courses, group_by=filters.get("group_by")
+    )
+    return Table(
+        headings=[
+            _("Course"),
+            _("Group"),
+            _("Enrolled"),
+            _("Completed"),
+            _("Completion rate (%)"),
+            _("Pass rate (%)"),
+            _("Average score (%)"),
+            _("Median days to complete"),
+        ],
+        rows=[
+            [
+                r.course.title,
+                r.group,
+                r.enrolled,
+                r.completed,
+                _number(r.completion_rate),
+                _number(r.pass_rate),
+                _number(r.average_score),
+                _number(r.median_days),
+            ]
+            for r in data
+        ],
+        count=len(data),
+    )
+
+
+def impact_table(*, scope, filters, courses) -> Table:
+    data = selectors.impact(
+        scope=scope, filters=filters, courses=courses, group_by=filters.get("group_by")
+    )
+    return Table(
+        headings=[
+            _("Course"),
+            _("Group"),
+            _("Pairs"),
+            _("Mean pre-test (%)"),
+            _("Mean post-test (%)"),
+            _("Mean gain (points)"),
+            _("Median gain (points)"),
+        ],
+        rows=[
+            [
+                r.course.title,
+                r.group,
+                r.pairs,
+                _number(r.mean_pre),
+                _number(r.mean_post),
+                _number(r.mean_gain),
+                _number(r.median_gain),
+            ]
+            for r in data
+        ],
+        count=len(data),
+    )
+
+
+def certificates_table(*, scope, filters, courses) -> Table:
+    period = filters.get("period") or "month"
+    data = selectors.certificate_register(
+        scope=scope, filters=filters, courses=courses, period=period
+    )
+    fmt = "Y" if period == "year" else "YEAR_MONTH_FORMAT"
+    return Table(
+        headings=[_("Course"), _("Period"), _("Issued"), _("Expired since"), _("Revoked")],
+        rows=[
+            [r.course.title, formats.date_format(r.period, fmt), r.issued, r.expired, r.revoked]
+            for r in data
+        ],
+        count=len(data),
+    )
+
+
+TABLES: dict[str, Callable[..., Table]] = {
+    "completion": completion_table,
+    "summary": summary_table,
+    "impact": impact_table,
+    "certificates": certificates_table,
+}
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_lines(table: Table) -> Iterator[str]:
+    """The table as CSV lines, starting with a byte-order mark so Excel reads UTF-8 (ș, ț)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(table.headings)
+    for row in table.rows:
+        yield writer.writerow([_csv_cell(v) for v in row])
+
+
+def _csv_cell(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return neutralise(value)
+
+
+def write_xlsx(
+    path, table: Table, *, title: str, progress: Callable[[int], None] | None = None
+) -> int:
+    """Write the table to an XLSX file in write-only mode (rows go to disk as they come).
+    Calls `progress(rows_written)` every CHUNK_SIZE rows. Returns the number of rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    bold = Font(bold=True)
+    header = []
+    for heading in table.headings:
+        cell = WriteOnlyCell(sheet, value=heading)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in table.rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=neutralise(value))
+            if isinstance(value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever it starts with
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+        if progress and count % CHUNK_SIZE == 0:
+            progress(count)
+    workbook.save(path)
+    return count
+
+
+def donor_summary_html(*, scope: CoordinatorScope, filters: dict, courses) -> str:
+    """The donor summary: headline figures and charts (SVG, drawn here), ready for WeasyPrint."""
+    summary = selectors.course_summary(scope=scope, filters=filters, courses=courses, group_by=None)
+    gains = selectors.impact(scope=scope, filters=filters, courses=courses, group_by=None)
+    per_month = selectors.trained_per_month(scope=scope, filters=filters, courses=courses)
+    by_role = selectors.trained_by(scope=scope, filters=filters, courses=courses, group_by="role")
+    by_county = selectors.trained_by(
+        scope=scope, filters=filters, courses=courses, group_by="county"
+    )
+    context = {
+        "scope": scope,
+        "filters": filters,
+        "generated_at": timezone.now(),
+        "summary": summary,
+        "gains": gains,
+        "totals": {
+            "enrolled": sum(r.enrolled for r in summary),
+            "completed": sum(r.completed for r in summary),
+            "people": sum(n for _label, n in by_role),
+        },
+        "chart_month": charts.column_chart(
+            [(formats.date_format(d, "M Y"), n) for d, n in per_month],
+            title=_("People trained per month"),
+        ),
+        "chart_role": charts.bar_chart(by_role, title=_("People trained by role")),
+        "chart_county": charts.bar_chart(by_county[:15], title=_("People trained by county")),
+        "chart_rates": charts.grouped_bar_chart(
+            [(r.course.title, [r.completion_rate or 0, r.pass_rate or 0]) for r in summary],
+            series=[_("Completion rate (%)"), _("Pass rate (%)")],
+            title=_("Completion and pass rates"),
+            maximum=100,
+        ),
+        "chart_gain": charts.grouped_bar_chart(
+            [(r.course.title, [r.mean_pre or 0, r.mean_post or 0]) for r in gains],
+            series=[_("Mean pre-test (%)"), _("Mean post-test (%)")],
+            title=_("Knowledge before and after"),
+            maximum=100,
+        ),
+    }
+    return render_to_string("reports/pdf/donor_summary.html", context)

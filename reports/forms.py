@@ -1,0 +1,165 @@
+"""Report filters and the bulk-enrolment upload. Choices are limited to the coordinator's scope,
+so a value outside it is "not a valid choice" rather than a silently widened report."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from elearning.models import County, Institution, Language, ProfessionalRole
+
+from .models import CoordinatorScope, ScopeLevel
+from .selectors import CourseInfo, Status
+
+STATUS_CHOICES = [
+    (Status.NOT_STARTED, _("Not started")),
+    (Status.IN_PROGRESS, _("In progress")),
+    (Status.COMPLETED, _("Completed")),
+    (Status.OVERDUE, _("Overdue")),
+]
+GROUP_CHOICES = [("", _("Whole course")), ("role", _("By role")), ("county", _("By county"))]
+PERIOD_CHOICES = [("month", _("Month")), ("year", _("Year"))]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ReportFilterForm(forms.Form):
+    """The filters every report shares; a report shows the ones it uses (`fields_for`)."""
+
+    course = forms.TypedChoiceField(label=_("Course"), required=False, empty_value=None)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *ProfessionalRole.choices]
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        required=False,
+        queryset=Institution.objects.none(),
+        empty_label=_("All institutions"),
+    )
+    county = forms.ChoiceField(label=_("County"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *STATUS_CHOICES]
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("Both languages")), *Language.choices]
+    )
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Enrolment date; the completion date when the status is “Completed”."),
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    group_by = forms.ChoiceField(label=_("Break down"), required=False, choices=GROUP_CHOICES)
+    period = forms.ChoiceField(label=_("Period"), required=False, choices=PERIOD_CHOICES)
+
+    REPORT_FIELDS = {
+        "completion": [
+            "course",
+            "role",
+            "institution",
+            "county",
+            "status",
+            "date_from",
+            "date_to",
+            "language",
+        ],
+        "summary": ["course", "role", "institution", "county", "date_from", "date_to", "group_by"],
+        "impact": ["course", "role", "institution", "county", "date_from", "date_to", "group_by"],
+        "certificates": [
+            "course",
+            "role",
+            "institution",
+            "county",
+            "date_from",
+            "date_to",
+            "period",
+        ],
+        "donor": ["course", "role", "institution", "county", "date_from", "date_to"],
+    }
+
+    def __init__(self, data, *, scope: CoordinatorScope, courses: list[CourseInfo], report: str):
+        super().__init__(data)
+        for name in list(self.fields):
+            if name not in self.REPORT_FIELDS[report]:
+                del self.fields[name]
+        self.fields["course"].choices = [("", _("All courses"))] + [
+            (str(c.key), c.title) for c in courses
+        ]
+        self.fields["course"].coerce = _uuid_of(courses)
+        institutions = Institution.objects.all()
+        counties = list(County.choices)
+        if scope.level == ScopeLevel.INSTITUTION:
+            institutions = institutions.filter(pk=scope.institution_id)
+            counties = [c for c in counties if c[0] == scope.institution.county]
+        elif scope.level == ScopeLevel.COUNTY:
+            institutions = institutions.filter(county=scope.county)
+            counties = [c for c in counties if c[0] == scope.county]
+        self.fields["institution"].queryset = institutions.order_by("name")
+        self.fields["county"].choices = [("", _("All counties")), *counties]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(
+                _("The start date is after the end date."), code="reversed_range"
+            )
+        return data
+
+    def filters(self) -> dict:
+        """The cleaned filters, without the empty ones."""
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+    def as_export(self) -> dict:
+        """The filters as JSON-safe strings in a stable order, to store with an export job."""
+        out = {}
+        for key, value in sorted(self.filters().items()):
+            if isinstance(value, Institution):
+                value = value.pk
+            out[key] = str(value)
+        return out
+
+
+def _uuid_of(courses):
+    by_text = {str(c.key): c.key for c in courses}
+
+    def coerce(value):
+        return by_text[value]
+
+    return coerce
+
+
+class EnrolmentUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: full name, e-mail, role, institution, county. "
+            "The first line holds the column names. At most 2 MB."
+        ),
+    )
+    courses = forms.MultipleChoiceField(
+        label=_("Courses"), widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+    due_on = forms.DateField(label=_("Due date"), widget=DateInput())
+
+    def __init__(self, *args, courses: list[CourseInfo], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["courses"].choices = [(str(c.key), c.title) for c in courses]
+        self._courses = {str(c.key): c for c in courses}
+
+    def clean_due_on(self):
+        from django.utils import timezone
+
+        due = self.cleaned_data["due_on"]
+        if due < timezone.localdate():
+            raise forms.ValidationError(_("The due date has already passed."))
+        return due
+
+    def chosen_courses(self) -> list[CourseInfo]:
+        return [self._courses[k] for k in self.cleaned_data["courses"]]

@@ -1,0 +1,501 @@
+"""Reads for coordinators' reports. Every function takes a scope and applies it in SQL.
+
+Reports count a course once, whichever language it was taken in: rows are keyed by the course's
+translation_key, and titles come from the page in the reader's language when it exists.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from statistics import mean, median
+from uuid import UUID
+
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least, TruncMonth, TruncYear
+from django.utils import timezone, translation
+
+from certificates.models import Certificate
+from courses.models import CoursePage, Enrollment, StepCompletion
+from courses.selectors import course_steps
+from elearning.models import County, ProfessionalRole
+from quizzes.models import Attempt, AttemptStatus, QuizKind
+
+from .models import CoordinatorScope, ScopeLevel
+
+
+class Status:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    OVERDUE = "overdue"
+
+
+def scope_for(user) -> CoordinatorScope | None:
+    """The user's scope, or None when they may not see reports at all. Administrators see
+    everything; anyone else needs both the permission and an assigned scope."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return CoordinatorScope(user=user, level=ScopeLevel.NATIONAL)
+    if not user.has_perm("reports.view_reports"):
+        return None
+    return CoordinatorScope.objects.filter(user=user).select_related("institution").first()
+
+
+# Courses -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    key: UUID
+    title: str
+    required_keys: frozenset[UUID]
+    final_quiz_keys: frozenset[UUID]
+    pre_test_keys: frozenset[UUID]
+    post_test_keys: frozenset[UUID]
+
+    @property
+    def required_count(self) -> int:
+        return len(self.required_keys)
+
+
+def report_courses() -> list[CourseInfo]:
+    """Every live course once, titled in the active language (Romanian when untranslated).
+
+    A few queries per course (its steps by type); reports call this once per request."""
+    language = translation.get_language() or "ro"
+    by_key: dict[UUID, CoursePage] = {}
+    for course in CoursePage.objects.live().select_related("locale").order_by("path"):
+        current = by_key.get(course.translation_key)
+        if current is None or course.locale.language_code == language:
+            by_key[course.translation_key] = course
+    infos = []
+    for key, course in by_key.items():
+        steps = course_steps(course=course)
+        kinds = {s.translation_key: getattr(s, "kind", None) for s in steps}
+        infos.append(
+            CourseInfo(
+                key=key,
+                title=course.title,
+                required_keys=frozenset(
+                    s.translation_key for s in steps if s.counts_for_completion
+                ),
+                final_quiz_keys=frozenset(k for k, v in kinds.items() if v == QuizKind.FINAL),
+                pre_test_keys=frozenset(k for k, v in kinds.items() if v == QuizKind.PRE_TEST),
+                post_test_keys=frozenset(k for k, v in kinds.items() if v == QuizKind.POST_TEST),
+            )
+        )
+    return sorted(infos, key=lambda c: c.title.lower())
+
+
+def course_titles_and_urls() -> dict[UUID, dict[str, tuple[str, str]]]:
+    """Per course key, its title and full URL in each language it exists in (for e-mails)."""
+    from django.conf import settings
+
+    out: dict[UUID, dict[str, tuple[str, str]]] = {}
+    for course in CoursePage.objects.live().select_related("locale"):
+        out.setdefault(course.translation_key, {})[course.locale.language_code] = (
+            course.title,
+            settings.SITE_URL + (course.get_url() or ""),
+        )
+    return out
+
+
+# Completion ----------------------------------------------------------------------------------
+
+
+def _enrollments(*, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]):
+    """Enrolments in scope with every filter but the status applied."""
+    qs = Enrollment.objects.filter(
+        scope.learner_filter("learner__"), course_key__in=[c.key for c in courses]
+    )
+    if filters.get("course"):
+        qs = qs.filter(course_key=filters["course"])
+    if filters.get("role"):
+        qs = qs.filter(learner__role=filters["role"])
+    if filters.get("institution"):
+        qs = qs.filter(learner__institution=filters["institution"])
+    if filters.get("county"):
+        qs = qs.filter(learner__county=filters["county"])
+    if filters.get("language"):
+        qs = qs.filter(learner__preferred_language=filters["language"])
+    # The date range is on the enrolment date; when only completions are asked for, it is on the
+    # completion date ("who completed this year"), which is what a coordinator reports.
+    date_field = "completed_at" if filters.get("status") == Status.COMPLETED else "started_at"
+    if filters.get("date_from"):
+        qs = qs.filter(**{f"{date_field}__date__gte": filters["date_from"]})
+    if filters.get("date_to"):
+        qs = qs.filter(**{f"{date_field}__date__lte": filters["date_to"]})
+    return qs
+
+
+def completion_rows(
+    *, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]
+) -> QuerySet[Enrollment]:
+    """One row per learner and course, with progress, final score, attempts and certificate.
+
+    The per-row figures are correlated subqueries, so a page of 50 rows evaluates them 50 times
+    whatever the size of the table, and an export streams them with the rows."""
+    required = set().union(*(c.required_keys for c in courses)) if courses else set()
+    finals = set().union(*(c.final_quiz_keys for c in courses)) if courses else set()
+    steps_done = (
+        StepCompletion.objects.filter(
+            learner=OuterRef("learner"), course_key=OuterRef("course_key"), step_key__in=required
+        )
+        .order_by()
+        .values("learner")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    final_attempts = Attempt.objects.filter(
+        learner=OuterRef("learner"),
+        course_key=OuterRef("course_key"),
+        quiz_key__in=finals,
+        status=AttemptStatus.SUBMITTED,
+    ).order_by()
+    certificate = Certificate.objects.filter(
+        learner=OuterRef("learner"), course_key=OuterRef("course_key")
+    )
+    total_steps = Case(
+        *[When(course_key=c.key, then=Value(max(c.required_count, 1))) for c in courses],
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    today = timezone.localdate()
+    qs = (
+        _enrollments(scope=scope, filters=filters, courses=courses)
+        .select_related("learner", "learner__institution")
+        .annotate(
+            steps_done=Coalesce(Subquery(steps_done, output_field=IntegerField()), 0),
+            final_score=Subquery(
+                final_attempts.values("learner").annotate(best=Max("score")).values("best")
+            ),
+            attempts=Coalesce(
+                Subquery(
+                    final_attempts.values("learner").annotate(n=Count("*")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            certificate_code=Subquery(certificate.values("code")[:1]),
+            certificate_status=Subquery(certificate.values("status")[:1]),
+            certificate_revoked_at=Subquery(certificate.values("revoked_at")[:1]),
+            certificate_expires_at=Subquery(certificate.values("expires_at")[:1]),
+        )
+        .annotate(
+            progress=Case(
+                When(completed_at__isnull=False, then=Value(100)),
+                default=Least(Value(100), Value(100) * Coalesce("steps_done", 0) / total_steps),
+                output_field=IntegerField(),
+            ),
+            status=Case(
+                When(completed_at__isnull=False, then=Value(Status.COMPLETED)),
+                When(due_on__lt=today, then=Value(Status.OVERDUE)),
+                When(
+                    Q(last_step_key__isnull=False) | Q(steps_done__gt=0),
+                    then=Value(Status.IN_PROGRESS),
+                ),
+                default=Value(Status.NOT_STARTED),
+            ),
+        )
+    )
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    return qs
+
+
+def status_label(status: str) -> str:
+    from .forms import STATUS_CHOICES
+
+    return str(dict(STATUS_CHOICES).get(status, status))
+
+
+def certificate_label(row) -> str:
+    """The certificate's state as a coordinator reads it: revoked and expired win over ready."""
+    from certificates.models import CertificateStatus
+
+    if not row.certificate_code:
+        return ""
+    if row.certificate_revoked_at:
+        return str(translation.pgettext("certificate", "Revoked"))
+    if row.certificate_expires_at and row.certificate_expires_at < timezone.now():
+        return str(translation.pgettext("certificate", "Expired"))
+    return str(CertificateStatus(row.certificate_status).label)
+
+
+# Course summary ------------------------------------------------------------------------------
+
+
+@dataclass
+class SummaryRow:
+    course: CourseInfo
+    group: str  # "" for the whole course, else a role or county label
+    enrolled: int = 0
+    completed: int = 0
+    attempted: int = 0
+    passed: int = 0
+    scores: list = field(default_factory=list)
+    days: list = field(default_factory=list)
+
+    @property
+    def completion_rate(self):
+        return round(100 * self.completed / self.enrolled, 1) if self.enrolled else None
+
+    @property
+    def pass_rate(self):
+        return round(100 * self.passed / self.attempted, 1) if self.attempted else None
+
+    @property
+    def average_score(self):
+        return round(mean(self.scores), 1) if self.scores else None
+
+    @property
+    def median_days(self):
+        return round(median(self.days), 1) if self.days else None
+
+
+GROUPS = {"role": "learner__role", "county": "learner__county"}
+
+
+def _group_label(group_by: str | None, value) -> str:
+    if group_by == "role":
+        return str(dict(ProfessionalRole.choices).get(value, value or "—"))
+    if group_by == "county":
+        return str(dict(County.choices).get(value, value or "—"))
+    return ""
+
+
+def course_summary(
+    *, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo], group_by: str | None
+) -> list[SummaryRow]:
+    """Per course (and role or county): enrolled, completed, completion and pass rates, average
+    best final score and median days to complete. Three queries whatever the data."""
+    by_key = {c.key: c for c in courses}
+    group_field = GROUPS.get(group_by or "")
+    rows: dict[tuple, SummaryRow] = {}
+
+    def row(course_key, group_value):
+        key = (course_key, group_value if group_field else "")
+        if key not in rows:
+            rows[key] = SummaryRow(course=by_key[course_key], group=_group_label(group_by, key[1]))
+        return rows[key]
+
+    enrollments = _enrollments(scope=scope, filters=filters, courses=courses)
+    fields = ["course_key"] + ([group_field] if group_field else [])
+    for item in (
+        enrollments.order_by()
+        .values(*fields)
+        .annotate(enrolled=Count("id"), completed=Count("id", filter=Q(completed_at__isnull=False)))
+    ):
+        r = row(item["course_key"], item.get(group_field))
+        r.enrolled, r.completed = item["enrolled"], item["completed"]
+
+    for course_key, group_value, started, completed in enrollments.filter(
+        completed_at__isnull=False
+    ).values_list("course_key", group_field or "course_key", "started_at", "completed_at"):
+        row(course_key, group_value).days.append((completed - started).total_seconds() / 86400)
+
+    finals = set().union(*(c.final_quiz_keys for c in courses)) if courses else set()
+    # Each learner's best final score and whether they ever passed, in one grouped query.
+    attempts = (
+        Attempt.objects.filter(
+            quiz_key__in=finals,
+            course_key__in=[filters["course"]] if filters.get("course") else list(by_key),
+            status=AttemptStatus.SUBMITTED,
+            learner__in=enrollments.values("learner"),
+        )
+        .order_by()
+        .values("course_key", "learner", *([group_field] if group_field else []))
+        .annotate(best=Max("score"), passed=Max(Case(When(passed=True, then=1), default=0)))
+    )
+    for item in attempts:
+        if item["course_key"] not in by_key:
+            continue
+        r = row(item["course_key"], item.get(group_field))
+        r.attempted += 1
+        r.passed += item["passed"]
+        r.scores.append(float(item["best"]))
+    order = {c.key: i for i, c in enumerate(courses)}
+    return sorted(rows.values(), key=lambda r: (order[r.course.key], r.group))
+
+
+# Impact --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImpactRow:
+    course: CourseInfo
+    group: str
+    gains: list = field(default_factory=list)
+    pre: list = field(default_factory=list)
+    post: list = field(default_factory=list)
+
+    @property
+    def pairs(self) -> int:
+        return len(self.gains)
+
+    @property
+    def mean_gain(self):
+        return round(mean(self.gains), 1) if self.gains else None
+
+    @property
+    def median_gain(self):
+        return round(median(self.gains), 1) if self.gains else None
+
+    @property
+    def mean_pre(self):
+        return round(mean(self.pre), 1) if self.pre else None
+
+    @property
+    def mean_post(self):
+        return round(mean(self.post), 1) if self.post else None
+
+
+def impact(
+    *, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo], group_by: str | None
+) -> list[ImpactRow]:
+    """Knowledge gain: each learner's best post-test minus their first pre-test, in points,
+    paired by translation key (a pre-test in Romanian pairs with a post-test in English)."""
+    group_field = GROUPS.get(group_by or "")
+    chosen = [c for c in courses if not filters.get("course") or c.key == filters["course"]]
+    pre_keys = set().union(*(c.pre_test_keys for c in chosen)) if chosen else set()
+    post_keys = set().union(*(c.post_test_keys for c in chosen)) if chosen else set()
+    enrollments = _enrollments(scope=scope, filters=filters, courses=chosen)
+    rows = (
+        Attempt.objects.filter(
+            quiz_key__in=pre_keys | post_keys,
+            status=AttemptStatus.SUBMITTED,
+            learner__in=enrollments.values("learner"),
+        )
+        .order_by()
+        .values_list(
+            "course_key", "learner_id", "quiz_key", "number", "score", group_field or "course_key"
+        )
+    )
+    pre: dict[tuple, tuple[int, float]] = {}
+    post: dict[tuple, float] = {}
+    groups: dict[tuple, object] = {}
+    for course_key, learner_id, quiz_key, number, score, group_value in rows:
+        key = (course_key, learner_id)
+        groups[key] = group_value
+        if quiz_key in pre_keys:
+            if key not in pre or number < pre[key][0]:
+                pre[key] = (number, float(score))
+        else:
+            post[key] = max(float(score), post.get(key, float(score)))
+    by_key = {c.key: c for c in chosen}
+    result: dict[tuple, ImpactRow] = {}
+    for key in pre.keys() & post.keys():
+        course_key = key[0]
+        if course_key not in by_key:
+            continue
+        group = _group_label(group_by, groups[key]) if group_field else ""
+        r = result.setdefault(
+            (course_key, group), ImpactRow(course=by_key[course_key], group=group)
+        )
+        r.pre.append(pre[key][1])
+        r.post.append(post[key])
+        r.gains.append(post[key] - pre[key][1])
+    order = {c.key: i for i, c in enumerate(chosen)}
+    return sorted(result.values(), key=lambda r: (order[r.course.key], r.group))
+
+
+# Certificates register -----------------------------------------------------------------------
+
+
+@dataclass
+class CertificatePeriodRow:
+    course: CourseInfo
+    period: datetime.date
+    issued: int
+    expired: int
+    revoked: int
+
+
+def certificate_register(
+    *, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo], period: str = "month"
+) -> list[CertificatePeriodRow]:
+    """Certificates issued per course and month (or year): how many, how many have expired
+    since, how many were revoked. One query."""
+    by_key = {c.key: c for c in courses}
+    qs = Certificate.objects.filter(
+        scope.learner_filter("learner__"), course_key__in=list(by_key)
+    ).exclude(status="failed")
+    if filters.get("course"):
+        qs = qs.filter(course_key=filters["course"])
+    if filters.get("role"):
+        qs = qs.filter(learner__role=filters["role"])
+    if filters.get("institution"):
+        qs = qs.filter(learner__institution=filters["institution"])
+    if filters.get("county"):
+        qs = qs.filter(learner__county=filters["county"])
+    if filters.get("date_from"):
+        qs = qs.filter(issued_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(issued_at__date__lte=filters["date_to"])
+    trunc = TruncYear if period == "year" else TruncMonth
+    now = timezone.now()
+    items = (
+        qs.annotate(period=trunc("issued_at"))
+        .order_by()
+        .values("course_key", "period")
+        .annotate(
+            issued=Count("id"),
+            expired=Count("id", filter=Q(expires_at__lt=now, revoked_at__isnull=True)),
+            revoked=Count("id", filter=Q(revoked_at__isnull=False)),
+        )
+    )
+    rows = [
+        CertificatePeriodRow(
+            course=by_key[i["course_key"]],
+            period=i["period"].date() if hasattr(i["period"], "date") else i["period"],
+            issued=i["issued"],
+            expired=i["expired"],
+            revoked=i["revoked"],
+        )
+        for i in items
+    ]
+    order = {c.key: n for n, c in enumerate(courses)}
+    return sorted(rows, key=lambda r: (order[r.course.key], r.period))
+
+
+# Donor summary -------------------------------------------------------------------------------
+
+
+def trained_per_month(*, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]):
+    """People who completed a course, per month of completion: [(date, count)]."""
+    qs = (
+        _enrollments(scope=scope, filters={**filters, "status": Status.COMPLETED}, courses=courses)
+        .filter(completed_at__isnull=False)
+        .annotate(month=TruncMonth("completed_at"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("learner", distinct=True))
+        .order_by("month")
+    )
+    return [(i["month"].date() if hasattr(i["month"], "date") else i["month"], i["n"]) for i in qs]
+
+
+def trained_by(*, scope, filters, courses, group_by: str) -> list[tuple[str, int]]:
+    """People who completed at least one course, by role or county, largest first."""
+    qs = (
+        _enrollments(scope=scope, filters={**filters, "status": Status.COMPLETED}, courses=courses)
+        .filter(completed_at__isnull=False)
+        .order_by()
+        .values(GROUPS[group_by])
+        .annotate(n=Count("learner", distinct=True))
+    )
+    rows = [(_group_label(group_by, i[GROUPS[group_by]]), i["n"]) for i in qs]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))

@@ -1,0 +1,434 @@
+"""Writes for reports: export jobs, and bulk enrolment from a coordinator's CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+import logging
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from courses.models import Enrollment
+from elearning.forms import normalise_full_name
+from elearning.models import County, Institution, ProfessionalRole, User
+
+from . import exports, selectors
+from .models import CoordinatorScope, ExportJob, ScopeLevel
+
+logger = logging.getLogger(__name__)
+
+
+# Exports -------------------------------------------------------------------------------------
+
+
+def _fingerprint(*, user, report: str, format: str, filters: dict, language: str) -> str:
+    raw = json.dumps([user.pk, report, format, filters, language], sort_keys=True)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def export_request(*, user, report: str, format: str, filters: dict) -> ExportJob:
+    """Queue an export of the filtered report, or return the same request's job still running.
+
+    The partial unique constraint on the fingerprint makes "asked twice while running" one job
+    even when the two requests race."""
+    from .tasks import run_export
+
+    language = translation.get_language() or "ro"
+    fingerprint = _fingerprint(
+        user=user, report=report, format=format, filters=filters, language=language
+    )
+    running = ExportJob.objects.filter(
+        fingerprint=fingerprint, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    ).first()
+    if running:
+        return running
+    try:
+        with transaction.atomic():
+            job = ExportJob.objects.create(
+                requested_by=user,
+                report=report,
+                format=format,
+                filters=filters,
+                language=language,
+                fingerprint=fingerprint,
+            )
+    except IntegrityError:
+        return ExportJob.objects.get(
+            fingerprint=fingerprint,
+            status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING],
+        )
+    transaction.on_commit(lambda: run_export.delay(str(job.pk)))
+    return job
+
+
+def filters_from_export(job: ExportJob, *, scope, courses) -> dict:
+    """Rebuild the cleaned filters from the job, through the same form (and so the same scope
+    checks) as the report page: a job cannot carry a filter its owner could not type."""
+    from .forms import ReportFilterForm
+
+    form = ReportFilterForm(job.filters, scope=scope, courses=courses, report=job.report)
+    if not form.is_valid():
+        raise ValueError(f"export {job.pk}: filters no longer valid: {form.errors.as_json()}")
+    return form.filters()
+
+
+def export_run(job_id) -> ExportJob | None:
+    """Produce the job's file. Claims the job with a conditional UPDATE, so a redelivered task
+    does not run it twice; the scope is the requester's scope now, not when they asked."""
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING
+    )
+    job = ExportJob.objects.select_related("requested_by").filter(pk=job_id).first()
+    if job is None or not claimed:
+        return job
+    try:
+        with translation.override(job.language):
+            _export_write(job)
+    except Exception as error:
+        logger.exception("export %s failed", job.pk)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+        return job
+    return job
+
+
+def _export_write(job: ExportJob) -> None:
+    scope = selectors.scope_for(job.requested_by)
+    if scope is None:
+        raise PermissionError("the requester may no longer see reports")
+    courses = selectors.report_courses()
+    filters = filters_from_export(job, scope=scope, courses=courses)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    name = f"{job.report}-{stamp}.{job.format}"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        if job.format == ExportJob.Format.PDF:
+            _write_donor_pdf(path, scope=scope, filters=filters, courses=courses)
+            total = 1
+        else:
+            table = exports.TABLES[job.report](scope=scope, filters=filters, courses=courses)
+            ExportJob.objects.filter(pk=job.pk).update(rows_total=table.count)
+
+            def progress(done):
+                ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+
+            if job.format == ExportJob.Format.XLSX:
+                total = exports.write_xlsx(
+                    path, table, title=str(job.get_report_display()), progress=progress
+                )
+            else:
+                with open(path, "w", encoding="utf-8", newline="") as out:
+                    total = -1
+                    for total, line in enumerate(exports.csv_lines(table)):  # noqa: B007
+                        out.write(line)
+        with open(path, "rb") as handle:
+            job.file.save(name, File(handle), save=False)
+    now = timezone.now()
+    ExportJob.objects.filter(pk=job.pk).update(
+        file=job.file.name,
+        status=ExportJob.Status.READY,
+        rows_done=max(total, 0),
+        finished_at=now,
+        expires_at=now + datetime.timedelta(days=settings.REPORT_EXPORT_EXPIRY_DAYS),
+    )
+
+
+def _write_donor_pdf(path: Path, *, scope, filters, courses) -> None:
+    from weasyprint import HTML
+
+    from certificates.rendering import PDF_FONTS, ProjectFilesFetcher
+
+    html = exports.donor_summary_html(scope=scope, filters=filters, courses=courses)
+    HTML(string=html, base_url=f"{PDF_FONTS}/", url_fetcher=ProjectFilesFetcher()).write_pdf(
+        str(path)
+    )
+
+
+def exports_delete_expired(*, now=None) -> int:
+    """Delete export files past their expiry date; the job row stays as a record."""
+    now = now or timezone.now()
+    count = 0
+    for job in ExportJob.objects.filter(expires_at__lt=now).exclude(file=""):
+        job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(file="")
+        count += 1
+    return count
+
+
+# Bulk enrolment ------------------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+COLUMNS = ["full_name", "email", "role", "institution", "county"]
+# Headings accepted for each column, in both languages, lower-cased without diacritics.
+HEADINGS = {
+    "full_name": {"full name", "name", "nume", "nume complet", "nume si prenume"},
+    "email": {"e-mail", "email", "e-mail address", "adresa de e-mail", "adresa e-mail"},
+    "role": {"role", "professional role", "rol", "rol profesional", "functie"},
+    "institution": {"institution", "institutie", "institutia"},
+    "county": {"county", "judet", "judetul"},
+}
+
+
+@dataclass
+class EnrolmentRow:
+    line: int
+    values: dict
+    errors: list[str] = field(default_factory=list)
+    user: User | None = None
+    institution: Institution | None = None
+
+
+@dataclass
+class EnrolmentCheck:
+    rows: list[EnrolmentRow]
+    errors: list[str]  # about the file as a whole
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.errors and all(not r.errors for r in self.rows)
+
+    @property
+    def error_rows(self) -> list[EnrolmentRow]:
+        return [r for r in self.rows if r.errors]
+
+
+def _plain(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _choice(value: str, choices) -> str | None:
+    """A role or county given by its code or its label in either language."""
+    wanted = _plain(value)
+    for code, label in choices:
+        names = {_plain(code)}
+        for language in ("ro", "en"):
+            with translation.override(language):
+                names.add(_plain(str(label)))
+        if wanted in names:
+            return code
+    return None
+
+
+def enrolment_check(*, upload, scope: CoordinatorScope) -> EnrolmentCheck:
+    """Read and validate the whole file; nothing is written. Every problem is named with its
+    line number, in the coordinator's language."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        return EnrolmentCheck([], [_("The file is larger than 2 MB. Split it and upload again.")])
+    raw = upload.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return EnrolmentCheck([], [_("The file is not UTF-8 text. Save it as “CSV UTF-8”.")])
+    if "\x00" in text:
+        return EnrolmentCheck([], [_("This is not a CSV file.")])
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return EnrolmentCheck([], [_("The file is empty.")])
+    positions = {}
+    for index, heading in enumerate(header):
+        for column, names in HEADINGS.items():
+            if _plain(heading) in names:
+                positions[column] = index
+    missing = [c for c in COLUMNS if c not in positions]
+    if missing:
+        return EnrolmentCheck(
+            [],
+            [
+                _(
+                    "The first line must name the columns: full name, e-mail, role, "
+                    "institution, county. Missing: %(missing)s."
+                )
+                % {"missing": ", ".join(missing)}
+            ],
+        )
+    rows: list[EnrolmentRow] = []
+    try:
+        for line, record in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(rows) >= MAX_ROWS:
+                return EnrolmentCheck([], [_("At most %(n)s learners per file.") % {"n": MAX_ROWS}])
+            values = {
+                c: (record[positions[c]].strip() if positions[c] < len(record) else "")
+                for c in COLUMNS
+            }
+            rows.append(EnrolmentRow(line=line, values=values))
+    except csv.Error as error:
+        return EnrolmentCheck([], [_("The file could not be read as CSV: %s") % error])
+    if not rows:
+        return EnrolmentCheck([], [_("The file has no learners in it.")])
+    _check_rows(rows, scope)
+    return EnrolmentCheck(rows, [])
+
+
+def _check_rows(rows: list[EnrolmentRow], scope: CoordinatorScope) -> None:
+    emails = [r.values["email"].lower() for r in rows]
+    existing = {u.email: u for u in User.objects.filter(email__in=emails)}
+    institutions = Institution.objects.all()
+    seen: dict[str, int] = {}
+    for row in rows:
+        v = row.values
+        try:
+            v["full_name"] = normalise_full_name(v["full_name"])
+        except ValidationError as error:
+            row.errors.extend(error.messages)
+        email = v["email"].lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            row.errors.append(_("“%(value)s” is not an e-mail address.") % {"value": v["email"]})
+        if email in seen:
+            row.errors.append(
+                _("The same e-mail address is on line %(line)s.") % {"line": seen[email]}
+            )
+        seen.setdefault(email, row.line)
+        role = _choice(v["role"], ProfessionalRole.choices)
+        if role is None:
+            row.errors.append(_("Unknown role “%(value)s”.") % {"value": v["role"]})
+        county = _choice(v["county"], County.choices)
+        if county is None:
+            row.errors.append(_("Unknown county “%(value)s”.") % {"value": v["county"]})
+        institution = None
+        if v["institution"] and county:
+            institution = institutions.filter(county=county, name__iexact=v["institution"]).first()
+        if institution is None:
+            row.errors.append(
+                _("No institution “%(value)s” in that county.") % {"value": v["institution"]}
+            )
+        row.institution = institution
+        v.update(email=email, role=role, county=county)
+        if institution is not None and not _in_scope(scope, institution, county):
+            row.errors.append(_("This learner is outside your scope."))
+        user = existing.get(email)
+        if user is not None:
+            row.user = user
+            # An existing account is enrolled as it is; it must already be one of the
+            # coordinator's people (one query per existing account, at most MAX_ROWS).
+            if not User.objects.filter(scope.learner_filter(), pk=user.pk).exists():
+                row.errors.append(_("This address belongs to an account outside your scope."))
+
+
+def _in_scope(scope: CoordinatorScope, institution: Institution, county: str) -> bool:
+    if scope.level == ScopeLevel.INSTITUTION:
+        return institution.pk == scope.institution_id
+    if scope.level == ScopeLevel.COUNTY:
+        return county == scope.county
+    return True
+
+
+@dataclass
+class EnrolmentResult:
+    created: int = 0
+    enrolled: int = 0
+    already: int = 0
+
+
+@transaction.atomic
+def enrolment_import(
+    *, check: EnrolmentCheck, course_keys: list, due_on: datetime.date, by
+) -> EnrolmentResult:
+    """Create the missing accounts and enrol everyone, all or nothing. New learners get an
+    invitation to set their password (after commit); existing ones keep their account as is."""
+    from .tasks import send_enrolment_invitation
+
+    if not check.is_clean:
+        raise ValueError("enrolment_import needs a clean check")
+    result = EnrolmentResult()
+    for row in check.rows:
+        user = row.user
+        if user is None:
+            v = row.values
+            user = User.objects.create_user(
+                email=v["email"],
+                password=None,
+                full_name=v["full_name"],
+                role=v["role"],
+                institution=row.institution,
+                county=v["county"],
+                preferred_language=translation.get_language() or "ro",
+            )
+            result.created += 1
+            transaction.on_commit(lambda pk=user.pk: send_enrolment_invitation.delay(pk))
+        for course_key in course_keys:
+            _enrollment, created = Enrollment.objects.get_or_create(
+                learner=user,
+                course_key=course_key,
+                defaults={"due_on": due_on, "enrolled_by": by, "started_at": timezone.now()},
+            )
+            if created:
+                result.enrolled += 1
+            else:
+                # Already enrolled: the coordinator's due date applies unless completed.
+                Enrollment.objects.filter(pk=_enrollment.pk, completed_at__isnull=True).update(
+                    due_on=due_on, enrolled_by=by
+                )
+                result.already += 1
+    return result
+
+
+# Overdue reminders ---------------------------------------------------------------------------
+
+REMINDER_INTERVAL = datetime.timedelta(days=7)
+
+
+def overdue_reminders_send(*, now=None) -> int:
+    """E-mail each learner who is past a due date, at most once a week per course.
+
+    The conditional UPDATE claims the reminder before sending, so two beat runs never send
+    the same reminder twice."""
+    from elearning.services import email_send_to_user
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    courses = selectors.course_titles_and_urls()
+    sent = 0
+    due = Enrollment.objects.filter(_reminder_due(now), completed_at__isnull=True, due_on__lt=today)
+    for enrollment in due.select_related("learner").iterator(chunk_size=500):
+        claimed = (
+            Enrollment.objects.filter(pk=enrollment.pk)
+            .filter(_reminder_due(now))
+            .update(reminded_at=now)
+        )
+        learner = enrollment.learner
+        if not claimed or not learner.is_active or not learner.email:
+            continue
+        course = courses.get(enrollment.course_key)
+        if course is None:
+            continue
+        title, url = course.get(learner.preferred_language) or next(iter(course.values()))
+        email_send_to_user(
+            user=learner,
+            template="reports/email/overdue",
+            context={"course_title": title, "course_url": url, "due_on": enrollment.due_on},
+        )
+        sent += 1
+    return sent
+
+
+def _reminder_due(now) -> Q:
+    return Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - REMINDER_INTERVAL)

@@ -1,0 +1,290 @@
+"""Coordinators' report pages in the Wagtail admin. Thin: the scope comes from `scope_for`, the
+rows from selectors, the files from services. Bad filters answer 400 with the form's messages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import exports, selectors, services
+from .forms import EnrolmentUploadForm, ReportFilterForm
+from .models import ExportJob
+
+TITLES = {
+    "completion": gettext_lazy("Completion"),
+    "summary": gettext_lazy("Course summary"),
+    "impact": gettext_lazy("Impact: knowledge gain"),
+    "certificates": gettext_lazy("Certificates register"),
+}
+# Sortable columns of the completion report: URL value → ORM ordering.
+COMPLETION_ORDERINGS = {
+    "name": "learner__full_name",
+    "email": "learner__email",
+    "role": "learner__role",
+    "institution": "learner__institution__name",
+    "county": "learner__county",
+    "enrolled": "started_at",
+    "progress": "progress",
+    "completed": "completed_at",
+    "score": "final_score",
+}
+PAGE_SIZE = 50
+
+
+def _scope(request):
+    scope = selectors.scope_for(request.user)
+    if scope is None:
+        raise PermissionDenied
+    return scope
+
+
+def _filter_form(request, scope, courses, report, data=None):
+    return ReportFilterForm(
+        request.GET if data is None else data, scope=scope, courses=courses, report=report
+    )
+
+
+def _context(request, report, scope, form, **extra):
+    query = request.GET.copy()
+    for key in ("p", "ordering"):
+        query.pop(key, None)
+    return {
+        "page_title": TITLES[report],
+        "report": report,
+        "scope": scope,
+        "form": form,
+        "query": query.urlencode(),
+        "reports": TITLES,
+        **extra,
+    }
+
+
+@require_GET
+def completion(request):
+    scope = _scope(request)
+    courses = selectors.report_courses()
+    form = _filter_form(request, scope, courses, "completion")
+    ordering = request.GET.get("ordering", "name")
+    if ordering.lstrip("-") not in COMPLETION_ORDERINGS:
+        form.is_valid()
+        form.add_error(None, _("This report cannot be sorted that way."))
+    if not form.is_valid():
+        return render(
+            request,
+            "reports/admin/completion.html",
+            _context(request, "completion", scope, form),
+            status=400,
+        )
+    rows = selectors.completion_rows(scope=scope, filters=form.filters(), courses=courses)
+    field = COMPLETION_ORDERINGS[ordering.lstrip("-")]
+    descending = ordering.startswith("-")
+    sort = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    rows = rows.order_by(sort, "learner_id", "course_key")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("p"))
+    titles = {c.key: c.title for c in courses}
+    for row in page.object_list:
+        row.course_title = titles.get(row.course_key, "")
+        row.status_label = selectors.status_label(row.status)
+        row.certificate_label = selectors.certificate_label(row)
+    return render(
+        request,
+        "reports/admin/completion.html",
+        _context(
+            request,
+            "completion",
+            scope,
+            form,
+            page=page,
+            ordering=ordering,
+            columns=_sortable_columns(request, ordering),
+        ),
+    )
+
+
+def _sortable_columns(request, ordering):
+    labels = [
+        ("name", _("Name")),
+        ("email", _("E-mail")),
+        ("role", _("Role")),
+        ("institution", _("Institution")),
+        ("county", _("County")),
+        (None, _("Language")),
+        (None, _("Course")),
+        ("enrolled", _("Enrolled")),
+        ("progress", _("Progress")),
+        ("completed", _("Completed")),
+        ("score", _("Final score")),
+        (None, _("Attempts")),
+        (None, _("Certificate")),
+    ]
+    query = request.GET.copy()
+    query.pop("p", None)
+    columns = []
+    for key, label in labels:
+        if key is None:
+            columns.append({"label": label})
+            continue
+        current = ordering.lstrip("-") == key
+        next_order = f"-{key}" if current and not ordering.startswith("-") else key
+        query["ordering"] = next_order
+        columns.append(
+            {
+                "label": label,
+                "url": "?" + query.urlencode(),
+                "sorted": ("descending" if ordering.startswith("-") else "ascending")
+                if current
+                else None,
+            }
+        )
+    return columns
+
+
+@require_GET
+def table_report(request, report):
+    """Course summary, impact and certificates register: small tables, no pagination."""
+    scope = _scope(request)
+    courses = selectors.report_courses()
+    form = _filter_form(request, scope, courses, report)
+    if not form.is_valid():
+        return render(
+            request, "reports/admin/table.html", _context(request, report, scope, form), status=400
+        )
+    table = exports.TABLES[report](scope=scope, filters=form.filters(), courses=courses)
+    return render(
+        request,
+        "reports/admin/table.html",
+        _context(request, report, scope, form, table=table, rows=list(table.rows)),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def export(request, report):
+    """CSV streams at once (constant memory); XLSX and the PDF summary are background jobs."""
+    if report not in TITLES and report != "donor":
+        raise Http404
+    scope = _scope(request)
+    courses = selectors.report_courses()
+    data = request.POST if request.method == "POST" else request.GET
+    form_report = report
+    form = _filter_form(request, scope, courses, form_report, data=data)
+    format = data.get("format", "")
+    valid_format = (report == "donor" and format == "pdf") or (
+        report != "donor" and format in ("csv", "xlsx")
+    )
+    if not valid_format:
+        form.is_valid()
+        form.add_error(None, _("Choose CSV or XLSX, or the PDF summary."))
+    if not form.is_valid():
+        template = (
+            "reports/admin/completion.html"
+            if report == "completion"
+            else "reports/admin/table.html"
+        )
+        context_report = report if report in TITLES else "summary"
+        return render(request, template, _context(request, context_report, scope, form), status=400)
+    if format == "csv":
+        table = exports.TABLES[report](scope=scope, filters=form.filters(), courses=courses)
+        response = StreamingHttpResponse(
+            exports.csv_lines(table), content_type="text/csv; charset=utf-8"
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="{report}-{stamp}.csv"'
+        return response
+    if request.method != "POST":
+        # Starting a job changes something: only from the form's POST.
+        return redirect(reverse("learning_reports:" + report) + "?" + urlencode(form.as_export()))
+    job = services.export_request(
+        user=request.user, report=report, format=format, filters=form.as_export()
+    )
+    return redirect("learning_reports:export_status", job.pk)
+
+
+def _own_job(request, job_id) -> ExportJob:
+    _scope(request)
+    # Another coordinator's job id is simply not found: ids are never a way in.
+    return get_object_or_404(ExportJob, pk=job_id, requested_by=request.user)
+
+
+@require_GET
+def export_status(request, job_id):
+    job = _own_job(request, job_id)
+    return render(
+        request,
+        "reports/admin/export_status.html",
+        {"page_title": _("Export"), "job": job, "now": timezone.now()},
+    )
+
+
+@require_GET
+def export_download(request, job_id):
+    job = _own_job(request, job_id)
+    if job.status != ExportJob.Status.READY or not job.file:
+        raise Http404
+    if job.expires_at and job.expires_at < timezone.now():
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+@require_GET
+def export_list(request):
+    _scope(request)
+    jobs = ExportJob.objects.filter(requested_by=request.user)[:50]
+    return render(
+        request,
+        "reports/admin/export_list.html",
+        {"page_title": _("My exports"), "jobs": jobs, "now": timezone.now()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enrol(request):
+    """Upload a CSV of learners, pick courses and a due date. Nothing is imported unless every
+    line is right; then all of it is, in one transaction."""
+    scope = _scope(request)
+    courses = selectors.report_courses()
+    if request.method == "GET":
+        form = EnrolmentUploadForm(courses=courses)
+        return render(
+            request, "reports/admin/enrol.html", {"page_title": _("Enrol learners"), "form": form}
+        )
+    form = EnrolmentUploadForm(request.POST, request.FILES, courses=courses)
+    context = {"page_title": _("Enrol learners"), "form": form}
+    if not form.is_valid():
+        return render(request, "reports/admin/enrol.html", context, status=400)
+    check = services.enrolment_check(upload=form.cleaned_data["file"], scope=scope)
+    if not check.is_clean:
+        context["check"] = check
+        return render(request, "reports/admin/enrol.html", context, status=400)
+    result = services.enrolment_import(
+        check=check,
+        course_keys=[c.key for c in form.chosen_courses()],
+        due_on=form.cleaned_data["due_on"],
+        by=request.user,
+    )
+    messages.success(
+        request,
+        _(
+            "Done: %(created)s new accounts invited, %(enrolled)s enrolments made, "
+            "%(already)s were already enrolled (their due date was updated)."
+        )
+        % {"created": result.created, "enrolled": result.enrolled, "already": result.already},
+    )
+    return redirect(
+        reverse("learning_reports:completion")
+        + "?"
+        + urlencode({"course": str(form.chosen_courses()[0].key)})
+    )
