@@ -34,4 +34,9 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from certificates.selectors import register_download_grant
+
+        from .selectors import may_download_certificate
+
         post_migrate.connect(ensure_coordinators_group)
+        register_download_grant(may_download_certificate)

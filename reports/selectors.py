@@ -54,6 +54,16 @@ def scope_for(user) -> CoordinatorScope | None:
     return CoordinatorScope.objects.filter(user=user).select_related("institution").first()
 
 
+def may_download_certificate(user, certificate) -> bool:
+    """A coordinator may download the certificates of the learners in their scope."""
+    from elearning.models import User
+
+    scope = scope_for(user)
+    return scope is not None and (
+        User.objects.filter(scope.learner_filter(), pk=certificate.learner_id).exists()
+    )
+
+
 # Courses -------------------------------------------------------------------------------------
 
 
@@ -189,6 +199,7 @@ def completion_rows(
                 ),
                 0,
             ),
+            certificate_id=Subquery(certificate.values("id")[:1]),
             certificate_code=Subquery(certificate.values("code")[:1]),
             certificate_status=Subquery(certificate.values("status")[:1]),
             certificate_revoked_at=Subquery(certificate.values("revoked_at")[:1]),

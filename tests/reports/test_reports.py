@@ -1,0 +1,330 @@
+"""Coordinators' reports: scope on every path, filters, bad input, exports."""
+
+import csv
+import datetime
+import io
+import subprocess
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from reports import services
+from reports.models import ExportJob
+
+from ..elearning.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+COMPLETION = reverse("learning_reports:completion")
+
+
+def login(client, user):
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+def test_completion_report_shows_only_the_coordinators_county(client, world):
+    login(client, world.coordinators["cluj"])
+    response = client.get(COMPLETION)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name in ("Ana Țăranu", "Ioana Șerban", "Radu Moldovan", "Dan Pop"):
+        assert name in html
+    assert "Mihai Iașiotul" not in html
+    # The finished learner: 100 %, best final score of two attempts, certificate downloadable.
+    row = next(
+        r for r in response.context["page"].object_list if r.learner.full_name == "Ana Țăranu"
+    )
+    assert (row.progress, int(row.final_score), row.attempts) == (100, 90, 2)
+    assert row.status == "completed" and row.certificate_code
+    halfway = next(
+        r for r in response.context["page"].object_list if r.learner.full_name == "Ioana Șerban"
+    )
+    assert halfway.progress == 33  # one of the three required steps (2 lessons + final quiz)
+
+
+def test_institution_scope_sees_only_its_institution(client, world):
+    login(client, world.coordinators["school"])
+    html = client.get(COMPLETION).content.decode()
+    assert "Ana Țăranu" in html and "Radu Moldovan" in html
+    assert "Ioana Șerban" not in html  # same county, institution not listed
+    assert "Mihai Iașiotul" not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status": "completed"}, {"Ana Țăranu"}),
+        ({"status": "in_progress"}, {"Ioana Șerban"}),
+        ({"status": "overdue"}, {"Radu Moldovan"}),
+        ({"status": "not_started"}, {"Dan Pop"}),
+        ({"role": "social_worker"}, {"Ioana Șerban"}),
+        ({"language": "en"}, {"Ioana Șerban"}),
+    ],
+)
+def test_completion_filters(client, world, query, expected):
+    login(client, world.coordinators["cluj"])
+    response = client.get(COMPLETION, query)
+    assert response.status_code == 200
+    names = {r.learner.full_name for r in response.context["page"].object_list}
+    assert names == expected
+
+
+def test_date_range_is_the_completion_date_for_completed(client, world):
+    login(client, world.coordinators["national"])
+    today = timezone.localdate()
+    query = {"status": "completed", "date_from": (today - datetime.timedelta(days=1)).isoformat()}
+    names = {r.learner.full_name for r in client.get(COMPLETION, query).context["page"]}
+    assert names == {"Mihai Iașiotul"}  # completed yesterday; Ana two days ago
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"county": "IS"}, "Selectați o opțiune validă"),  # another county, by filter
+        ({"institution": "999999"}, "Selectați o opțiune validă"),
+        ({"role": "astronaut"}, "Selectați o opțiune validă"),
+        ({"status": "finished"}, "Selectați o opțiune validă"),
+        ({"course": "not-a-course"}, "Selectați o opțiune validă"),
+        ({"date_from": "2026-13-45"}, "Introduceți o dată validă"),
+        ({"date_from": "2026-06-01", "date_to": "2026-01-01"}, "Data de început este după"),
+        ({"ordering": "password"}, "nu poate fi ordonat"),
+    ],
+)
+def test_bad_filters_answer_400_in_romanian_and_show_nothing(client, world, query, message):
+    login(client, world.coordinators["cluj"])
+    response = client.get(COMPLETION, query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert "Mihai Iașiotul" not in html and "Ana Țăranu" not in html
+
+
+def test_other_countys_institution_is_not_a_choice(client, world):
+    login(client, world.coordinators["cluj"])
+    response = client.get(COMPLETION, {"institution": world.iasi_police.pk})
+    assert response.status_code == 400
+    assert "Mihai Iașiotul" not in response.content.decode()
+
+
+def test_garbage_page_number_is_harmless(client, world):
+    login(client, world.coordinators["cluj"])
+    assert client.get(COMPLETION, {"p": "abc"}).status_code == 200
+    assert client.get(COMPLETION, {"p": "99999"}).status_code == 200
+
+
+def test_sorting(client, world):
+    login(client, world.coordinators["cluj"])
+    rows = client.get(COMPLETION, {"ordering": "-progress"}).context["page"].object_list
+    assert [r.progress for r in rows] == sorted((r.progress for r in rows), reverse=True)
+    names = [
+        r.learner.full_name for r in client.get(COMPLETION, {"ordering": "name"}).context["page"]
+    ]
+    assert names == sorted(names)
+
+
+def test_completion_page_queries_do_not_grow_with_rows(client, world):
+    login(client, world.coordinators["national"])
+    client.get(COMPLETION)  # warm caches (site, locale)
+    with CaptureQueriesContext(connection) as few:
+        client.get(COMPLETION)
+    for n in range(25):
+        from courses.models import Enrollment
+
+        learner = UserFactory(institution=world.cluj_school)
+        Enrollment.objects.create(learner=learner, course_key=world.course.translation_key)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(COMPLETION)
+    assert len(response.context["page"].object_list) == 30
+    assert len(many) == len(few)
+
+
+def test_summary_impact_and_certificates(client, world):
+    login(client, world.coordinators["national"])
+    summary = client.get(reverse("learning_reports:summary"))
+    assert summary.status_code == 200
+    (row,) = summary.context["rows"]
+    # 5 enrolled, 2 completed; both who tried the final passed; best scores 90 and 100.
+    assert row[2:8] == [5, 2, 40.0, 100.0, 95.0, row[7]]
+    by_county = client.get(reverse("learning_reports:summary"), {"group_by": "county"})
+    groups = {r[1]: r[2] for r in by_county.context["rows"]}
+    assert groups == {"Cluj": 4, "Iași": 1}
+    impact = client.get(reverse("learning_reports:impact"))
+    (gain,) = impact.context["rows"]
+    assert gain[2:7] == [2, 30.0, 90.0, 60.0, 60.0]  # (40→80) and (20→100)
+    certificates = client.get(reverse("learning_reports:certificates"))
+    assert certificates.context["rows"][0][2] == 2
+
+    login(client, world.coordinators["cluj"])
+    (row,) = client.get(reverse("learning_reports:summary")).context["rows"]
+    assert row[2:4] == [4, 1]
+    assert client.get(reverse("learning_reports:certificates")).context["rows"][0][2] == 1
+
+
+# Exports -------------------------------------------------------------------------------------
+
+
+def _csv(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode())  # Excel reads UTF-8 only with the BOM
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_csv_export_is_scoped_filtered_and_neutralised(client, world):
+    login(client, world.coordinators["cluj"])
+    response = client.get(
+        reverse("learning_reports:export", args=["completion"]), {"format": "csv"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = _csv(response)
+    names = [r[0] for r in rows[1:]]
+    assert sorted(names) == sorted(["Ana Țăranu", "Ioana Șerban", "Radu Moldovan", "Dan Pop"])
+    ioana = next(r for r in rows if r[0] == "Ioana Șerban")
+    assert ioana[3] == '\'=HYPERLINK("http://x")'
+    filtered = _csv(
+        client.get(
+            reverse("learning_reports:export", args=["completion"]),
+            {"format": "csv", "status": "overdue"},
+        )
+    )
+    assert [r[0] for r in filtered[1:]] == ["Radu Moldovan"]
+
+
+def test_csv_export_rejects_out_of_scope_filter(client, world):
+    login(client, world.coordinators["cluj"])
+    response = client.get(
+        reverse("learning_reports:export", args=["completion"]), {"format": "csv", "county": "IS"}
+    )
+    assert response.status_code == 400
+
+
+def test_xlsx_export_job_downloads_only_for_its_owner(
+    client, world, django_capture_on_commit_callbacks
+):
+    from openpyxl import load_workbook
+
+    login(client, world.coordinators["cluj"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("learning_reports:export", args=["completion"]), {"format": "xlsx"}
+        )
+    assert response.status_code == 302
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("learning_reports:export_status", args=[job.pk])
+    assert job.status == ExportJob.Status.READY and job.rows_done == 4
+    status = client.get(response["Location"])
+    assert "Descărcați" in status.content.decode() or "Download" in status.content.decode()
+    download = client.get(reverse("learning_reports:export_download", args=[job.pk]))
+    assert download.status_code == 200
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    sheet = workbook.active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert {v[0] for v in values[1:]} == {"Ana Țăranu", "Ioana Șerban", "Radu Moldovan", "Dan Pop"}
+    ioana = next(v for v in values if v[0] == "Ioana Șerban")
+    assert ioana[3] == '\'=HYPERLINK("http://x")'
+    assert sheet.cell(row=2, column=4).data_type == "s"
+
+    # Another county's coordinator: by job id, status page and download alike, nothing.
+    client.logout()
+    login(client, world.coordinators["iasi"])
+    assert client.get(reverse("learning_reports:export_status", args=[job.pk])).status_code == 404
+    assert client.get(reverse("learning_reports:export_download", args=[job.pk])).status_code == 404
+    # And the file is not under MEDIA_ROOT, so no web server can hand it out by name.
+    from django.conf import settings
+
+    assert settings.PRIVATE_FILES_ROOT.as_posix() in job.file.path
+    assert settings.MEDIA_ROOT not in job.file.path
+
+
+def test_same_export_requested_twice_while_running_is_one_job(world):
+    coordinator = world.coordinators["cluj"]
+    first = services.export_request(
+        user=coordinator, report="completion", format="xlsx", filters={}
+    )
+    second = services.export_request(
+        user=coordinator, report="completion", format="xlsx", filters={}
+    )
+    assert first.pk == second.pk and first.status == ExportJob.Status.QUEUED
+    other = services.export_request(
+        user=coordinator, report="completion", format="xlsx", filters={"status": "overdue"}
+    )
+    assert other.pk != first.pk
+    assert ExportJob.objects.count() == 2
+
+
+def test_redelivered_export_task_does_not_run_twice(world):
+    coordinator = world.coordinators["cluj"]
+    job = services.export_request(user=coordinator, report="summary", format="xlsx", filters={})
+    services.export_run(job.pk)
+    job.refresh_from_db()
+    first_file = job.file.name
+    services.export_run(job.pk)  # a second delivery of the same task
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.READY and job.file.name == first_file
+
+
+def test_expired_exports_are_deleted_and_no_longer_download(client, world):
+    coordinator = world.coordinators["cluj"]
+    job = services.export_request(user=coordinator, report="summary", format="xlsx", filters={})
+    services.export_run(job.pk)
+    job.refresh_from_db()
+    path = job.file.path
+    assert services.exports_delete_expired(now=timezone.now()) == 0
+    later = timezone.now() + datetime.timedelta(days=8)
+    assert services.exports_delete_expired(now=later) == 1
+    import os
+
+    assert not os.path.exists(path)
+    login(client, coordinator)
+    assert client.get(reverse("learning_reports:export_download", args=[job.pk])).status_code == 404
+
+
+def test_donor_pdf_summary_has_its_charts(
+    client, world, tmp_path, django_capture_on_commit_callbacks
+):
+    login(client, world.coordinators["national"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("learning_reports:export", args=["donor"]), {"format": "pdf"})
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.READY, job.error
+    download = client.get(reverse("learning_reports:export_download", args=[job.pk]))
+    pdf = tmp_path / "summary.pdf"
+    pdf.write_bytes(b"".join(download.streaming_content))
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Persoane instruite pe lună" in text
+    assert "Persoane instruite pe județe" in text
+    assert "Iași" in text and "Cluj" in text
+
+
+def test_export_with_unknown_format_is_400(client, world):
+    login(client, world.coordinators["cluj"])
+    url = reverse("learning_reports:export", args=["completion"])
+    assert client.get(url, {"format": "exe"}).status_code == 400
+    assert client.post(url, {"format": "pdf"}).status_code == 400
+    assert client.get(reverse("learning_reports:export", args=["secrets"])).status_code == 404
+    assert ExportJob.objects.count() == 0
+
+
+# Certificates within scope -------------------------------------------------------------------
+
+
+def test_coordinator_downloads_certificates_only_in_scope(client, world, media_root):
+    from django.core.files.base import ContentFile
+
+    certificate = world.learners["iasi_certificate"]
+    certificate.pdf.save("c.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    url = reverse("certificates:download", args=[certificate.pk])
+    login(client, world.coordinators["cluj"])
+    assert client.get(url).status_code == 404
+    client.logout()
+    login(client, world.coordinators["iasi"])
+    assert client.get(url).status_code == 200
+    client.logout()
+    login(client, world.learners["done"])
+    assert client.get(url).status_code == 404
