@@ -131,7 +131,7 @@ def test_completion_page_queries_do_not_grow_with_rows(client, world):
     client.get(COMPLETION)  # warm caches (site, locale)
     with CaptureQueriesContext(connection) as few:
         client.get(COMPLETION)
-    for n in range(25):
+    for _n in range(25):
         from courses.models import Enrollment
 
         learner = UserFactory(institution=world.cluj_school)
