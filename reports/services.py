@@ -215,17 +215,22 @@ def _plain(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _choice(value: str, choices) -> str | None:
-    """A role or county given by its code or its label in either language."""
-    wanted = _plain(value)
+def _folded(name: str) -> str:
+    """A name as typed in a spreadsheet: any case, any spacing, straight or curly quotes."""
+    name = name.replace("„", '"').replace("”", '"').replace("“", '"')
+    return " ".join(name.casefold().split())
+
+
+def _choices_lookup(choices) -> dict[str, str]:
+    """Codes by every way a coordinator may write them: the code, or the label in either
+    language, in any case, with or without diacritics."""
+    lookup = {}
     for code, label in choices:
-        names = {_plain(code)}
+        lookup[_plain(code)] = code
         for language in ("ro", "en"):
             with translation.override(language):
-                names.add(_plain(str(label)))
-        if wanted in names:
-            return code
-    return None
+                lookup[_plain(str(label))] = code
+    return lookup
 
 
 def enrolment_check(*, upload, scope: CoordinatorScope) -> EnrolmentCheck:
@@ -289,7 +294,15 @@ def enrolment_check(*, upload, scope: CoordinatorScope) -> EnrolmentCheck:
 def _check_rows(rows: list[EnrolmentRow], scope: CoordinatorScope) -> None:
     emails = [r.values["email"].lower() for r in rows]
     existing = {u.email: u for u in User.objects.filter(email__in=emails)}
-    institutions = Institution.objects.all()
+    # Institutions by county and case-folded name, matched in Python: SQLite's case-insensitive
+    # comparison ignores case only for ASCII, and names here are full of ș, ț and Ă.
+    roles = _choices_lookup(ProfessionalRole.choices)
+    counties = _choices_lookup(County.choices)
+    by_county: dict[str, dict[str, Institution]] = {}
+    for institution in Institution.objects.filter(
+        county__in={counties.get(_plain(r.values["county"])) for r in rows} - {None}
+    ):
+        by_county.setdefault(institution.county, {})[_folded(institution.name)] = institution
     seen: dict[str, int] = {}
     for row in rows:
         v = row.values
@@ -307,15 +320,15 @@ def _check_rows(rows: list[EnrolmentRow], scope: CoordinatorScope) -> None:
                 _("The same e-mail address is on line %(line)s.") % {"line": seen[email]}
             )
         seen.setdefault(email, row.line)
-        role = _choice(v["role"], ProfessionalRole.choices)
+        role = roles.get(_plain(v["role"]))
         if role is None:
             row.errors.append(_("Unknown role “%(value)s”.") % {"value": v["role"]})
-        county = _choice(v["county"], County.choices)
+        county = counties.get(_plain(v["county"]))
         if county is None:
             row.errors.append(_("Unknown county “%(value)s”.") % {"value": v["county"]})
         institution = None
         if v["institution"] and county:
-            institution = institutions.filter(county=county, name__iexact=v["institution"]).first()
+            institution = by_county.get(county, {}).get(_folded(v["institution"]))
         if institution is None:
             row.errors.append(
                 _("No institution “%(value)s” in that county.") % {"value": v["institution"]}
