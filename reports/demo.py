@@ -15,3 +15,173 @@ def seed_coordinator_scopes() -> None:
         CoordinatorScope.objects.get_or_create(
             user=coordinator, defaults={"level": ScopeLevel.COUNTY, "county": County.CJ}
         )
+
+
+FIRST_NAMES = [
+    "Ana",
+    "Maria",
+    "Elena",
+    "Ioana",
+    "Andreea",
+    "Cristina",
+    "Mihaela",
+    "Alina",
+    "Roxana",
+    "Diana",
+    "Andrei",
+    "Mihai",
+    "Alexandru",
+    "Ștefan",
+    "Gheorghe",
+    "Ion",
+    "Vasile",
+    "Florin",
+    "Bogdan",
+    "Sorin",
+]
+LAST_NAMES = [
+    "Popescu",
+    "Ionescu",
+    "Pop",
+    "Rusu",
+    "Munteanu",
+    "Moldovan",
+    "Țurcanu",
+    "Mureșan",
+    "Bălan",
+    "Șerban",
+    "Dumitru",
+    "Stoica",
+    "Lungu",
+    "Crăciun",
+    "Făgărășan",
+    "Oprea",
+    "Pîrvu",
+    "Neagu",
+]
+# (county, role, institution name) of the demo cohort; Cluj has most, so the county
+# coordinator's reports have something to show, and other counties prove they stay out.
+COHORT = [
+    *[(County.CJ, "teacher", "Inspectoratul Școlar Județean Cluj")] * 14,
+    *[
+        (
+            County.CJ,
+            "social_worker",
+            "Direcția Generală de Asistență Socială și Protecția Copilului Cluj",
+        )
+    ]
+    * 6,
+    *[(County.CJ, "police_officer", "Inspectoratul de Poliție Județean Cluj")] * 5,
+    *[(County.IS, "teacher", "Inspectoratul Școlar Județean Iași")] * 5,
+    *[(County.TM, "police_officer", "Inspectoratul de Poliție Județean Timiș")] * 4,
+]
+
+
+def seed_report_cohort() -> int:
+    """A cohort of demo learners at every stage, so reports have something to count: some
+    finished (with pre-test, post-test and final scores), some halfway, some overdue. Runs once;
+    returns how many learners it created."""
+    import datetime
+    import random
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from courses.models import Enrollment, StepCompletion
+    from elearning.demo import DEMO_PASSWORD
+    from elearning.models import Institution
+    from quizzes.models import Attempt, AttemptStatus, QuizPage
+
+    from .selectors import report_courses
+
+    if User.objects.filter(email__startswith="cohorta-").exists():
+        return 0
+    courses = report_courses()
+    if not courses:
+        return 0
+    quizzes = {q.translation_key: q for q in QuizPage.objects.filter(locale__language_code="ro")}
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    now = timezone.now()
+    created = 0
+    finished = []
+    with transaction.atomic():
+        for n, (county, role, institution_name) in enumerate(COHORT, start=1):
+            learner = User.objects.create_user(
+                email=f"cohorta-{n:02d}@demo.local",
+                password=DEMO_PASSWORD,
+                full_name=f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[n % len(LAST_NAMES)]}",
+                role=role,
+                county=county,
+                institution=Institution.objects.filter(name=institution_name).first(),
+                preferred_language="en" if n % 7 == 0 else "ro",
+            )
+            created += 1
+            for course in rng.sample(courses, k=rng.randint(1, len(courses))):
+                started = now - datetime.timedelta(days=rng.randint(20, 200))
+                stage = rng.choice(["done", "done", "halfway", "overdue", "not_started"])
+                steps = sorted(course.required_keys - course.final_quiz_keys, key=str)
+                done_steps = {"done": steps, "halfway": steps[: len(steps) // 2]}.get(stage, [])
+                completed = (
+                    started + datetime.timedelta(days=rng.randint(2, 18))
+                    if stage == "done"
+                    else None
+                )
+                enrollment = Enrollment.objects.create(
+                    learner=learner,
+                    course_key=course.key,
+                    started_at=started,
+                    completed_at=completed,
+                    last_step_key=done_steps[-1] if done_steps else None,
+                    due_on=(now - datetime.timedelta(days=5)).date()
+                    if stage == "overdue"
+                    else None,
+                )
+                StepCompletion.objects.bulk_create(
+                    StepCompletion(
+                        learner=learner, course_key=course.key, step_key=k, completed_at=started
+                    )
+                    for k in done_steps
+                )
+                if stage == "done":
+                    finished.append(enrollment)
+                if stage not in ("done", "halfway"):
+                    continue
+                pre = rng.randint(20, 60)
+                attempts = [(course.pre_test_keys, pre, None)]
+                if stage == "done":
+                    attempts += [
+                        (course.post_test_keys, min(100, pre + rng.randint(15, 45)), None),
+                        (course.final_quiz_keys, rng.randint(70, 100), True),
+                    ]
+                    StepCompletion.objects.bulk_create(
+                        StepCompletion(learner=learner, course_key=course.key, step_key=k)
+                        for k in course.final_quiz_keys
+                    )
+                for keys, score, passed in attempts:
+                    for key in keys:
+                        Attempt.objects.create(
+                            learner=learner,
+                            quiz_key=key,
+                            course_key=course.key,
+                            number=1,
+                            page=quizzes.get(key),
+                            status=AttemptStatus.SUBMITTED,
+                            started_at=completed or started,
+                            submitted_at=completed or started,
+                            score=Decimal(score),
+                            passed=passed if passed is not None else None,
+                        )
+    # Completed courses get their certificates the way real ones do: through the signal that
+    # `courses` sends (the worker renders them).
+    from courses.models import CoursePage
+    from courses.signals import course_completed
+
+    for enrollment in finished:
+        course_completed.send(
+            sender=CoursePage,
+            learner_id=enrollment.learner_id,
+            course_key=enrollment.course_key,
+            completed_at=enrollment.completed_at,
+        )
+    return created

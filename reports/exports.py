@@ -271,6 +271,8 @@ def donor_summary_html(*, scope: CoordinatorScope, filters: dict, courses) -> st
     context = {
         "scope": scope,
         "filters": filters,
+        "role": dict(ProfessionalRole.choices).get(filters.get("role"), ""),
+        "county": dict(County.choices).get(filters.get("county"), ""),
         "generated_at": timezone.now(),
         "summary": summary,
         "gains": gains,

@@ -113,11 +113,9 @@ def completion(request):
 
 def _sortable_columns(request, ordering):
     labels = [
-        ("name", _("Name")),
-        ("email", _("E-mail")),
+        ("name", _("Name and e-mail")),
         ("role", _("Role")),
-        ("institution", _("Institution")),
-        ("county", _("County")),
+        ("institution", _("Institution and county")),
         (None, _("Language")),
         (None, _("Course")),
         ("enrolled", _("Enrolled")),

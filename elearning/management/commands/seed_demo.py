@@ -10,6 +10,7 @@ APP_SEEDS = [
     "quizzes.demo.seed_quizzes",
     "certificates.demo.seed_certificate_design",
     "reports.demo.seed_coordinator_scopes",
+    "reports.demo.seed_report_cohort",
 ]
 
 

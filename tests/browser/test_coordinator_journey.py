@@ -1,0 +1,166 @@
+"""The county coordinator's day, in a browser: filter completions, download CSV, XLSX and the
+donor PDF, enrol a class from a CSV with a due date, and fail to reach another county."""
+
+import csv
+import datetime
+import io
+import subprocess
+
+import pytest
+from django.utils import timezone
+from wagtail.users.models import UserProfile
+
+from ..elearning.factories import PASSWORD
+from ..reports.conftest import world  # noqa: F401 - the reports' world, as a fixture here
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TEXT = {
+    "ro": {
+        "apply": "Aplicați filtrele",
+        "csv": "Descărcați CSV",
+        "xlsx": "Pregătiți XLSX",
+        "pdf": "Pregătiți sinteza PDF pentru finanțatori",
+        "ready": "Fișierul este gata.",
+        "download": "Descărcați",
+        "enrol": "Verificați și înscrieți",
+        "done": "Gata:",
+        "bad": "Selectați o opțiune validă",
+        "chart": "Persoane instruite pe lună",
+    },
+    "en": {
+        "apply": "Apply filters",
+        "csv": "Download CSV",
+        "xlsx": "Prepare XLSX",
+        "pdf": "Prepare PDF summary for donors",
+        "ready": "Your file is ready.",
+        "download": "Download",
+        "enrol": "Check and enrol",
+        "done": "Done:",
+        "bad": "Select a valid choice",
+        "chart": "People trained per month",
+    },
+}
+
+
+def axe_on_report(page):
+    """axe-core (WCAG 2.1 A/AA) on the report's own markup inside Wagtail's admin."""
+    from .conftest import AXE
+
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => {
+            const r = await axe.run(document.querySelector('main .nice-padding'), {
+              runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+            return r.violations.map(
+              v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target)}));
+        }"""
+    )
+    assert violations == [], violations
+
+
+@pytest.mark.parametrize("language", ["ro", "en"])
+def test_county_coordinator_journey(page, viewport, language, world, tmp_path):  # noqa: F811
+    text = TEXT[language]
+    coordinator = world.coordinators["cluj"]
+    profile = UserProfile.get_for_user(coordinator)
+    profile.preferred_language = language
+    profile.save()
+
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill(coordinator.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url("**/admin/")
+
+    # Teachers in my county who completed a course this year.
+    page.goto("/admin/learning-reports/completion/")
+    page.locator("#id_role").select_option("teacher")
+    page.locator("#id_status").select_option("completed")
+    page.locator("#id_date_from").fill(f"{timezone.localdate().year}-01-01")
+    page.get_by_role("button", name=text["apply"]).click()
+    page.wait_for_url("**status=completed**")
+    table = page.locator("table.report-table")
+    table.get_by_text("Ana Țăranu").wait_for()
+    assert table.get_by_text("Mihai Iașiotul").count() == 0
+    assert table.get_by_text("Radu Moldovan").count() == 0
+    axe_on_report(page)
+    screenshot(page, f"reports-completion-{language}-{viewport}")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name=text["csv"]).click()
+    with open(download.value.path(), "rb") as handle:
+        body = handle.read()
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == ["Ana Țăranu"]
+
+    page.get_by_role("button", name=text["xlsx"]).click()
+    page.get_by_text(text["ready"]).wait_for()
+    screenshot(page, f"reports-export-ready-{language}-{viewport}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=text["download"], exact=True).click()
+    from openpyxl import load_workbook
+
+    with open(download.value.path(), "rb") as handle:
+        sheet = load_workbook(handle).active
+    assert [c.value for c in next(sheet.iter_rows(min_row=2, max_row=2))][0] == "Ana Țăranu"
+
+    page.go_back()
+    page.get_by_role("button", name=text["pdf"]).click()
+    page.get_by_text(text["ready"]).wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=text["download"], exact=True).click()
+    pdf_text = subprocess.run(
+        ["pdftotext", download.value.path(), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert text["chart"] in pdf_text
+    if viewport == "desktop":
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                download.value.path(),
+                str(tmp_path / "donor"),
+            ],
+            check=True,
+        )
+        import shutil
+
+        from .conftest import SCREENSHOTS
+
+        shutil.copy(
+            next(tmp_path.glob("donor*.png")), SCREENSHOTS / f"reports-donor-pdf-{language}.png"
+        )
+
+    # Enrol a class from a CSV, with a due date.
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    class_csv = tmp_path / "clasa.csv"
+    class_csv.write_text(
+        "Nume complet,E-mail,Rol,Instituție,Județ\n"
+        f"Maria Știrbu,maria.{language}.{viewport}@example.org,teacher,"
+        "Școala Gimnazială „Avram Iancu”,Cluj\n",
+        encoding="utf-8-sig",
+    )
+    page.goto("/admin/learning-reports/enrol/")
+    page.locator("#id_file").set_input_files(str(class_csv))
+    page.get_by_label(world.course.title).check()
+    page.locator("#id_due_on").fill(due.isoformat())
+    screenshot(page, f"reports-enrol-{language}-{viewport}")
+    page.get_by_role("button", name=text["enrol"]).click()
+    page.get_by_text(text["done"]).wait_for()
+    page.locator("table.report-table").get_by_text("Maria Știrbu").wait_for()
+
+    # Another county's data: not by filter, not by URL.
+    response = page.goto("/admin/learning-reports/completion/?county=IS")
+    assert response.status == 400
+    page.get_by_text(text["bad"]).first.wait_for()
+    assert page.get_by_text("Mihai Iașiotul").count() == 0
+    screenshot(page, f"reports-bad-filter-{language}-{viewport}")
