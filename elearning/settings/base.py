@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -226,15 +227,16 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-# Periodic work (celery beat): overdue reminders and expired export files, once a day each.
+# Periodic work (celery beat), at fixed times in CELERY_TIMEZONE: overdue reminders on weekday
+# mornings (people read them at work), expired export files at night.
 CELERY_BEAT_SCHEDULE = {
     "remind-overdue-learners": {
         "task": "reports.tasks.remind_overdue_learners",
-        "schedule": 24 * 60 * 60,
+        "schedule": crontab(hour=8, minute=30, day_of_week="mon-fri"),
     },
     "delete-expired-exports": {
         "task": "reports.tasks.delete_expired_exports",
-        "schedule": 24 * 60 * 60,
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -167,3 +167,11 @@ def test_overdue_reminder_at_most_once_a_week(world):
     mail.outbox.clear()
     assert services.overdue_reminders_send(now=now + datetime.timedelta(days=20)) == 1
     assert [m.to for m in mail.outbox] == [[world.learners["fresh"].email]]
+
+
+def test_beat_schedule_names_registered_tasks(settings):
+    from elearning.celery import app
+
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]
