@@ -10,8 +10,14 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from courses.dashboard import register_completed_course_extra
         from courses.signals import course_completed
+        from elearning import personal_data
 
-        from . import receivers, selectors
+        from . import receivers, selectors, services
 
         course_completed.connect(receivers.on_course_completed, dispatch_uid="certificates.issue")
         register_completed_course_extra(selectors.dashboard_certificates)
+        personal_data.register(
+            "certificates",
+            exporter=selectors.learner_certificates_data,
+            eraser=services.learner_certificates_erase,
+        )

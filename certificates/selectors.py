@@ -54,3 +54,21 @@ def certificate_for_download(*, user, certificate_id) -> Certificate | None:
     if any(grant(user, certificate) for grant in DOWNLOAD_GRANTS):
         return certificate
     return None
+
+
+def learner_certificates_data(learner) -> list[dict]:
+    """The learner's certificates, for their personal-data file."""
+    return [
+        {
+            "code": c.grouped_code,
+            "course": c.course_title(learner.preferred_language),
+            "name_printed": c.learner_name,
+            "hours": float(c.hours),
+            "completed_at": c.completed_at.isoformat(),
+            "issued_at": c.issued_at.isoformat(),
+            "expires_at": c.expires_at.isoformat() if c.expires_at else None,
+            "status": c.status,
+            "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+        }
+        for c in Certificate.objects.filter(learner=learner)
+    ]

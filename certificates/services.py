@@ -139,3 +139,14 @@ def certificate_reissue(*, certificate: Certificate, by=None) -> Certificate:
             certificate=certificate, kind=CertificateEvent.Kind.REISSUED, by=by
         )
     return certificate
+
+
+def learner_certificates_erase(learner) -> None:
+    """The learner deleted their account: the certificates stay in the register (their codes
+    still verify as issued) but no longer name them, and their PDFs are deleted."""
+    for certificate in Certificate.objects.filter(learner=learner):
+        if certificate.pdf:
+            certificate.pdf.delete(save=False)
+        certificate.learner_name = ""
+        certificate.institution_name = ""
+        certificate.save(update_fields=["learner_name", "institution_name", "pdf"])

@@ -6,3 +6,10 @@ class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from elearning import personal_data
+
+        from .selectors import learner_progress_data
+
+        personal_data.register("progress", exporter=learner_progress_data)

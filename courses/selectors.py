@@ -242,3 +242,32 @@ def translation_statuses(*, source_language: str, target_language: str) -> list[
         TranslationStatus(source=p, translation=translations.get(p.translation_key))
         for p in sources
     ]
+
+
+def learner_progress_data(learner) -> dict:
+    """The learner's enrolments and completed steps, for their personal-data file."""
+    titles = {
+        key: title
+        for key, title in CoursePage.objects.filter(
+            locale__language_code=learner.preferred_language
+        ).values_list("translation_key", "title")
+    }
+    return {
+        "enrolments": [
+            {
+                "course": titles.get(e.course_key, str(e.course_key)),
+                "course_key": str(e.course_key),
+                "started_at": e.started_at.isoformat(),
+                "completed_at": e.completed_at.isoformat() if e.completed_at else None,
+                "due_on": e.due_on.isoformat() if e.due_on else None,
+                "last_visited_at": e.last_visited_at.isoformat(),
+            }
+            for e in Enrollment.objects.filter(learner=learner).order_by("started_at")
+        ],
+        "completed_steps": [
+            {"course_key": str(c), "step_key": str(s), "completed_at": at.isoformat()}
+            for c, s, at in StepCompletion.objects.filter(learner=learner)
+            .order_by("completed_at")
+            .values_list("course_key", "step_key", "completed_at")
+        ],
+    }

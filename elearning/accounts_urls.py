@@ -16,6 +16,9 @@ urlpatterns = [
         name="logout",
     ),
     path("profile/", views.profile, name="profile"),
+    path("my-data/", views.my_data, name="my_data"),
+    path("delete/", views.account_delete, name="account_delete"),
+    path("deleted/", views.account_deleted, name="account_deleted"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

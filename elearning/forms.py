@@ -247,3 +247,26 @@ class QueuedPasswordResetForm(PasswordResetForm):
             body_template=email_template_name,
             context=context,
         )
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account cannot be undone: the learner confirms with their password."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and my personal data will be deleted for good."),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("The password is not correct."), code="password_incorrect")
+        return password

@@ -1,8 +1,10 @@
 """Account pages. Thin: forms validate, services write, throttles guard."""
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -14,8 +16,14 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import services
-from .forms import LoginForm, ProfileForm, QueuedPasswordResetForm, RegistrationForm
+from . import personal_data, services
+from .forms import (
+    AccountDeleteForm,
+    LoginForm,
+    ProfileForm,
+    QueuedPasswordResetForm,
+    RegistrationForm,
+)
 from .i18n import url_in_language
 from .throttling import (
     account_email_throttle,
@@ -168,3 +176,38 @@ def profile(request):
     else:
         form = ProfileForm(instance=request.user)
     return render(request, "elearning/accounts/profile.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_data(request):
+    """What the platform holds about me, and the file with all of it (GDPR art. 15 and 20)."""
+    if "download" in request.GET:
+        data = personal_data.personal_data_export(request.user)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="datele-mele.json"'
+        return response
+    return render(request, "elearning/accounts/my_data.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    """Delete my account (GDPR art. 17): confirmed with the password, then erased at once."""
+    form = AccountDeleteForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(
+                request, "elearning/accounts/account_delete.html", {"form": form}, status=400
+            )
+        personal_data.account_erase(request.user)
+        logout(request)
+        return redirect("accounts:account_deleted")
+    return render(request, "elearning/accounts/account_delete.html", {"form": form})
+
+
+def account_deleted(request):
+    return render(request, "elearning/accounts/account_deleted.html")

@@ -6,3 +6,10 @@ class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = _("Quizzes")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from elearning import personal_data
+
+        from .selectors import learner_attempts_data
+
+        personal_data.register("quiz_attempts", exporter=learner_attempts_data)

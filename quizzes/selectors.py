@@ -179,3 +179,23 @@ def attempt_review(*, attempt: Attempt, quiz: QuizPage) -> list[dict]:
             }
         )
     return rows
+
+
+def learner_attempts_data(learner) -> list[dict]:
+    """The learner's quiz attempts and answers, for their personal-data file."""
+    return [
+        {
+            "quiz": a.page.title if a.page_id else str(a.quiz_key),
+            "quiz_key": str(a.quiz_key),
+            "number": a.number,
+            "status": a.status,
+            "started_at": a.started_at.isoformat(),
+            "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+            "score": float(a.score) if a.score is not None else None,
+            "passed": a.passed,
+            "answers": a.answers,
+        }
+        for a in Attempt.objects.filter(learner=learner)
+        .select_related("page")
+        .order_by("started_at")
+    ]

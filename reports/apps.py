@@ -34,6 +34,18 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from elearning import personal_data
+
+        from .services import coordinator_data_erase
+
+        personal_data.register(
+            "exports",
+            exporter=lambda user: [
+                {"report": j.report, "format": j.format, "requested": j.created_at.isoformat()}
+                for j in user.export_jobs.all()
+            ],
+            eraser=coordinator_data_erase,
+        )
         from certificates.selectors import register_download_grant
 
         from .selectors import may_download_certificate

@@ -445,3 +445,12 @@ def overdue_reminders_send(*, now=None) -> int:
 
 def _reminder_due(now) -> Q:
     return Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - REMINDER_INTERVAL)
+
+
+def coordinator_data_erase(user) -> None:
+    """A deleted account keeps no exports (files of other people's data) and no scope."""
+    for job in ExportJob.objects.filter(requested_by=user):
+        if job.file:
+            job.file.delete(save=False)
+    ExportJob.objects.filter(requested_by=user).delete()
+    CoordinatorScope.objects.filter(user=user).delete()

@@ -121,6 +121,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set when the learner deleted their account: name and address are gone, counts stay.
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -134,6 +136,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         indexes = [models.Index(fields=["county", "role"])]
 
     def __str__(self):
+        if self.erased_at:
+            return str(_("Erased account"))
         return self.full_name or self.email
 
     def get_full_name(self):

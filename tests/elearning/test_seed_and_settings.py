@@ -33,7 +33,15 @@ def test_seed_demo_twice_changes_nothing(demo_site):
 def test_seed_creates_every_county_and_the_demo_accounts(demo_site):
     call_command("seed_demo", verbosity=0)
     assert Institution.objects.values("county").distinct().count() == 42
-    assert User.objects.filter(email__endswith="@demo.local").count() == 10
+    demo_accounts = User.objects.filter(email__endswith="@demo.local")
+    assert demo_accounts.exclude(email__startswith="cohorta-").count() == 10
+    # The reports' demo cohort: learners at every stage, most of them in Cluj.
+    from reports.demo import COHORT
+
+    assert demo_accounts.filter(email__startswith="cohorta-").count() == len(COHORT)
+    coordinator = User.objects.get(email="coordonator@demo.local")
+    assert coordinator.coordinator_scope.county == "CJ"
+    assert coordinator.has_perm("reports.view_reports")
     for email in ("profesor@demo.local", "coordonator@demo.local", "admin@demo.local"):
         assert User.objects.get(email=email).check_password(demo.DEMO_PASSWORD)
     assert User.objects.get(email="formator@demo.local").groups.filter(name="Editors").exists()
