@@ -1,6 +1,7 @@
 """Coordinators' scope and the export files made for them."""
 
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,7 +9,6 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from elearning.models import County, Institution
@@ -90,15 +90,11 @@ class CoordinatorScope(models.Model):
         return Q()
 
 
-class _ExportStorage(LazyObject):
+def export_storage() -> FileSystemStorage:
     """Export files hold personal data: they live outside MEDIA_ROOT, so no web server serves
-    them; the only way out is the download view, which checks who asks."""
-
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_FILES_ROOT / "exports")
-
-
-export_storage = _ExportStorage()
+    them; the only way out is the download view, which checks who asks. (A callable, so the
+    location is read from settings when used, and migrations do not record it.)"""
+    return FileSystemStorage(location=Path(settings.PRIVATE_FILES_ROOT) / "exports")
 
 
 class ExportJob(models.Model):
