@@ -30,9 +30,16 @@ def register_translation_status_url():
     ]
 
 
+class PageEditorsMenuItem(MenuItem):
+    def is_shown(self, request):
+        from wagtail.permission_policies.pages import PagePermissionPolicy
+
+        return PagePermissionPolicy().user_has_any_permission(request.user, ["change", "publish"])
+
+
 @hooks.register("register_reports_menu_item")
 def register_translation_status_menu_item():
-    return MenuItem(
+    return PageEditorsMenuItem(
         _("Course translations"),
         reverse("course_translations"),
         name="course-translations",

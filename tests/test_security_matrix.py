@@ -1,0 +1,221 @@
+"""Every view of the project × every kind of person → the expected answer.
+
+The list of views is generated from the URL configuration: a view in one of the project's apps
+(or a Django auth view mounted by them) without a row in RULES fails the build, so whoever adds a
+view decides who may open it. Requests are GET; views that only accept POST answer 405 to a GET
+(after the login check), and who may POST to them is tested with each app (tests/quizzes for
+another learner's attempt, tests/certificates for revoke and re-issue, tests/reports for exports
+and enrolment).
+
+Answers: a status code, "login" (redirect to the site's login page), "admin-login" (redirect to
+the admin's login page), "denied" (an admin user without the permission, sent back to the admin
+dashboard with Wagtail's message); for a logged-in person on a page meant for visitors, "profile"
+(registration sends them to their profile) and "home" (the login page sends them home).
+"""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+from certificates.models import Certificate
+from quizzes.models import Attempt
+from reports import services as report_services
+
+from .elearning.factories import PASSWORD, UserFactory
+from .reports.conftest import world  # noqa: F401 - learners, coordinators, a course with quizzes
+
+pytestmark = pytest.mark.django_db
+
+APPS = ("elearning", "courses", "quizzes", "certificates", "reports", "django.contrib.auth")
+PEOPLE = [
+    "anonymous",
+    "learner",
+    "other_learner",
+    "trainer",
+    "coordinator",
+    "other_coordinator",
+    "admin",
+]
+
+_ADMIN_PAGE = ["admin-login", "admin-login", "admin-login", "denied", "denied", "denied", 200]
+_REPORT = ["admin-login", "admin-login", "admin-login", "denied", 200, 200, 200]
+_PUBLIC = [200] * 7
+_MEMBERS = ["login", 200, 200, 200, 200, 200, 200]
+_POST_ONLY = [405] * 7
+_LEARNER_POST_ONLY = ["login"] + [405] * 6
+_ADMIN_POST_ONLY = ["admin-login"] * 3 + [405] * 4
+_VISITORS = [200] + ["profile"] * 6
+
+# url name → (expected answers in the order of PEOPLE, or a dict method → answers)
+RULES = {
+    "course_translations": [
+        "admin-login",
+        "admin-login",
+        "admin-login",
+        200,
+        "denied",
+        "denied",
+        200,
+    ],
+    "certificate_revoke": _ADMIN_PAGE,
+    "certificate_reissue": _ADMIN_POST_ONLY,
+    "certificate_retry": _ADMIN_POST_ONLY,
+    "learning_reports:completion": _REPORT,
+    "learning_reports:summary": _REPORT,
+    "learning_reports:impact": _REPORT,
+    "learning_reports:certificates": _REPORT,
+    "learning_reports:export": _REPORT,
+    "learning_reports:export_list": _REPORT,
+    # The coordinator's own export job: nobody else's to know about, administrators included.
+    "learning_reports:export_status": ["admin-login"] * 3 + ["denied", 200, 404, 404],
+    "learning_reports:export_download": ["admin-login"] * 3 + ["denied", 200, 404, 404],
+    "learning_reports:enrol": _REPORT,
+    "certificates:verify_form": _PUBLIC,
+    "certificates:verify": _PUBLIC,
+    # The learner's certificate: theirs, their coordinator's, an administrator's; 404 to others.
+    "certificates:download": [404, 200, 404, 404, 200, 404, 200],
+    "accounts:register": _VISITORS,
+    "accounts:register_done": _PUBLIC,
+    # A link whose token is wrong, for anybody: the "link not valid" page.
+    "accounts:activate": [400] * 7,
+    "accounts:login": [200] + ["home"] * 6,
+    "accounts:logout": _POST_ONLY,
+    "accounts:profile": _MEMBERS,
+    "accounts:my_data": _MEMBERS,
+    "accounts:account_delete": _MEMBERS,
+    "accounts:account_deleted": _PUBLIC,
+    "accounts:password_change": _MEMBERS,
+    "accounts:password_change_done": _MEMBERS,
+    "accounts:password_reset": _PUBLIC,
+    "accounts:password_reset_done": _PUBLIC,
+    "accounts:password_reset_confirm": _PUBLIC,
+    "accounts:password_reset_complete": _PUBLIC,
+    "courses:my_learning": _MEMBERS,
+    "courses:course_start": _LEARNER_POST_ONLY,
+    "courses:lesson_complete": _LEARNER_POST_ONLY,
+    "quizzes:attempt_start": _LEARNER_POST_ONLY,
+    "quizzes:attempt_submit": _LEARNER_POST_ONLY,
+    # The learner's own attempt: 404 to everyone else (an attempt's answers are the learner's).
+    "quizzes:attempt_result": ["login", 200, 404, 404, 404, 404, 404],
+    "wagtailcore_login": _PUBLIC,
+}
+
+
+def project_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                walk(
+                    pattern.url_patterns,
+                    f"{namespace}:{inner}" if namespace and inner else inner or namespace,
+                )
+            elif isinstance(pattern, URLPattern):
+                view = pattern.callback
+                module = getattr(getattr(view, "view_class", view), "__module__", "")
+                if module.startswith(APPS) and pattern.name:
+                    names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_project_view_has_a_rule():
+    missing = project_url_names() - set(RULES)
+    assert not missing, f"views without an access rule: {sorted(missing)}"
+
+
+@pytest.fixture
+def people(world):  # noqa: F811
+    trainer = UserFactory(email="formator@example.org")
+    editors, _created = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(Permission.objects.get(codename="access_admin"))
+    from wagtail.models import GroupPagePermission, Page
+
+    GroupPagePermission.objects.get_or_create(
+        group=editors,
+        page=Page.get_first_root_node(),
+        permission=Permission.objects.get(
+            content_type__app_label="wagtailcore", codename="change_page"
+        ),
+    )
+    trainer.groups.add(editors)
+    return {
+        "anonymous": None,
+        "learner": world.learners["done"],
+        "other_learner": world.learners["halfway"],
+        "trainer": trainer,
+        "coordinator": world.coordinators["cluj"],
+        "other_coordinator": world.coordinators["iasi"],
+        "admin": UserFactory(email="admin@example.org", is_superuser=True, is_staff=True),
+    }
+
+
+@pytest.fixture
+def sample_urls(world, media_root):  # noqa: F811
+    ana = world.learners["done"]
+    certificate = Certificate.objects.get(learner=ana)
+    certificate.pdf.save("c.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    job = report_services.export_request(
+        user=world.coordinators["cluj"], report="summary", format="xlsx", filters={}
+    )
+    report_services.export_run(job.pk)
+    attempt = Attempt.objects.filter(learner=ana, quiz_key=world.final.translation_key).first()
+    page_id = world.course.get_children().first().pk
+    args = {
+        "certificate_revoke": [certificate.pk],
+        "certificate_reissue": [certificate.pk],
+        "certificate_retry": [certificate.pk],
+        "learning_reports:export": ["completion"],
+        "learning_reports:export_status": [job.pk],
+        "learning_reports:export_download": [job.pk],
+        "certificates:verify": [certificate.grouped_code],
+        "certificates:download": [certificate.pk],
+        "accounts:activate": ["MQ", "not-a-token"],
+        "accounts:password_reset_confirm": ["MQ", "not-a-token"],
+        "courses:course_start": [world.course.pk],
+        "courses:lesson_complete": [page_id],
+        "quizzes:attempt_start": [world.final.pk],
+        "quizzes:attempt_submit": [world.final.pk, attempt.pk],
+        "quizzes:attempt_result": [world.final.pk, attempt.pk],
+    }
+    query = {"learning_reports:export": "?format=csv"}
+    with translation.override("ro"):
+        return {
+            name: reverse(name, args=args.get(name, [])) + query.get(name, "") for name in RULES
+        }
+
+
+def _matches(response, expected) -> bool:
+    location = response.get("Location", "")
+    if expected == "login":
+        return response.status_code == 302 and "/accounts/login/" in location
+    if expected == "admin-login":
+        return response.status_code == 302 and "/admin/login/" in location
+    if expected == "profile":
+        return response.status_code == 302 and location.endswith("/accounts/profile/")
+    if expected == "home":
+        return response.status_code == 302 and location == "/"
+    if expected == "denied":
+        return response.status_code == 302 and location == reverse("wagtailadmin_home")
+    return response.status_code == expected
+
+
+def test_access_matrix(client, people, sample_urls):
+    failures = []
+    for person, user in people.items():
+        client.logout()
+        if user is not None:
+            assert client.login(email=user.email, password=PASSWORD)
+        for name, expected_row in RULES.items():
+            expected = expected_row[PEOPLE.index(person)]
+            response = client.get(sample_urls[name])
+            if not _matches(response, expected):
+                failures.append(
+                    (person, name, expected, response.status_code, response.get("Location", ""))
+                )
+    assert not failures, "\n".join(map(str, failures))
