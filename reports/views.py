@@ -244,7 +244,14 @@ def export_list(request):
     return render(
         request,
         "reports/admin/export_list.html",
-        {"page_title": _("My exports"), "jobs": jobs, "now": timezone.now()},
+        {
+            "page_title": _("My exports"),
+            "jobs": jobs,
+            "now": timezone.now(),
+            "scope": selectors.scope_for(request.user),
+            "reports": TITLES,
+            "report": "exports",
+        },
     )
 
 
@@ -254,13 +261,12 @@ def enrol(request):
     line is right; then all of it is, in one transaction."""
     scope = _scope(request)
     courses = selectors.report_courses()
+    page = {"page_title": _("Enrol learners"), "scope": scope, "reports": TITLES, "report": "enrol"}
     if request.method == "GET":
         form = EnrolmentUploadForm(courses=courses)
-        return render(
-            request, "reports/admin/enrol.html", {"page_title": _("Enrol learners"), "form": form}
-        )
+        return render(request, "reports/admin/enrol.html", {**page, "form": form})
     form = EnrolmentUploadForm(request.POST, request.FILES, courses=courses)
-    context = {"page_title": _("Enrol learners"), "form": form}
+    context = {**page, "form": form}
     if not form.is_valid():
         return render(request, "reports/admin/enrol.html", context, status=400)
     check = services.enrolment_check(upload=form.cleaned_data["file"], scope=scope)

@@ -158,6 +158,16 @@ def test_county_coordinator_journey(page, viewport, language, world, tmp_path): 
     page.get_by_text(text["done"]).wait_for()
     page.locator("table.report-table").get_by_text("Maria Știrbu").wait_for()
 
+    # The other reports, broken down by role: each one accessible, each one in scope.
+    for report in ("summary", "impact", "certificates"):
+        page.goto(f"/admin/learning-reports/{report}/?group_by=role")
+        page.locator("table.report-table").wait_for()
+        assert page.get_by_text("Mihai Iașiotul").count() == 0
+        axe_on_report(page)
+        screenshot(page, f"reports-{report}-{language}-{viewport}")
+    page.goto("/admin/learning-reports/exports/")
+    axe_on_report(page)
+
     # Another county's data: not by filter, not by URL.
     response = page.goto("/admin/learning-reports/completion/?county=IS")
     assert response.status == 400
