@@ -13,6 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from .models import User
+from .queueing import enqueue_on_commit
 from .tokens import account_activation_token
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def registration_submit(*, email: str, password: str, profile: dict) -> User | N
 
     existing = User.objects.select_for_update().filter(email__iexact=email).first()
     if existing is not None:
-        send_account_exists_notice.delay_on_commit(existing.pk)
+        enqueue_on_commit(send_account_exists_notice, existing.pk)
         return None
     user = User(email=email.lower(), is_active=False, **profile)
     user.set_password(password)
@@ -52,9 +53,9 @@ def registration_submit(*, email: str, password: str, profile: dict) -> User | N
     except IntegrityError:
         # Two registrations for one address raced; the other one won.
         existing = User.objects.get(email__iexact=email)
-        send_account_exists_notice.delay_on_commit(existing.pk)
+        enqueue_on_commit(send_account_exists_notice, existing.pk)
         return None
-    send_welcome_email.delay_on_commit(user.pk)
+    enqueue_on_commit(send_welcome_email, user.pk)
     return user
 
 
@@ -79,7 +80,7 @@ def email_queue_rendered(*, to: str, subject_template: str, body_template: str, 
 
     subject = "".join(render_to_string(subject_template, context).splitlines())
     body = render_to_string(body_template, context)
-    transaction.on_commit(lambda: send_email.delay(to=to, subject=subject, body=body))
+    enqueue_on_commit(send_email, to=to, subject=subject, body=body)
 
 
 def email_send_to_user(*, user: User, template: str, context: dict | None = None) -> None:

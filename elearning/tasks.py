@@ -41,3 +41,11 @@ def send_account_exists_notice(user_id: int) -> None:
 def send_email(*, to: str, subject: str, body: str) -> None:
     """Send an e-mail rendered by the request that queued it."""
     send_mail(subject, body, None, [to])
+
+
+@shared_task
+def send_pending_tasks() -> int:
+    """Queue the tasks kept while the broker was down (see elearning.queueing)."""
+    from .queueing import pending_tasks_send
+
+    return pending_tasks_send()

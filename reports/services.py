@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from courses.models import Enrollment
 from elearning.forms import normalise_full_name
 from elearning.models import County, Institution, ProfessionalRole, User
+from elearning.queueing import enqueue_on_commit
 
 from . import exports, selectors
 from .models import CoordinatorScope, ExportJob, ScopeLevel
@@ -70,7 +71,7 @@ def export_request(*, user, report: str, format: str, filters: dict) -> ExportJo
             fingerprint=fingerprint,
             status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING],
         )
-    transaction.on_commit(lambda: run_export.delay(str(job.pk)))
+    enqueue_on_commit(run_export, str(job.pk))
     return job
 
 
@@ -386,7 +387,7 @@ def enrolment_import(
                 preferred_language=translation.get_language() or "ro",
             )
             result.created += 1
-            transaction.on_commit(lambda pk=user.pk: send_enrolment_invitation.delay(pk))
+            enqueue_on_commit(send_enrolment_invitation, user.pk)
         for course_key in course_keys:
             _enrollment, created = Enrollment.objects.get_or_create(
                 learner=user,

@@ -7,6 +7,7 @@ from .accounts import (
     User,
 )
 from .counties import County
+from .outbox import PendingTask
 from .pages import ContentPage, HomePage
 from .site_settings import NavigationSettings
 
@@ -15,6 +16,7 @@ __all__ = [
     "ContentPage",
     "County",
     "NavigationSettings",
+    "PendingTask",
     "HomePage",
     "Institution",
     "InstitutionType",

@@ -234,6 +234,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.remind_overdue_learners",
         "schedule": crontab(hour=8, minute=30, day_of_week="mon-fri"),
     },
+    # Tasks kept in the database while the broker was down (elearning.queueing).
+    "send-pending-tasks": {"task": "elearning.tasks.send_pending_tasks", "schedule": 60.0},
     "delete-expired-exports": {
         "task": "reports.tasks.delete_expired_exports",
         "schedule": crontab(hour=3, minute=15),

@@ -1,0 +1,65 @@
+"""Queue a Celery task after the transaction commits, without ever failing the request.
+
+When the broker cannot take the task (Redis stopped, network cut), the learner's action is
+already saved; failing their request with a 500 would tell them it was not. Instead the task is
+written to the `PendingTask` outbox in the database, and the beat task
+`elearning.tasks.send_pending_tasks` hands it to the broker when it answers again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+# What a broker that is down raises when publishing (kombu wraps redis' ConnectionError).
+BROKER_ERRORS = (OperationalError, ConnectionError, OSError)
+
+
+def send_now(task, args=(), kwargs=None) -> bool:
+    """Hand the task to the broker; on failure keep it in the outbox. True if it was sent."""
+    from .models import PendingTask
+
+    kwargs = kwargs or {}
+    try:
+        task.apply_async(args=list(args), kwargs=kwargs, retry=False)
+        return True
+    except BROKER_ERRORS as error:
+        logger.warning("broker unavailable, %s kept for later: %s", task.name, error)
+        PendingTask.objects.create(
+            task=task.name, args=list(args), kwargs=kwargs, last_error=str(error)[:1000]
+        )
+        return False
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Queue `task(*args, **kwargs)` once the current transaction commits (at once if none)."""
+    transaction.on_commit(lambda: send_now(task, args, kwargs))
+
+
+def pending_tasks_send(*, limit: int = 500) -> int:
+    """Queue what the outbox holds, oldest first; stop at the first broker failure."""
+    from celery import current_app
+
+    from .models import PendingTask
+
+    sent = 0
+    for pending in PendingTask.objects.all()[:limit]:
+        task = current_app.tasks.get(pending.task)
+        if task is None:
+            logger.error("unknown task %s in the outbox, dropped", pending.task)
+            pending.delete()
+            continue
+        try:
+            task.apply_async(args=pending.args, kwargs=pending.kwargs, retry=False)
+        except BROKER_ERRORS as error:
+            PendingTask.objects.filter(pk=pending.pk).update(
+                attempts=pending.attempts + 1, last_error=str(error)[:1000]
+            )
+            break
+        pending.delete()
+        sent += 1
+    return sent
