@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
+from elearning.urls import handler500  # noqa: F401 - outages answer 503 here too
 from elearning.urls import urlpatterns as project_urlpatterns
 
 

@@ -25,3 +25,5 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
+
+handler500 = "elearning.views.server_error"

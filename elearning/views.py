@@ -211,3 +211,30 @@ def account_delete(request):
 
 def account_deleted(request):
     return render(request, "elearning/accounts/account_deleted.html")
+
+
+# What "a service is down" looks like from Django: the database or Redis (cache, sessions)
+# refusing or dropping connections.
+def _service_unavailable(error) -> bool:
+    from django.db import InterfaceError, OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return isinstance(
+        error, OperationalError | InterfaceError | RedisConnectionError | RedisTimeoutError
+    )
+
+
+def server_error(request):
+    """handler500. An outage (database or Redis not answering) is not a bug: it answers 503
+    with Retry-After, so browsers and proxies retry, and says the saved progress is safe. Both
+    pages are plain templates that need neither the database nor the cache."""
+    import sys
+
+    from django.template.loader import render_to_string
+
+    if _service_unavailable(sys.exc_info()[1]):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)
