@@ -8,10 +8,17 @@ from functools import reduce
 from operator import or_
 from uuid import UUID
 
+from django.core.cache import cache
 from django.db.models import Q
 from wagtail.models import Page
 
+from elearning import page_cache
+
 from .models import CoursePage, Enrollment, StepCompletion
+
+# Progress changes only through courses.services, which drops these entries when it writes; the
+# timeout bounds how long a change made any other way (a shell, a script) stays unseen.
+PROGRESS_TIMEOUT = 10 * 60
 
 
 @dataclass
@@ -19,10 +26,15 @@ class OutlineStep:
     page: Page
     completed: bool
     current: bool = False
+    link: str = ""
 
     @property
     def key(self) -> UUID:
         return self.page.translation_key
+
+    @property
+    def url(self) -> str:
+        return self.link or self.page.url
 
 
 @dataclass
@@ -86,28 +98,88 @@ def step_models() -> list[type[Page]]:
     return [m for m in get_page_models() if issubclass(m, CourseStepMixin) and not m._meta.abstract]
 
 
+def course_step_links(*, course: CoursePage) -> list[tuple[Page, str]]:
+    """The course's live steps, specific, in tree order, each with its URL.
+
+    Cached until the page tree changes (publish, unpublish, move, delete: see
+    elearning.page_cache), because every lesson view needs the whole outline. Filled in one
+    query per step type, whatever the number of steps, without their StreamField bodies (an
+    outline needs titles, not text).
+    """
+    key = f"pages:{page_cache.version()}:course-steps:{course.pk}"
+    links = cache.get(key)
+    if links is None:
+        steps = []
+        for model in step_models():
+            steps.extend(model.objects.child_of(course).live().defer_streamfields())
+        links = [(page, page.url) for page in sorted(steps, key=lambda page: page.path)]
+        cache.set(key, links, page_cache.TIMEOUT)
+    return links
+
+
 def course_steps(*, course: CoursePage) -> list[Page]:
-    """The course's live steps, specific, in tree order: one query per step type, whatever
-    the number of steps, without their StreamField bodies (an outline needs titles, not text)."""
-    steps = []
-    for model in step_models():
-        steps.extend(model.objects.child_of(course).live().defer_streamfields())
-    return sorted(steps, key=lambda page: page.path)
+    return [page for page, _url in course_step_links(course=course)]
 
 
-def course_outline(*, course: CoursePage, learner, current: Page | None = None) -> CourseOutline:
-    steps = course_steps(course=course)
-    completed: set[UUID] = set()
-    enrollment = None
-    if learner is not None and learner.is_authenticated:
-        enrollment = Enrollment.objects.filter(
-            learner=learner, course_key=course.translation_key
-        ).first()
-        completed = set(
-            StepCompletion.objects.filter(
-                learner=learner, course_key=course.translation_key
-            ).values_list("step_key", flat=True)
+def course_of_step(*, step: Page) -> CoursePage:
+    """The course a step belongs to (its parent), cached like the outline; raises
+    CoursePage.DoesNotExist when the parent is not a course."""
+    parent_path = step.path[: -step.steplen]
+    key = f"pages:{page_cache.version()}:course:{parent_path}"
+    course = cache.get(key)
+    if course is None:
+        course = CoursePage.objects.defer_streamfields().get(path=parent_path)
+        cache.set(key, course, page_cache.TIMEOUT)
+    return course
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    """One learner's enrolment and completed steps in one course."""
+
+    enrollment: Enrollment | None
+    completed_keys: frozenset[UUID]
+
+
+def progress_version_key(*, learner_id: int, course_key: UUID) -> str:
+    return f"progress:version:{learner_id}:{course_key}"
+
+
+def learner_progress(*, learner, course_key: UUID) -> LearnerProgress:
+    """Read on every lesson view, so cached per learner and course (never shared between
+    learners: the key holds the learner's id). courses.services moves the entry to a new
+    version whenever it writes progress, so a learner always sees their own latest step."""
+    version = cache.get_or_set(
+        progress_version_key(learner_id=learner.pk, course_key=course_key),
+        page_cache.new_version_number,
+        None,
+    )
+    key = f"progress:{learner.pk}:{course_key}:{version}"
+    progress = cache.get(key)
+    if progress is None:
+        progress = LearnerProgress(
+            enrollment=Enrollment.objects.filter(learner=learner, course_key=course_key).first(),
+            completed_keys=frozenset(
+                StepCompletion.objects.filter(learner=learner, course_key=course_key).values_list(
+                    "step_key", flat=True
+                )
+            ),
         )
+        cache.set(key, progress, PROGRESS_TIMEOUT)
+    return progress
+
+
+def course_outline(
+    *,
+    course: CoursePage,
+    learner,
+    current: Page | None = None,
+    progress: LearnerProgress | None = None,
+) -> CourseOutline:
+    links = course_step_links(course=course)
+    if progress is None and learner is not None and learner.is_authenticated:
+        progress = learner_progress(learner=learner, course_key=course.translation_key)
+    completed = set(progress.completed_keys) if progress else set()
     return CourseOutline(
         course=course,
         steps=[
@@ -115,11 +187,12 @@ def course_outline(*, course: CoursePage, learner, current: Page | None = None) 
                 page=p,
                 completed=p.translation_key in completed,
                 current=current is not None and p.pk == current.pk,
+                link=url,
             )
-            for p in steps
+            for p, url in links
         ],
-        enrollment=enrollment,
-        required_keys={p.translation_key for p in steps if p.counts_for_completion},
+        enrollment=progress.enrollment if progress else None,
+        required_keys={p.translation_key for p, _url in links if p.counts_for_completion},
         completed_keys=completed,
     )
 

@@ -1,0 +1,173 @@
+"""Reads of the page tree that every page view repeats, cached until the tree changes.
+
+Serving a lesson used to cost about 15 queries that do not depend on the learner: the site for
+the host, Wagtail's routing (two queries per level of the URL), the view restrictions of the page
+and its ancestors, and the language switcher's translation lookup. They depend only on the
+published tree, so they are cached under one version number (`version()`), and everything is
+dropped at once by a new version whenever a page is published, unpublished, moved or deleted, or a
+site, locale or view restriction changes. Publishing is rare; reading is every request.
+
+What is cached is structure (ids, paths, URLs, restriction rows), never a learner's data, and a
+cached route is still fetched with `.live()`, so a draft or unpublished page is never served
+from it.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import cache as memoize
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http.request import split_domain_port
+from django.utils.translation import get_language
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.url_routing import RouteResult
+
+VERSION_KEY = "pages:version"
+TIMEOUT = 60 * 60  # a safety net: every change also drops the entries at once
+
+
+def new_version_number() -> int:
+    # When a version key is evicted it restarts from the clock, never from 1, so it cannot
+    # fall back onto a number whose stale entries are still in the cache.
+    return time.time_ns()
+
+
+def version() -> int:
+    return cache.get_or_set(VERSION_KEY, new_version_number, None)
+
+
+def bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, new_version_number(), None)
+
+
+def invalidate(**kwargs) -> None:
+    """Drop every cached read of the page tree.
+
+    Now, so this request and tests see the change, and again after the transaction commits,
+    so a request that read the old rows before the commit cannot keep them cached.
+    """
+    bump(VERSION_KEY)
+    transaction.on_commit(lambda: bump(VERSION_KEY))
+
+
+def connect_signals() -> None:
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(invalidate, dispatch_uid=f"page-cache-{signal}")
+    for model in ("wagtailcore.Page", "wagtailcore.Site", "wagtailcore.Locale"):
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-delete-{model}")
+    for model in ("wagtailcore.Site", "wagtailcore.Locale", "wagtailcore.PageViewRestriction"):
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{model}")
+    post_delete.connect(
+        invalidate,
+        sender="wagtailcore.PageViewRestriction",
+        dispatch_uid="page-cache-delete-restriction",
+    )
+
+
+# The site --------------------------------------------------------------------------------------
+
+
+class CachedSiteMiddleware:
+    """Finds the request's Wagtail site in the cache instead of the database.
+
+    Wagtail looks the site up once per request (`Site.find_for_request`, one query) and keeps
+    it on the request as `_wagtail_site`; this sets that attribute from the cache first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # The raw host, as Wagtail itself matches it (ALLOWED_HOSTS is checked elsewhere).
+        hostname = split_domain_port(request._get_raw_host())[0]
+        key = f"pages:{version()}:site:{hostname}:{request.get_port()}"
+        entry = cache.get(key)
+        if entry is None:
+            site = Site.find_for_request(request)
+            cache.set(key, (site,), TIMEOUT)
+        else:
+            request._wagtail_site = entry[0]
+        return self.get_response(request)
+
+
+# Routing ---------------------------------------------------------------------------------------
+
+
+@memoize
+def routes_follow_the_tree() -> bool:
+    """True when no page type overrides `route()`, so a URL path names one page of the tree
+    (a RoutablePage would map sub-paths to views, which a cached path → page cannot know)."""
+    from wagtail.models import get_page_models
+
+    return all(model.route is Page.route for model in get_page_models())
+
+
+def route_for_request(request, path: str) -> None:
+    """Route `path` through the cache, then leave the result where Wagtail's `serve` looks.
+
+    A cached route is only the page's id and type; the page itself is fetched in one query,
+    live only. On a miss, or if that page is no longer live, Wagtail routes as usual.
+    """
+    site = Site.find_for_request(request)
+    if site is None or not routes_follow_the_tree():
+        return
+    key = f"pages:{version()}:route:{site.pk}:{get_language()}:{path}"
+    entry = cache.get(key)
+    if entry is not None:
+        page_id, model_label = entry
+        page = apps.get_model(model_label).objects.live().filter(pk=page_id).first()
+        if page is not None:
+            request._wagtail_route_for_request = RouteResult(page)
+            return
+    result = Page.route_for_request(request, path)
+    if result is not None and not result.args and not result.kwargs:
+        page = result.page
+        cache.set(key, (page.pk, page._meta.label), TIMEOUT)
+
+
+# View restrictions -----------------------------------------------------------------------------
+
+
+class CachedViewRestrictionsMixin:
+    """Page types whose view restrictions (their own and their ancestors') come from the cache.
+
+    Wagtail checks them before serving every page, in two queries. The rows are cached; the
+    check itself (login, groups, password) still runs on every request against the current user.
+    Iterating the returned queryset uses the cached rows; anything that refines it (the admin
+    orders it, for example) runs a fresh query.
+    """
+
+    def get_view_restrictions(self):
+        key = f"pages:{version()}:restrictions:{self.pk}"
+        rows = cache.get(key)
+        if rows is None:
+            queryset = super().get_view_restrictions()
+            rows = list(queryset)
+            cache.set(key, rows, TIMEOUT)
+            return queryset
+        queryset = PageViewRestriction.objects.filter(pk__in=[row.pk for row in rows])
+        queryset._result_cache = rows
+        return queryset
+
+
+# Translations ----------------------------------------------------------------------------------
+
+
+def translation_url(page: Page, language: str) -> str:
+    """`elearning.i18n.page_translation_url`, cached per page and language."""
+    from .i18n import page_translation_url
+
+    key = f"pages:{version()}:translation-url:{page.pk}:{language}"
+    url = cache.get(key)
+    if url is None:
+        url = page_translation_url(page, language)
+        cache.set(key, url, TIMEOUT)
+    return url
