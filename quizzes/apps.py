@@ -6,3 +6,16 @@ class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = _("Quizzes")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from elearning.page_cache import invalidate
+
+        from .models import Choice, Question
+
+        # Publishing a quiz writes its questions (and drops the cached ones through
+        # page_published); a question or choice saved any other way drops them too.
+        for model in (Question, Choice):
+            for signal in (post_save, post_delete):
+                signal.connect(invalidate, sender=model, dispatch_uid=f"quiz-{model.__name__}")

@@ -8,9 +8,12 @@ from decimal import Decimal
 from statistics import mean, median
 from uuid import UUID
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from elearning import page_cache
 
 from .models import Attempt, AttemptStatus, QuizKind, QuizPage, ReviewPolicy
 
@@ -125,8 +128,19 @@ def knowledge_gain_summary(gains: list[KnowledgeGain]) -> dict:
 
 
 def questions_by_key(quiz: QuizPage) -> dict:
-    """The quiz page's questions with their choices (two queries), by question key."""
-    return {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")}
+    """The quiz page's questions with their choices, by question key.
+
+    Every submission grades against them, so they are cached per page until the page tree
+    changes (questions are written when the quiz is published; see elearning.page_cache and
+    QuizzesConfig.ready). Filled in two queries. The cache is the server's own: correct answers
+    never leave it for the browser.
+    """
+    key = f"pages:{page_cache.version()}:quiz-questions:{quiz.pk}"
+    questions = cache.get(key)
+    if questions is None:
+        questions = {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")}
+        cache.set(key, questions, page_cache.TIMEOUT)
+    return questions
 
 
 def attempt_questions(*, attempt: Attempt, quiz: QuizPage) -> list[dict]:
