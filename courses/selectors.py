@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import reduce
@@ -60,6 +61,16 @@ class CourseOutline:
     @property
     def completed_count(self) -> int:
         return len(self.required_keys & self.completed_keys)
+
+    @property
+    def fragment_key(self) -> str:
+        """What the rendered outline depends on: the published tree, the course, the current
+        step and which of its steps are done (a digest of their keys, never who the learner
+        is). Learners at the same point of a course get the same HTML, so they may share it."""
+        done = sorted(str(step.key) for step in self.steps if step.completed)
+        digest = hashlib.sha1(",".join(done).encode(), usedforsecurity=False).hexdigest()
+        current = next((step.page.pk for step in self.steps if step.current), "")
+        return f"{page_cache.version()}:{self.course.pk}:{current}:{digest}"
 
     def _index(self, page) -> int | None:
         for i, step in enumerate(self.steps):

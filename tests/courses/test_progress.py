@@ -88,17 +88,22 @@ def test_cached_progress_follows_each_completion_and_is_never_shared(client, lea
     outline = client.get(third.url).context["outline"]  # the learner's progress is now cached
     assert [step.completed for step in outline.steps] == [False, False, False]
     client.post(complete_url(first))
-    outline = client.get(third.url).context["outline"]
+    response = client.get(third.url)
+    outline = response.context["outline"]
     assert [step.completed for step in outline.steps] == [True, False, False]
     assert outline.completed_count == 1
+    assert response.content.decode().count("outline__step--done") == 1  # the rendered outline
 
     other = Client()
     other.force_login(UserFactory())
-    outline = other.get(third.url).context["outline"]
-    assert [step.completed for step in outline.steps] == [False, False, False]
+    response = other.get(third.url)
+    assert [step.completed for step in response.context["outline"].steps] == [False] * 3
+    assert "outline__step--done" not in response.content.decode()
     other.post(complete_url(second))
-    outline = client.get(third.url).context["outline"]
-    assert [step.completed for step in outline.steps] == [True, False, False]
+    response = client.get(third.url)
+    assert [step.completed for step in response.context["outline"].steps] == [True, False, False]
+    html = response.content.decode()
+    assert html.count("outline__step--done") == 1 and html.count('aria-current="page"') == 1
 
 
 def test_the_outline_follows_a_newly_published_lesson(client, learner):
