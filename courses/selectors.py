@@ -117,15 +117,14 @@ def course_step_links(*, course: CoursePage) -> list[tuple[Page, str]]:
     query per step type, whatever the number of steps, without their StreamField bodies (an
     outline needs titles, not text).
     """
-    key = f"pages:{page_cache.version()}:course-steps:{course.pk}"
-    links = cache.get(key)
-    if links is None:
+
+    def fill() -> list[tuple[Page, str]]:
         steps = []
         for model in step_models():
             steps.extend(model.objects.child_of(course).live().defer_streamfields())
-        links = [(page, page.url) for page in sorted(steps, key=lambda page: page.path)]
-        cache.set(key, links, page_cache.TIMEOUT)
-    return links
+        return [(page, page.url) for page in sorted(steps, key=lambda page: page.path)]
+
+    return page_cache.cached(f"course-steps:{course.pk}", fill)
 
 
 def course_steps(*, course: CoursePage) -> list[Page]:
@@ -136,12 +135,10 @@ def course_of_step(*, step: Page) -> CoursePage:
     """The course a step belongs to (its parent), cached like the outline; raises
     CoursePage.DoesNotExist when the parent is not a course."""
     parent_path = step.path[: -step.steplen]
-    key = f"pages:{page_cache.version()}:course:{parent_path}"
-    course = cache.get(key)
-    if course is None:
-        course = CoursePage.objects.defer_streamfields().get(path=parent_path)
-        cache.set(key, course, page_cache.TIMEOUT)
-    return course
+    return page_cache.cached(
+        f"course:{parent_path}",
+        lambda: CoursePage.objects.defer_streamfields().get(path=parent_path),
+    )
 
 
 @dataclass(frozen=True)
@@ -158,25 +155,25 @@ def progress_version_key(*, learner_id: int, course_key: UUID) -> str:
 
 def learner_progress(*, learner, course_key: UUID) -> LearnerProgress:
     """Read on every lesson view, so cached per learner and course (never shared between
-    learners: the key holds the learner's id). courses.services moves the entry to a new
-    version whenever it writes progress, so a learner always sees their own latest step."""
-    version = cache.get_or_set(
-        progress_version_key(learner_id=learner.pk, course_key=course_key),
-        page_cache.new_version_number,
-        None,
+    learners: the key holds the learner's id). courses.services moves the version whenever it
+    writes progress; an entry stored under another version is read again from the database.
+    The version and the entry come back in one round trip."""
+    version_key = progress_version_key(learner_id=learner.pk, course_key=course_key)
+    key = f"progress:{learner.pk}:{course_key}"
+    found = cache.get_many([version_key, key])
+    version = page_cache.version_in(found, version_key)
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    progress = LearnerProgress(
+        enrollment=Enrollment.objects.filter(learner=learner, course_key=course_key).first(),
+        completed_keys=frozenset(
+            StepCompletion.objects.filter(learner=learner, course_key=course_key).values_list(
+                "step_key", flat=True
+            )
+        ),
     )
-    key = f"progress:{learner.pk}:{course_key}:{version}"
-    progress = cache.get(key)
-    if progress is None:
-        progress = LearnerProgress(
-            enrollment=Enrollment.objects.filter(learner=learner, course_key=course_key).first(),
-            completed_keys=frozenset(
-                StepCompletion.objects.filter(learner=learner, course_key=course_key).values_list(
-                    "step_key", flat=True
-                )
-            ),
-        )
-        cache.set(key, progress, PROGRESS_TIMEOUT)
+    cache.set(key, (version, progress), PROGRESS_TIMEOUT)
     return progress
 
 

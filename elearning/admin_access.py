@@ -12,25 +12,29 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .page_cache import bump, new_version_number
+from .page_cache import bump, version_in
 
 VERSION_KEY = "admin-access:version"
 TIMEOUT = 10 * 60
 
 
 def _key(user_id: int) -> str:
-    version = cache.get_or_set(VERSION_KEY, new_version_number, None)
-    return f"admin-access:{version}:{user_id}"
+    return f"admin-access:{user_id}"
 
 
 def user_can_access_admin(*, user) -> bool:
+    """The flag and the version it was stored under come back in one round trip; a flag from
+    an older version (groups or permissions changed since) is asked again."""
     if not user.is_authenticated:
         return False
     key = _key(user.pk)
-    allowed = cache.get(key)
-    if allowed is None:
-        allowed = user.has_perm("wagtailadmin.access_admin")
-        cache.set(key, allowed, TIMEOUT)
+    found = cache.get_many([VERSION_KEY, key])
+    version = version_in(found, VERSION_KEY)
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    allowed = user.has_perm("wagtailadmin.access_admin")
+    cache.set(key, (version, allowed), TIMEOUT)
     return allowed
 
 

@@ -7,22 +7,18 @@ page is published, unpublished, moved or deleted; saving the navigation settings
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models.signals import post_save
 from wagtail.models import Locale, Site
 
 from . import page_cache
-
-TIMEOUT = 60 * 60
 
 
 def navigation_links(site: Site | None, language: str) -> dict[str, dict | None]:
     """{"catalogue"|"accessibility"|"contact": {"title", "url"} or None} in `language`."""
     if site is None:
         return {"catalogue": None, "accessibility": None, "contact": None}
-    key = f"pages:{page_cache.version()}:navigation:{site.pk}:{language}"
-    links = cache.get(key)
-    if links is None:
+
+    def fill() -> dict[str, dict | None]:
         from .models import NavigationSettings
 
         settings = NavigationSettings.for_site(site)
@@ -35,8 +31,9 @@ def navigation_links(site: Site | None, language: str) -> dict[str, dict | None]
             links[name] = (
                 {"title": page.title, "url": page.get_url()} if page and page.live else None
             )
-        cache.set(key, links, TIMEOUT)
-    return links
+        return links
+
+    return page_cache.cached(f"navigation:{site.pk}:{language}", fill)
 
 
 def connect_signals() -> None:

@@ -14,9 +14,14 @@ from it.
 
 from __future__ import annotations
 
+import pickle
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from contextvars import ContextVar
 from functools import cache as memoize
+from typing import TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
@@ -27,6 +32,8 @@ from django.utils.translation import get_language
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.url_routing import RouteResult
+
+T = TypeVar("T")
 
 VERSION_KEY = "pages:version"
 TIMEOUT = 60 * 60  # a safety net: every change also drops the entries at once
@@ -51,6 +58,17 @@ def version() -> int:
     return current
 
 
+def version_in(found: dict, key: str) -> int:
+    """The version number stored under `key`, from the result of a `cache.get_many` that
+    asked for it along with the entry it versions; created when missing."""
+    number = found.get(key)
+    if number is None:
+        number = new_version_number()
+        if not cache.add(key, number, None):
+            number = cache.get(key, number)
+    return number
+
+
 def bump(key: str) -> None:
     try:
         cache.incr(key)
@@ -67,6 +85,52 @@ def invalidate(**kwargs) -> None:
     bump(VERSION_KEY)
     _request_version.set(None)
     transaction.on_commit(lambda: bump(VERSION_KEY))
+
+
+# This process keeps what it read, as pickled bytes (so no two requests ever share a live
+# object), under the same versioned keys: after a change the version is new, so old entries are
+# simply never asked for again and age out of this bounded store. Only the version itself then
+# needs a round trip to Redis per request, instead of one per entry.
+LOCAL_ENTRIES = 2000
+_local: OrderedDict[str, bytes] = OrderedDict()
+_local_lock = threading.Lock()
+_MISSING = object()
+
+
+def lookup(name: str):
+    """The entry `name` under the tree's current version, or `_MISSING`."""
+    key = f"pages:{version()}:{name}"
+    blob = _local.get(key)
+    if blob is not None:
+        return pickle.loads(blob)  # noqa: S301  (bytes this process pickled itself)
+    entry = cache.get(key)
+    if entry is None:
+        return _MISSING
+    _remember(key, entry[0])
+    return entry[0]
+
+
+def store(name: str, value) -> None:
+    key = f"pages:{version()}:{name}"
+    cache.set(key, (value,), TIMEOUT)  # a tuple, so None is a value like any other
+    _remember(key, value)
+
+
+def _remember(key: str, value) -> None:
+    blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    with _local_lock:
+        _local[key] = blob
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
+def cached(name: str, fill: Callable[[], T]) -> T:
+    """The value of `name` under the tree's current version; `fill()` computes it on a miss."""
+    value = lookup(name)
+    if value is _MISSING:
+        value = fill()
+        store(name, value)
+    return value
 
 
 def connect_signals() -> None:
@@ -107,13 +171,9 @@ class CachedSiteMiddleware:
     def _call(self, request):
         # The raw host, as Wagtail itself matches it (ALLOWED_HOSTS is checked elsewhere).
         hostname = split_domain_port(request._get_raw_host())[0]
-        key = f"pages:{version()}:site:{hostname}:{request.get_port()}"
-        entry = cache.get(key)
-        if entry is None:
-            site = Site.find_for_request(request)
-            cache.set(key, (site,), TIMEOUT)
-        else:
-            request._wagtail_site = entry[0]
+        request._wagtail_site = cached(
+            f"site:{hostname}:{request.get_port()}", lambda: Site.find_for_request(request)
+        )
         return self.get_response(request)
 
 
@@ -138,9 +198,9 @@ def route_for_request(request, path: str) -> None:
     site = Site.find_for_request(request)
     if site is None or not routes_follow_the_tree():
         return
-    key = f"pages:{version()}:route:{site.pk}:{get_language()}:{path}"
-    entry = cache.get(key)
-    if entry is not None:
+    name = f"route:{site.pk}:{get_language()}:{path}"
+    entry = lookup(name)
+    if entry is not _MISSING:
         page_id, model_label = entry
         page = apps.get_model(model_label).objects.live().filter(pk=page_id).first()
         if page is not None:
@@ -148,8 +208,7 @@ def route_for_request(request, path: str) -> None:
             return
     result = Page.route_for_request(request, path)
     if result is not None and not result.args and not result.kwargs:
-        page = result.page
-        cache.set(key, (page.pk, page._meta.label), TIMEOUT)
+        store(name, (result.page.pk, result.page._meta.label))
 
 
 # View restrictions -----------------------------------------------------------------------------
@@ -165,13 +224,10 @@ class CachedViewRestrictionsMixin:
     """
 
     def get_view_restrictions(self):
-        key = f"pages:{version()}:restrictions:{self.pk}"
-        rows = cache.get(key)
-        if rows is None:
-            queryset = super().get_view_restrictions()
-            rows = list(queryset)
-            cache.set(key, rows, TIMEOUT)
-            return queryset
+        rows = cached(
+            f"restrictions:{self.pk}",
+            lambda: list(super(CachedViewRestrictionsMixin, self).get_view_restrictions()),
+        )
         queryset = PageViewRestriction.objects.filter(pk__in=[row.pk for row in rows])
         queryset._result_cache = rows
         return queryset
@@ -184,9 +240,6 @@ def translation_url(page: Page, language: str) -> str:
     """`elearning.i18n.page_translation_url`, cached per page and language."""
     from .i18n import page_translation_url
 
-    key = f"pages:{version()}:translation-url:{page.pk}:{language}"
-    url = cache.get(key)
-    if url is None:
-        url = page_translation_url(page, language)
-        cache.set(key, url, TIMEOUT)
-    return url
+    return cached(
+        f"translation-url:{page.pk}:{language}", lambda: page_translation_url(page, language)
+    )

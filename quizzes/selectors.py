@@ -8,7 +8,6 @@ from decimal import Decimal
 from statistics import mean, median
 from uuid import UUID
 
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -135,12 +134,10 @@ def questions_by_key(quiz: QuizPage) -> dict:
     QuizzesConfig.ready). Filled in two queries. The cache is the server's own: correct answers
     never leave it for the browser.
     """
-    key = f"pages:{page_cache.version()}:quiz-questions:{quiz.pk}"
-    questions = cache.get(key)
-    if questions is None:
-        questions = {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")}
-        cache.set(key, questions, page_cache.TIMEOUT)
-    return questions
+    return page_cache.cached(
+        f"quiz-questions:{quiz.pk}",
+        lambda: {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")},
+    )
 
 
 def attempt_questions(*, attempt: Attempt, quiz: QuizPage) -> list[dict]:
