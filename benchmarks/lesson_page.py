@@ -12,9 +12,7 @@ See benchmarks/README.md for the set-up and the figures.
 
 from __future__ import annotations
 
-import argparse
 import http.client
-import json
 import os
 import secrets
 import signal
@@ -25,15 +23,21 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+from benchmarks.common import (
+    PROJECT_DIR,
+    VAR_DIR,
+    BenchmarkError,
+    parse_arguments,
+    print_summary,
+    run_benchmark,
+    save_record,
+)
 from benchmarks.seed import PASSWORD, learner_email
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(__file__).resolve().parent / "var"
 HOST = "127.0.0.1"
 
 PING = "/bench/ping/"
@@ -50,10 +54,6 @@ REST_CPU_LIMIT = 0.5  # cores; see Run.clean
 
 BUDGET_P50_MS = 30.0
 BUDGET_P95_MS = 80.0
-
-
-class BenchmarkError(Exception):
-    pass
 
 
 def check_ping(body: str) -> bool:
@@ -216,13 +216,6 @@ def load(
     return Run(latencies, seconds, meter.machine, meter.client, meter.server)
 
 
-def load_average() -> str:
-    try:
-        return Path("/proc/loadavg").read_text().split()[0]
-    except OSError:
-        return "?"
-
-
 def _jiffies(path: str, first: int, count: int) -> int:
     try:
         fields = Path(path).read_text().rsplit(")", 1)[-1].split()
@@ -336,26 +329,6 @@ def stop_server(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def git_commit() -> str:
-    """The commit measured, and whether the app code (outside benchmarks/) had local changes."""
-
-    def git(*args: str) -> str:
-        return subprocess.run(  # noqa: S603 - fixed arguments, no shell
-            ["git", *args],  # noqa: S607 - git from PATH
-            cwd=PROJECT_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-
-    try:
-        commit = git("rev-parse", "--short", "HEAD")
-        dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!benchmarks")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return commit + (" + uncommitted changes outside benchmarks/" if dirty else "")
-
-
 def benchmark(args) -> dict:
     deadline = time.monotonic() + args.time_limit
     VAR_DIR.mkdir(exist_ok=True)
@@ -416,57 +389,14 @@ def benchmark(args) -> dict:
     }
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=400, help="per URL and run")
-    parser.add_argument("--warmup", type=int, default=50, help="per URL, before the first run")
-    parser.add_argument(
-        "--run-seconds", type=float, default=20, help="cap per URL and run (keeps it bounded)"
-    )
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
-    parser.add_argument("--port", type=int, default=8077)
-    parser.add_argument("--time-limit", type=float, default=300, help="seconds, all included")
-    args = parser.parse_args()
-
-    # Ctrl-C or a TERM signal ends the run through benchmark()'s `finally`, which stops gunicorn.
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
-    commit = git_commit()  # the code gunicorn is about to load
-    print(f"Code: {commit}; {os.cpu_count()} CPUs, load average {load_average()}")
-    try:
-        results = benchmark(args)
-    except BenchmarkError as exc:
-        print(f"Benchmark failed: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("Interrupted; gunicorn stopped.", file=sys.stderr)
-        return 130
-    if git_commit() != commit:
-        commit += f"; changed during the run, to {git_commit()}"
-        print(f"Warning: the code changed during the run ({commit}).")
+    args = parse_arguments(__doc__.split("\n\n")[0], requests=400, warmup=50, time_limit=300)
+    outcome = run_benchmark(benchmark, args)
+    if isinstance(outcome, int):
+        return outcome
+    results, commit = outcome
     ping, lesson = results["minimal view"], results["lesson page"]
-    print(
-        f"\nMedian of {args.runs} runs (each {args.requests} requests or {args.run_seconds:.0f} s, "
-        f"whichever comes first), concurrency {args.concurrency}:"
-    )
-    print(f"{'':<13} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7}  URL")
-    for label, result in results.items():
-        print(
-            f"{label:<13} {result['p50_ms']:8.1f} {result['p95_ms']:8.1f} "
-            f"{result['req_per_s']:7.0f}  {result['path']}"
-        )
-    not_clean = sum(result["runs_not_clean"] for result in results.values())
-    if not_clean:
-        print(
-            f"Warning: {not_clean} of {args.runs * len(results)} runs were not clean (another "
-            "program used the CPU); measure again on a quiet machine."
-        )
+    print_summary(results, args, show_paths=True)
     ratio = lesson["p50_ms"] / ping["p50_ms"]
     within = lesson["p50_ms"] <= BUDGET_P50_MS and lesson["p95_ms"] <= BUDGET_P95_MS
     print(f"lesson p50 / minimal view p50: {ratio:.1f}")
@@ -474,18 +404,14 @@ def main() -> int:
         f"budget (lesson p50 <= {BUDGET_P50_MS:.0f} ms, p95 <= {BUDGET_P95_MS:.0f} ms): "
         + ("met" if within else "MISSED")
     )
-    record = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": commit,
-        "cpus": os.cpu_count(),
-        "settings": vars(args),
-        "results": results,
-        "lesson_to_minimal_p50": ratio,
-        "within_budget": within,
-    }
-    out = VAR_DIR / "lesson_page.json"
-    out.write_text(json.dumps(record, indent=2))
-    print(f"Saved {out.relative_to(PROJECT_DIR)}")
+    save_record(
+        "lesson_page.json",
+        args=args,
+        commit=commit,
+        results=results,
+        lesson_to_minimal_p50=ratio,
+        within_budget=within,
+    )
     return 0
 
 

@@ -15,31 +15,23 @@ See benchmarks/README.md for the set-up and the figures.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import signal
 import statistics
 import sys
 import threading
 import time
-from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+from benchmarks import common
+from benchmarks.common import VAR_DIR, BenchmarkError
 from benchmarks.lesson_page import (
     HOST,
     PING,
-    PROJECT_DIR,
-    VAR_DIR,
-    BenchmarkError,
     Client,
     CpuMeter,
     Run,
-    _interrupt,
     check_ping,
-    git_commit,
     load,
-    load_average,
     start_server,
     stop_server,
     wait_until_ready,
@@ -236,6 +228,7 @@ def queries_per_submission(quiz, learner, answers: dict[str, list[int]], repeat:
 def cleanup(quiz, learners, enrolled_before: set[int]) -> None:
     """Leave the database as seeded: no attempts, no quiz completion, no new enrolment."""
     from courses.models import Enrollment, StepCompletion
+    from courses.services import progress_changed
     from quizzes.models import Attempt
 
     course_key = quiz.get_parent().translation_key
@@ -244,6 +237,9 @@ def cleanup(quiz, learners, enrolled_before: set[int]) -> None:
     Enrollment.objects.filter(learner__in=learners, course_key=course_key).exclude(
         learner_id__in=enrolled_before
     ).delete()
+    # These deletes bypass courses.services: retire the learners' cached progress as it would.
+    for learner in learners:
+        progress_changed(learner_id=learner.pk, course_key=course_key)
 
 
 def benchmark(args) -> dict:
@@ -337,52 +333,14 @@ def benchmark(args) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=200, help="per URL and run")
-    parser.add_argument("--warmup", type=int, default=30, help="per URL, before the first run")
-    parser.add_argument(
-        "--run-seconds", type=float, default=20, help="cap per URL and run (keeps it bounded)"
-    )
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
-    parser.add_argument("--port", type=int, default=8077)
-    parser.add_argument("--time-limit", type=float, default=180, help="seconds, all included")
-    args = parser.parse_args()
-
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    args = common.parse_arguments(__doc__.split("\n\n")[0], requests=200, warmup=30, time_limit=180)
     setup_django()
-    commit = git_commit()
-    print(f"Code: {commit}; {os.cpu_count()} CPUs, load average {load_average()}")
-    try:
-        results = benchmark(args)
-    except BenchmarkError as exc:
-        print(f"Benchmark failed: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("Interrupted; gunicorn stopped.", file=sys.stderr)
-        return 130
-    if git_commit() != commit:
-        commit += f"; changed during the run, to {git_commit()}"
-        print(f"Warning: the code changed during the run ({commit}).")
+    outcome = common.run_benchmark(benchmark, args)
+    if isinstance(outcome, int):
+        return outcome
+    results, commit = outcome
     ping, quiz = results["minimal view"], results["quiz submission"]
-    print(
-        f"\nMedian of {args.runs} runs (each {args.requests} requests or {args.run_seconds:.0f} s, "
-        f"whichever comes first), concurrency {args.concurrency}:"
-    )
-    print(f"{'':<15} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7}")
-    for label, result in results.items():
-        print(
-            f"{label:<15} {result['p50_ms']:8.1f} {result['p95_ms']:8.1f} "
-            f"{result['req_per_s']:7.0f}"
-        )
-    not_clean = sum(result["runs_not_clean"] for result in results.values())
-    if not_clean:
-        print(
-            f"Warning: {not_clean} of {args.runs * len(results)} runs were not clean (another "
-            "program used the CPU); measure again on a quiet machine."
-        )
+    common.print_summary(results, args, show_paths=False)
     ratio = quiz["p50_ms"] / ping["p50_ms"]
     within = quiz["p50_ms"] <= BUDGET_P50_MS
     print(f"submission p50 / minimal view p50: {ratio:.1f}")
@@ -391,18 +349,14 @@ def main() -> int:
         f"{quiz['queries_per_request']:.0f} SQL queries"
     )
     print(f"budget (submission p50 <= {BUDGET_P50_MS:.0f} ms): " + ("met" if within else "MISSED"))
-    record = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": commit,
-        "cpus": os.cpu_count(),
-        "settings": vars(args),
-        "results": results,
-        "submission_to_minimal_p50": ratio,
-        "within_budget": within,
-    }
-    out = VAR_DIR / "quiz_submission.json"
-    out.write_text(json.dumps(record, indent=2))
-    print(f"Saved {out.relative_to(PROJECT_DIR)}")
+    common.save_record(
+        "quiz_submission.json",
+        args=args,
+        commit=commit,
+        results=results,
+        submission_to_minimal_p50=ratio,
+        within_budget=within,
+    )
     return 0
 
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import reduce
 from operator import or_
 from uuid import UUID
 
+from django.core.cache import cache
 from django.db.models import Q
 from wagtail.models import Page
 
+from elearning import page_cache
+
 from .models import CoursePage, Enrollment, StepCompletion
+
+# Progress changes only through courses.services, which drops these entries when it writes; the
+# timeout bounds how long a change made any other way (a shell, a script) stays unseen.
+PROGRESS_TIMEOUT = 10 * 60
 
 
 @dataclass
@@ -19,10 +27,15 @@ class OutlineStep:
     page: Page
     completed: bool
     current: bool = False
+    link: str = ""
 
     @property
     def key(self) -> UUID:
         return self.page.translation_key
+
+    @property
+    def url(self) -> str:
+        return self.link or self.page.url
 
 
 @dataclass
@@ -48,6 +61,16 @@ class CourseOutline:
     @property
     def completed_count(self) -> int:
         return len(self.required_keys & self.completed_keys)
+
+    @property
+    def fragment_key(self) -> str:
+        """What the rendered outline depends on: the published tree, the course, the current
+        step and which of its steps are done (a digest of their keys, never who the learner
+        is). Learners at the same point of a course get the same HTML, so they may share it."""
+        done = sorted(str(step.key) for step in self.steps if step.completed)
+        digest = hashlib.sha1(",".join(done).encode(), usedforsecurity=False).hexdigest()
+        current = next((step.page.pk for step in self.steps if step.current), "")
+        return f"{page_cache.version()}:{self.course.pk}:{current}:{digest}"
 
     def _index(self, page) -> int | None:
         for i, step in enumerate(self.steps):
@@ -86,28 +109,85 @@ def step_models() -> list[type[Page]]:
     return [m for m in get_page_models() if issubclass(m, CourseStepMixin) and not m._meta.abstract]
 
 
+def course_step_links(*, course: CoursePage) -> list[tuple[Page, str]]:
+    """The course's live steps, specific, in tree order, each with its URL.
+
+    Cached until the page tree changes (publish, unpublish, move, delete: see
+    elearning.page_cache), because every lesson view needs the whole outline. Filled in one
+    query per step type, whatever the number of steps, without their StreamField bodies (an
+    outline needs titles, not text).
+    """
+
+    def fill() -> list[tuple[Page, str]]:
+        steps = []
+        for model in step_models():
+            steps.extend(model.objects.child_of(course).live().defer_streamfields())
+        return [(page, page.url) for page in sorted(steps, key=lambda page: page.path)]
+
+    return page_cache.cached(f"course-steps:{course.pk}", fill)
+
+
 def course_steps(*, course: CoursePage) -> list[Page]:
-    """The course's live steps, specific, in tree order: one query per step type, whatever
-    the number of steps, without their StreamField bodies (an outline needs titles, not text)."""
-    steps = []
-    for model in step_models():
-        steps.extend(model.objects.child_of(course).live().defer_streamfields())
-    return sorted(steps, key=lambda page: page.path)
+    return [page for page, _url in course_step_links(course=course)]
 
 
-def course_outline(*, course: CoursePage, learner, current: Page | None = None) -> CourseOutline:
-    steps = course_steps(course=course)
-    completed: set[UUID] = set()
-    enrollment = None
-    if learner is not None and learner.is_authenticated:
-        enrollment = Enrollment.objects.filter(
-            learner=learner, course_key=course.translation_key
-        ).first()
-        completed = set(
-            StepCompletion.objects.filter(
-                learner=learner, course_key=course.translation_key
-            ).values_list("step_key", flat=True)
-        )
+def course_of_step(*, step: Page) -> CoursePage:
+    """The course a step belongs to (its parent), cached like the outline; raises
+    CoursePage.DoesNotExist when the parent is not a course."""
+    parent_path = step.path[: -step.steplen]
+    return page_cache.cached(
+        f"course:{parent_path}",
+        lambda: CoursePage.objects.defer_streamfields().get(path=parent_path),
+    )
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    """One learner's enrolment and completed steps in one course."""
+
+    enrollment: Enrollment | None
+    completed_keys: frozenset[UUID]
+
+
+def progress_version_key(*, learner_id: int, course_key: UUID) -> str:
+    return f"progress:version:{learner_id}:{course_key}"
+
+
+def learner_progress(*, learner, course_key: UUID) -> LearnerProgress:
+    """Read on every lesson view, so cached per learner and course (never shared between
+    learners: the key holds the learner's id). courses.services moves the version whenever it
+    writes progress; an entry stored under another version is read again from the database.
+    The version and the entry come back in one round trip."""
+    version_key = progress_version_key(learner_id=learner.pk, course_key=course_key)
+    key = f"progress:{learner.pk}:{course_key}"
+    found = cache.get_many([version_key, key])
+    version = page_cache.version_in(found, version_key)
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    progress = LearnerProgress(
+        enrollment=Enrollment.objects.filter(learner=learner, course_key=course_key).first(),
+        completed_keys=frozenset(
+            StepCompletion.objects.filter(learner=learner, course_key=course_key).values_list(
+                "step_key", flat=True
+            )
+        ),
+    )
+    cache.set(key, (version, progress), PROGRESS_TIMEOUT)
+    return progress
+
+
+def course_outline(
+    *,
+    course: CoursePage,
+    learner,
+    current: Page | None = None,
+    progress: LearnerProgress | None = None,
+) -> CourseOutline:
+    links = course_step_links(course=course)
+    if progress is None and learner is not None and learner.is_authenticated:
+        progress = learner_progress(learner=learner, course_key=course.translation_key)
+    completed = set(progress.completed_keys) if progress else set()
     return CourseOutline(
         course=course,
         steps=[
@@ -115,11 +195,12 @@ def course_outline(*, course: CoursePage, learner, current: Page | None = None) 
                 page=p,
                 completed=p.translation_key in completed,
                 current=current is not None and p.pk == current.pk,
+                link=url,
             )
-            for p in steps
+            for p, url in links
         ],
-        enrollment=enrollment,
-        required_keys={p.translation_key for p in steps if p.counts_for_completion},
+        enrollment=progress.enrollment if progress else None,
+        required_keys={p.translation_key for p, _url in links if p.counts_for_completion},
         completed_keys=completed,
     )
 

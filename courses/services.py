@@ -2,33 +2,66 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from uuid import UUID
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from elearning.page_cache import bump
+
 from .models import CoursePage, Enrollment, StepCompletion
-from .selectors import course_steps
+from .selectors import LearnerProgress, course_steps, progress_version_key
 from .signals import course_completed
+
+# A reload of the step last visited writes nothing unless the last visit is older than this:
+# "Continue where you left off" needs the step, and a visit time this coarse is enough.
+VISIT_REFRESH = timedelta(minutes=10)
+
+
+def progress_changed(*, learner_id: int, course_key: UUID) -> None:
+    """Retire the learner's cached progress in this course (courses.selectors.learner_progress).
+
+    Now, so the next read sees the write, and again after the transaction commits, so a
+    concurrent request that read the old rows just before the commit cannot keep them cached.
+    """
+    key = progress_version_key(learner_id=learner_id, course_key=course_key)
+    bump(key)
+    transaction.on_commit(lambda: bump(key))
 
 
 def enrollment_start(*, learner, course: CoursePage) -> Enrollment:
     """Enrol the learner (once; a second call returns the same enrolment)."""
     try:
         with transaction.atomic():
-            enrollment, _created = Enrollment.objects.get_or_create(
+            enrollment, created = Enrollment.objects.get_or_create(
                 learner=learner, course_key=course.translation_key
             )
     except IntegrityError:  # a concurrent request enrolled first
         enrollment = Enrollment.objects.get(learner=learner, course_key=course.translation_key)
+        created = False
+    if created:
+        progress_changed(learner_id=learner.pk, course_key=course.translation_key)
     return enrollment
 
 
-def step_visit(*, learner, course: CoursePage, step: Page) -> None:
+def step_visit(
+    *, learner, course: CoursePage, step: Page, progress: LearnerProgress | None = None
+) -> None:
     """Remember where the learner is (for "Continue where you left off"); enrols on first visit.
 
-    One UPDATE on every visit after the first.
+    With the learner's `progress` (as the lesson view has read it), a reload of the step last
+    visited within VISIT_REFRESH writes nothing; otherwise one UPDATE.
     """
     now = timezone.now()
+    enrollment = progress.enrollment if progress is not None else None
+    if (
+        enrollment is not None
+        and enrollment.last_step_key == step.translation_key
+        and now - enrollment.last_visited_at < VISIT_REFRESH
+    ):
+        return
     updated = Enrollment.objects.filter(learner=learner, course_key=course.translation_key).update(
         last_step_key=step.translation_key, last_visited_at=now
     )
@@ -37,6 +70,7 @@ def step_visit(*, learner, course: CoursePage, step: Page) -> None:
         Enrollment.objects.filter(pk=enrollment.pk).update(
             last_step_key=step.translation_key, last_visited_at=now
         )
+    progress_changed(learner_id=learner.pk, course_key=course.translation_key)
 
 
 @transaction.atomic
@@ -58,6 +92,7 @@ def step_complete(*, learner, course: CoursePage, step: Page) -> bool:
         [StepCompletion(learner=learner, step_key=step.translation_key, course_key=course_key)],
         ignore_conflicts=True,
     )
+    progress_changed(learner_id=learner.pk, course_key=course_key)
     required = {p.translation_key for p in course_steps(course=course) if p.counts_for_completion}
     done = set(
         StepCompletion.objects.filter(

@@ -8,7 +8,13 @@ class ElearningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers system checks)
-        from .navigation import connect_signals
+        from . import (
+            admin_access,
+            checks,  # noqa: F401  (registers system checks)
+            navigation,
+            page_cache,
+        )
 
-        connect_signals()
+        admin_access.connect_signals()
+        page_cache.connect_signals()
+        navigation.connect_signals()

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from .views import serve_page
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -22,7 +24,10 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("elearning.accounts_urls")),
     path("learning/", include("courses.urls")),
     path("learning/quizzes/", include("quizzes.urls")),
-    path("", include(wagtail_urls)),
+    # Wagtail's URLs, except that its catch-all (same pattern, same name) is served with a
+    # cached route: see elearning.page_cache.
+    *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
+    re_path(wagtail_urls.serve_pattern, serve_page, name="wagtail_serve"),
     prefix_default_language=True,
 )
 

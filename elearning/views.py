@@ -238,3 +238,17 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def serve_page(request, path):
+    """Wagtail's page view, with the route (URL path → page) looked up in the cache first.
+
+    Everything else is Wagtail's own `serve`: its hooks, the view-restriction check, the page's
+    `serve()`. See `elearning.page_cache`.
+    """
+    from wagtail.views import serve
+
+    from .page_cache import route_for_request
+
+    route_for_request(request, path)
+    return serve(request, path)

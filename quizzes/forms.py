@@ -14,7 +14,8 @@ ALLOWED_EXTRA_FIELDS = {"csrfmiddlewaretoken"}
 def parse_submission(*, data: QueryDict, attempt: Attempt, questions: dict) -> dict[str, list[str]]:
     """Turn the posted choice ids into {question key: [choice key]}; refuse anything else.
 
-    Every drawn question must be answered; single-choice and true/false questions take one
+    `questions` is the quiz's answer key (quizzes.selectors.quiz_answer_key). Every drawn
+    question must be answered; single-choice and true/false questions take one
     answer; ids must be numbers naming a choice of that very question on this page. Unknown
     fields (a "score", say) are refused, not ignored.
     """
@@ -33,7 +34,7 @@ def parse_submission(*, data: QueryDict, attempt: Attempt, questions: dict) -> d
         values = data.getlist(f"q-{key}")
         if not values:
             raise QuizError(_("Answer every question before you submit."))
-        choices = {c.pk: c for c in question.choices.all()}
+        choices = {c.pk: c for c in question.choices}
         if len(values) > len(choices):
             raise QuizError(_("The answers could not be read. Reload the page and try again."))
         selected = []

@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from statistics import mean, median
+from typing import NamedTuple
 from uuid import UUID
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from elearning import page_cache
 
 from .models import Attempt, AttemptStatus, QuizKind, QuizPage, ReviewPolicy
 
@@ -125,8 +128,52 @@ def knowledge_gain_summary(gains: list[KnowledgeGain]) -> dict:
 
 
 def questions_by_key(quiz: QuizPage) -> dict:
-    """The quiz page's questions with their choices (two queries), by question key."""
-    return {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")}
+    """The quiz page's questions with their choices, by question key.
+
+    Every submission grades against them, so they are cached per page until the page tree
+    changes (questions are written when the quiz is published; see elearning.page_cache and
+    QuizzesConfig.ready). Filled in two queries. The cache is the server's own: correct answers
+    never leave it for the browser.
+    """
+    return page_cache.cached(
+        f"quiz-questions:{quiz.pk}",
+        lambda: {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")},
+    )
+
+
+class AnswerKeyChoice(NamedTuple):
+    pk: int
+    key: str
+    is_correct: bool
+
+
+class AnswerKeyQuestion(NamedTuple):
+    kind: str
+    partial_credit: bool
+    choices: tuple[AnswerKeyChoice, ...]
+
+
+def quiz_answer_key(quiz: QuizPage) -> dict[str, AnswerKeyQuestion]:
+    """What reading and grading a submission need of each question, by question key.
+
+    Plain tuples, cached like the questions: every submission reads it, and rebuilding the full
+    Question and Choice objects from the cache took 1-2 ms of a submission's time.
+    """
+
+    def fill() -> dict[str, AnswerKeyQuestion]:
+        return {
+            key: AnswerKeyQuestion(
+                kind=question.kind,
+                partial_credit=question.partial_credit,
+                choices=tuple(
+                    AnswerKeyChoice(pk=c.pk, key=str(c.key), is_correct=c.is_correct)
+                    for c in question.choices.all()
+                ),
+            )
+            for key, question in questions_by_key(quiz).items()
+        }
+
+    return page_cache.cached(f"quiz-answer-key:{quiz.pk}", fill)
 
 
 def attempt_questions(*, attempt: Attempt, quiz: QuizPage) -> list[dict]:

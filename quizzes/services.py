@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from courses import services as course_services
 
 from .models import Attempt, AttemptStatus, QuestionKind, QuizKind, QuizPage
-from .selectors import questions_by_key, quiz_eligibility
+from .selectors import quiz_answer_key, quiz_eligibility
 
 _random = random.SystemRandom()
 
@@ -111,8 +111,8 @@ def _grade(questions: dict, attempt: Attempt, answers: dict[str, list[str]]) -> 
     total = Decimal(0)
     for question_key in attempt.question_keys:
         question = questions[question_key]
-        correct = {str(c.key) for c in question.choices.all() if c.is_correct}
-        wrong = {str(c.key) for c in question.choices.all() if not c.is_correct}
+        correct = {c.key for c in question.choices if c.is_correct}
+        wrong = {c.key for c in question.choices if not c.is_correct}
         selected = set(answers.get(question_key, []))
         if question.kind == QuestionKind.MULTIPLE and question.partial_credit and correct:
             earned = Decimal(len(selected & correct)) / len(correct)
@@ -145,7 +145,7 @@ def attempt_submit(
             _("The time for this attempt has run out; it can no longer be submitted."), status=409
         )
     if questions is None:
-        questions = questions_by_key(quiz)
+        questions = quiz_answer_key(quiz)
     score = _grade(questions, attempt, answers)
     passed = score >= quiz.pass_mark
     with transaction.atomic():

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .forms import parse_submission
 from .models import Attempt, AttemptStatus, QuizPage
-from .selectors import questions_by_key
+from .selectors import quiz_answer_key
 from .services import QuizError
 
 
@@ -72,7 +72,7 @@ def attempt_submit(request, page_id: int, attempt_id: int):
     try:
         if attempt.status != AttemptStatus.IN_PROGRESS:
             raise QuizError(services.ALREADY_SUBMITTED, status=409)
-        questions = questions_by_key(quiz)
+        questions = quiz_answer_key(quiz)
         answers = parse_submission(data=request.POST, attempt=attempt, questions=questions)
         attempt = services.attempt_submit(
             attempt=attempt, quiz=quiz, answers=answers, learner=request.user, questions=questions

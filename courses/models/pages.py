@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock
 from elearning.models import ProfessionalRole
+from elearning.page_cache import CachedViewRestrictionsMixin
 
 
 class CourseStepMixin:
@@ -32,11 +33,14 @@ class CourseStepMixin:
         return True
 
     def get_course(self) -> "CoursePage":
-        """The course this step belongs to, in one query (its parent, as a CoursePage)."""
-        return CoursePage.objects.get(path=self.path[: -self.steplen])
+        """The course this step belongs to (its parent, as a CoursePage), from the cache when
+        the page tree has not changed since (see courses.selectors.course_of_step)."""
+        from courses.selectors import course_of_step
+
+        return course_of_step(step=self)
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedViewRestrictionsMixin, Page):
     """The catalogue: every course in the active language."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -65,7 +69,7 @@ class CoursePageForm(WagtailAdminPageForm):
     )
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictionsMixin, Page):
     summary = models.TextField(_("summary"), max_length=600)
     cover_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -151,7 +155,7 @@ class CoursePage(Page):
         return context
 
 
-class LessonPage(CourseStepMixin, Page):
+class LessonPage(CachedViewRestrictionsMixin, CourseStepMixin, Page):
     can_mark_complete = True
 
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
@@ -179,8 +183,14 @@ class LessonPage(CourseStepMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         course = self.get_course()
-        services.step_visit(learner=request.user, course=course, step=self)
-        outline = selectors.course_outline(course=course, learner=request.user, current=self)
+        # Read once: it tells step_visit whether anything changed and fills the outline.
+        progress = selectors.learner_progress(
+            learner=request.user, course_key=course.translation_key
+        )
+        services.step_visit(learner=request.user, course=course, step=self, progress=progress)
+        outline = selectors.course_outline(
+            course=course, learner=request.user, current=self, progress=progress
+        )
         context.update(
             course=course,
             outline=outline,

@@ -8,9 +8,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from elearning.blocks import BaseContentBlock
+from elearning.page_cache import CachedViewRestrictionsMixin
 
 
-class HomePage(Page):
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The root of each language tree: /ro/ and /en/."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -27,7 +28,7 @@ class HomePage(Page):
         verbose_name = _("home page")
 
 
-class ContentPage(Page):
+class ContentPage(CachedViewRestrictionsMixin, Page):
     """A page of prose: the accessibility statement, contact, about."""
 
     summary = models.CharField(_("summary"), max_length=300, blank=True)

@@ -1,8 +1,11 @@
 from django import template
 from django.conf import settings
 from django.utils.translation import get_language, get_language_from_path
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
-from elearning.i18n import page_translation_url, url_in_language
+from elearning.admin_access import user_can_access_admin
+from elearning.i18n import url_in_language
+from elearning.page_cache import translation_url
 
 register = template.Library()
 
@@ -24,7 +27,7 @@ def language_links(context):
         elif code == current:
             url = request.get_full_path() if request else "#"
         elif page is not None and getattr(page, "locale_id", None):
-            url = page_translation_url(page, code)
+            url = translation_url(page, code)
         elif request is not None:
             url = url_in_language(request.get_full_path(), code)
         else:
@@ -43,3 +46,14 @@ def navigation(context):
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
     return navigation_links(site, get_language())
+
+
+@register.simple_tag(takes_context=True)
+def editor_userbar(context):
+    """Wagtail's userbar, asked only for people who may use the admin (cached per user; see
+    elearning.admin_access), so a learner's page costs no permission queries."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user_can_access_admin(user=user):
+        return ""
+    return wagtailuserbar(context)

@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from courses.models import CourseStepMixin
+from elearning.page_cache import CachedViewRestrictionsMixin
 
 
 class QuizKind(models.TextChoices):
@@ -35,7 +36,7 @@ class QuestionKind(models.TextChoices):
     TRUE_FALSE = "true_false", _("True or false")
 
 
-class QuizPage(CourseStepMixin, Page):
+class QuizPage(CachedViewRestrictionsMixin, CourseStepMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
     kind = models.CharField(
         _("kind"), max_length=16, choices=QuizKind.choices, default=QuizKind.FINAL

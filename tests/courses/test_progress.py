@@ -1,14 +1,18 @@
 """Progress: enrolment, mark as complete, languages, course completion exactly once, bad input."""
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from courses.models import Enrollment, StepCompletion
+from courses import services
+from courses.models import Enrollment, LessonPage, StepCompletion
 from courses.signals import course_completed
 
 from ..elearning.factories import UserFactory
-from .factories import lessons_of, make_course
+from .factories import lesson_body, lessons_of, make_course, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +57,66 @@ def test_opening_a_lesson_enrols_and_remembers_the_place(client, learner):
     enrollment = Enrollment.objects.get(learner=learner)
     assert enrollment.course_key == course.translation_key
     assert enrollment.last_step_key == second.translation_key
+
+
+def test_a_reload_writes_no_visit_but_moving_on_and_coming_back_later_do(client, learner):
+    course = make_course()
+    first, second, _third = lessons_of(course)
+    client.get(first.url)
+    visited_at = Enrollment.objects.get(learner=learner).last_visited_at
+    with CaptureQueriesContext(connection) as queries:
+        client.get(first.url)
+        client.get(first.url)
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    client.get(second.url)
+    assert Enrollment.objects.get(learner=learner).last_step_key == second.translation_key
+    client.get(first.url)
+    enrollment = Enrollment.objects.get(learner=learner)
+    assert enrollment.last_step_key == first.translation_key
+    # Much later, the same step again: the visit time is written.
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        last_visited_at=enrollment.last_visited_at - services.VISIT_REFRESH
+    )
+    services.progress_changed(learner_id=learner.pk, course_key=course.translation_key)
+    client.get(first.url)
+    assert Enrollment.objects.get(learner=learner).last_visited_at > visited_at
+
+
+def test_cached_progress_follows_each_completion_and_is_never_shared(client, learner):
+    course = make_course()
+    first, second, third = lessons_of(course)
+    outline = client.get(third.url).context["outline"]  # the learner's progress is now cached
+    assert [step.completed for step in outline.steps] == [False, False, False]
+    client.post(complete_url(first))
+    response = client.get(third.url)
+    outline = response.context["outline"]
+    assert [step.completed for step in outline.steps] == [True, False, False]
+    assert outline.completed_count == 1
+    assert response.content.decode().count("outline__step--done") == 1  # the rendered outline
+
+    other = Client()
+    other.force_login(UserFactory())
+    response = other.get(third.url)
+    assert [step.completed for step in response.context["outline"].steps] == [False] * 3
+    assert "outline__step--done" not in response.content.decode()
+    other.post(complete_url(second))
+    response = client.get(third.url)
+    assert [step.completed for step in response.context["outline"].steps] == [True, False, False]
+    html = response.content.decode()
+    assert html.count("outline__step--done") == 1 and html.count('aria-current="page"') == 1
+
+
+def test_the_outline_follows_a_newly_published_lesson(client, learner):
+    course = make_course(translate=False)
+    first = lessons_of(course)[0]
+    assert len(client.get(first.url).context["outline"].steps) == 3
+    lesson = LessonPage(title="Lecția nouă", slug="lectia-noua", body=lesson_body("Nou."))
+    course.add_child(instance=lesson)
+    assert len(client.get(first.url).context["outline"].steps) == 3  # a draft is not a step
+    publish(lesson)
+    outline = client.get(first.url).context["outline"]
+    assert [step.page.title for step in outline.steps][-1] == "Lecția nouă"
+    assert outline.steps[-1].url == "/ro/cursuri/curs/lectia-noua/"
 
 
 def test_start_course_enrols_and_leads_to_the_first_lesson(client, learner):
@@ -102,7 +166,8 @@ def test_course_completes_once_and_signals_after_commit(
         assert completions == []
         response = client.post(complete_url(second))
     assert response["Location"] == course.url
-    assert len(callbacks) == 1
+    # One course_completed callback; the others retire the learner's cached progress.
+    assert len([c for c in callbacks if c.__qualname__.startswith("step_complete.")]) == 1
     assert len(completions) == 1
     assert completions[0]["learner_id"] == learner.pk
     assert completions[0]["course_key"] == course.translation_key

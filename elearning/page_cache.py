@@ -1,0 +1,245 @@
+"""Reads of the page tree that every page view repeats, cached until the tree changes.
+
+Serving a lesson used to cost about 15 queries that do not depend on the learner: the site for
+the host, Wagtail's routing (two queries per level of the URL), the view restrictions of the page
+and its ancestors, and the language switcher's translation lookup. They depend only on the
+published tree, so they are cached under one version number (`version()`), and everything is
+dropped at once by a new version whenever a page is published, unpublished, moved or deleted, or a
+site, locale or view restriction changes. Publishing is rare; reading is every request.
+
+What is cached is structure (ids, paths, URLs, restriction rows), never a learner's data, and a
+cached route is still fetched with `.live()`, so a draft or unpublished page is never served
+from it.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from contextvars import ContextVar
+from functools import cache as memoize
+from typing import TypeVar
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http.request import split_domain_port
+from django.utils.translation import get_language
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.url_routing import RouteResult
+
+T = TypeVar("T")
+
+VERSION_KEY = "pages:version"
+TIMEOUT = 60 * 60  # a safety net: every change also drops the entries at once
+
+
+def new_version_number() -> int:
+    # When a version key is evicted it restarts from the clock, never from 1, so it cannot
+    # fall back onto a number whose stale entries are still in the cache.
+    return time.time_ns()
+
+
+# The version read once at the start of a request (CachedSiteMiddleware) and used for the rest
+# of it: a lesson view reads a dozen cached entries, and asking Redis for the version before
+# each one was a third of its cache round trips. A change during the request resets it.
+_request_version: ContextVar[int | None] = ContextVar("pages_version", default=None)
+
+
+def version() -> int:
+    current = _request_version.get()
+    if current is None:
+        current = cache.get_or_set(VERSION_KEY, new_version_number, None)
+    return current
+
+
+def version_in(found: dict, key: str) -> int:
+    """The version number stored under `key`, from the result of a `cache.get_many` that
+    asked for it along with the entry it versions; created when missing."""
+    number = found.get(key)
+    if number is None:
+        number = new_version_number()
+        if not cache.add(key, number, None):
+            number = cache.get(key, number)
+    return number
+
+
+def bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, new_version_number(), None)
+
+
+def invalidate(**kwargs) -> None:
+    """Drop every cached read of the page tree.
+
+    Now, so this request and tests see the change, and again after the transaction commits,
+    so a request that read the old rows before the commit cannot keep them cached.
+    """
+    bump(VERSION_KEY)
+    _request_version.set(None)
+    transaction.on_commit(lambda: bump(VERSION_KEY))
+
+
+# This process keeps what it read, as pickled bytes (so no two requests ever share a live
+# object), under the same versioned keys: after a change the version is new, so old entries are
+# simply never asked for again and age out of this bounded store. Only the version itself then
+# needs a round trip to Redis per request, instead of one per entry.
+LOCAL_ENTRIES = 2000
+_local: OrderedDict[str, bytes] = OrderedDict()
+_local_lock = threading.Lock()
+_MISSING = object()
+
+
+def lookup(name: str):
+    """The entry `name` under the tree's current version, or `_MISSING`."""
+    key = f"pages:{version()}:{name}"
+    blob = _local.get(key)
+    if blob is not None:
+        return pickle.loads(blob)  # noqa: S301  (bytes this process pickled itself)
+    entry = cache.get(key)
+    if entry is None:
+        return _MISSING
+    _remember(key, entry[0])
+    return entry[0]
+
+
+def store(name: str, value) -> None:
+    key = f"pages:{version()}:{name}"
+    cache.set(key, (value,), TIMEOUT)  # a tuple, so None is a value like any other
+    _remember(key, value)
+
+
+def _remember(key: str, value) -> None:
+    blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    with _local_lock:
+        _local[key] = blob
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
+def cached(name: str, fill: Callable[[], T]) -> T:
+    """The value of `name` under the tree's current version; `fill()` computes it on a miss."""
+    value = lookup(name)
+    if value is _MISSING:
+        value = fill()
+        store(name, value)
+    return value
+
+
+def connect_signals() -> None:
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(invalidate, dispatch_uid=f"page-cache-{signal}")
+    for model in ("wagtailcore.Page", "wagtailcore.Site", "wagtailcore.Locale"):
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-delete-{model}")
+    for model in ("wagtailcore.Site", "wagtailcore.Locale", "wagtailcore.PageViewRestriction"):
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{model}")
+    post_delete.connect(
+        invalidate,
+        sender="wagtailcore.PageViewRestriction",
+        dispatch_uid="page-cache-delete-restriction",
+    )
+
+
+# The site --------------------------------------------------------------------------------------
+
+
+class CachedSiteMiddleware:
+    """Reads the page tree's version once for the request, and finds the request's Wagtail
+    site in the cache instead of the database.
+
+    Wagtail looks the site up once per request (`Site.find_for_request`, one query) and keeps
+    it on the request as `_wagtail_site`; this sets that attribute from the cache first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_version.set(cache.get_or_set(VERSION_KEY, new_version_number, None))
+        try:
+            return self._call(request)
+        finally:
+            _request_version.reset(token)
+
+    def _call(self, request):
+        # The raw host, as Wagtail itself matches it (ALLOWED_HOSTS is checked elsewhere).
+        hostname = split_domain_port(request._get_raw_host())[0]
+        request._wagtail_site = cached(
+            f"site:{hostname}:{request.get_port()}", lambda: Site.find_for_request(request)
+        )
+        return self.get_response(request)
+
+
+# Routing ---------------------------------------------------------------------------------------
+
+
+@memoize
+def routes_follow_the_tree() -> bool:
+    """True when no page type overrides `route()`, so a URL path names one page of the tree
+    (a RoutablePage would map sub-paths to views, which a cached path → page cannot know)."""
+    from wagtail.models import get_page_models
+
+    return all(model.route is Page.route for model in get_page_models())
+
+
+def route_for_request(request, path: str) -> None:
+    """Route `path` through the cache, then leave the result where Wagtail's `serve` looks.
+
+    A cached route is only the page's id and type; the page itself is fetched in one query,
+    live only. On a miss, or if that page is no longer live, Wagtail routes as usual.
+    """
+    site = Site.find_for_request(request)
+    if site is None or not routes_follow_the_tree():
+        return
+    name = f"route:{site.pk}:{get_language()}:{path}"
+    entry = lookup(name)
+    if entry is not _MISSING:
+        page_id, model_label = entry
+        page = apps.get_model(model_label).objects.live().filter(pk=page_id).first()
+        if page is not None:
+            request._wagtail_route_for_request = RouteResult(page)
+            return
+    result = Page.route_for_request(request, path)
+    if result is not None and not result.args and not result.kwargs:
+        store(name, (result.page.pk, result.page._meta.label))
+
+
+# View restrictions -----------------------------------------------------------------------------
+
+
+class CachedViewRestrictionsMixin:
+    """Page types whose view restrictions (their own and their ancestors') come from the cache.
+
+    Wagtail checks them before serving every page, in two queries. The rows are cached; the
+    check itself (login, groups, password) still runs on every request against the current user.
+    Iterating the returned queryset uses the cached rows; anything that refines it (the admin
+    orders it, for example) runs a fresh query.
+    """
+
+    def get_view_restrictions(self):
+        rows = cached(
+            f"restrictions:{self.pk}",
+            lambda: list(super(CachedViewRestrictionsMixin, self).get_view_restrictions()),
+        )
+        queryset = PageViewRestriction.objects.filter(pk__in=[row.pk for row in rows])
+        queryset._result_cache = rows
+        return queryset
+
+
+# Translations ----------------------------------------------------------------------------------
+
+
+def translation_url(page: Page, language: str) -> str:
+    """`elearning.i18n.page_translation_url`, cached per page and language."""
+    from .i18n import page_translation_url
+
+    return cached(
+        f"translation-url:{page.pk}:{language}", lambda: page_translation_url(page, language)
+    )

@@ -1,0 +1,98 @@
+"""The cached reads of the page tree (elearning.page_cache) follow every change to the tree."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from courses.models import LessonPage
+
+from ..courses.factories import lessons_of, make_course, publish
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lesson(client, demo_site):
+    client.force_login(UserFactory())
+    lesson = lessons_of(make_course())[0]
+    assert client.get(lesson.url).status_code == 200  # the route is now cached
+    assert client.get(lesson.url).status_code == 200
+    return lesson
+
+
+def test_an_unpublished_page_is_not_served_from_a_cached_route(client, lesson):
+    lesson.unpublish()
+    assert client.get("/ro/cursuri/curs/lectia-1/").status_code == 404
+
+
+def test_a_cached_route_never_serves_a_draft(client, lesson):
+    lesson.title = "Ciornă nepublicată"
+    lesson.save_revision()  # a draft: not published
+    html = client.get(lesson.url).content.decode()
+    assert "Ciornă nepublicată" not in html and "Lecția 1" in html
+
+
+def test_a_renamed_page_moves_its_route(client, lesson):
+    lesson.slug = "lectia-noua"
+    publish(lesson)
+    assert client.get("/ro/cursuri/curs/lectia-1/").status_code == 404
+    assert client.get("/ro/cursuri/curs/lectia-noua/").status_code == 200
+
+
+def test_a_moved_page_moves_its_route(client, lesson):
+    other = make_course(slug="altul", lessons=0, translate=False)
+    LessonPage.objects.get(pk=lesson.pk).move(other, pos="last-child")
+    # Wagtail's automatic redirect answers the old address, not the cached route.
+    assert client.get("/ro/cursuri/curs/lectia-1/")["Location"] == "/ro/cursuri/altul/lectia-1/"
+    assert client.get("/ro/cursuri/altul/lectia-1/").status_code == 200
+
+
+def test_a_deleted_page_is_gone(client, lesson):
+    LessonPage.objects.get(pk=lesson.pk).delete()
+    assert client.get("/ro/cursuri/curs/lectia-1/").status_code == 404
+
+
+def test_a_view_restriction_added_after_caching_applies_at_once(client, lesson):
+    course = lesson.get_parent()
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Doar formatori"))
+    response = client.get(lesson.url)
+    assert response.status_code == 302 and "/_util/login/" in response["Location"]
+    restriction.delete()
+    assert client.get(lesson.url).status_code == 200
+
+
+def test_the_language_switcher_follows_a_new_translation(client, demo_site):
+    client.force_login(UserFactory())
+    course = make_course(translate=False)
+    lesson = lessons_of(course)[0]
+    assert 'href="/en/"' in client.get(lesson.url).content.decode()  # no translation yet
+    from wagtail.models import Locale
+
+    en = Locale.objects.get(language_code="en")
+    course_en = course.copy_for_translation(en)
+    publish(course_en)
+    lesson_en = lesson.copy_for_translation(en)
+    lesson_en.title = "Lesson 1"
+    publish(lesson_en)
+    html = client.get(lesson.url).content.decode()
+    assert f'href="{lesson_en.url}"' in html
+
+
+def test_only_editors_get_the_userbar_and_learners_pay_no_permission_queries(client, lesson):
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(lesson.url).content.decode()
+    assert "wagtail-userbar" not in html
+    assert not [q for q in queries.captured_queries if "auth_permission" in q["sql"]]
+
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    assert "wagtail-userbar" in client.get(lesson.url).content.decode()
+    editor.groups.clear()  # rights taken away: the cached flag goes with them
+    assert "wagtail-userbar" not in client.get(lesson.url).content.decode()
