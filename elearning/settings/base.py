@@ -187,8 +187,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "elearning.redis_cache.RedisCache",
+            "BACKEND": "elearning.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that hangs must not hang the site: give up quickly and carry on uncached.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
             "KEY_PREFIX": "elearning",
         }
     }

@@ -41,7 +41,7 @@ if REDIS_URL:
     _cache_db = os.environ.get("TEST_CACHE_REDIS_DB", "15")
     CACHES = {
         "default": {
-            "BACKEND": "elearning.redis_cache.RedisCache",
+            "BACKEND": "elearning.redis_cache.ResilientRedisCache",
             "LOCATION": urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_cache_db}")),
             "KEY_PREFIX": "elearning-test",
         }

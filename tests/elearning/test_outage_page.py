@@ -41,3 +41,43 @@ def test_a_real_bug_is_still_a_500(client, demo_site, settings):
     response = client.get("/broken/")
     assert response.status_code == 500
     assert "A apărut o eroare" in response.content.decode()
+
+
+RESILIENT_DEAD_REDIS = {
+    "default": {
+        "BACKEND": "elearning.redis_cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+    }
+}
+
+
+def test_resilient_cache_misses_and_skips_when_redis_is_down():
+    from elearning.redis_cache import ResilientRedisCache
+
+    cache = ResilientRedisCache("redis://127.0.0.1:9/0", {})
+    assert cache.get("k", "default") == "default"
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.add("k", 1) is False
+    cache.set("k", 1)
+    cache.delete("k")
+    assert cache.incr("k") == 1
+    assert cache.get_or_set("v", lambda: 7) == 7
+
+
+@override_settings(
+    CACHES=RESILIENT_DEAD_REDIS, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"
+)
+def test_learner_logs_in_and_reads_while_redis_is_down(client, demo_site):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from ..elearning.factories import PASSWORD, UserFactory
+
+    user = UserFactory()
+    with translation.override("ro"):
+        login_url = reverse("accounts:login")
+    response = client.post(login_url, {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    home = client.get("/ro/")
+    assert home.status_code == 200
+    assert "Deconectare" in home.content.decode()  # the session came from the database
