@@ -100,6 +100,9 @@ RULES = {
     # The learner's own attempt: 404 to everyone else (an attempt's answers are the learner's).
     "quizzes:attempt_result": ["login", 200, 404, 404, 404, 404, 404],
     "wagtailcore_login": _PUBLIC,
+    # Wagtail's pages, served through the cached route (elearning.views.serve_page): a course
+    # page is public; the lesson and quiz pages' own rules are tested with courses and quizzes.
+    "wagtail_serve": _PUBLIC,
 }
 
 
@@ -182,6 +185,7 @@ def sample_urls(world, media_root):  # noqa: F811
         "quizzes:attempt_start": [world.final.pk],
         "quizzes:attempt_submit": [world.final.pk, attempt.pk],
         "quizzes:attempt_result": [world.final.pk, attempt.pk],
+        "wagtail_serve": ["cursuri/curs-rapoarte/"],
     }
     query = {"learning_reports:export": "?format=csv"}
     with translation.override("ro"):
