@@ -8,6 +8,8 @@ prints as text.
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -70,6 +72,23 @@ def _design(language: str) -> CertificateDesign | None:
     )
 
 
+def _test_render_gate(certificate: Certificate) -> None:
+    """Test-only: hold a render at a known point so a test can kill the worker mid-render.
+
+    Only the fault tests and benchmarks/faults set CERTIFICATES_TEST_RENDER_GATE (a folder); no
+    real settings module does, and then this returns at once. When set, the worker announces
+    `<pk>.rendering` in the folder, then waits (at most 60 s) until a file named `open` exists.
+    """
+    gate = getattr(settings, "CERTIFICATES_TEST_RENDER_GATE", None)
+    if not gate:
+        return
+    folder = Path(gate)
+    (folder / f"{certificate.pk}.rendering").write_text(str(os.getpid()))
+    deadline = time.monotonic() + 60
+    while not (folder / "open").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def render_certificate_pdf(certificate: Certificate) -> bytes:
     url = verification_url(certificate)
     roles = dict(ProfessionalRole.choices)
@@ -99,6 +118,7 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
             "qr": mark_safe(qr_svg(url)),  # noqa: S308
         },
     )
+    _test_render_gate(certificate)
     return HTML(
         string=html, base_url=f"{PDF_FONTS}/", url_fetcher=ProjectFilesFetcher()
     ).write_pdf()
