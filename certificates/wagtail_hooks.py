@@ -1,12 +1,45 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.admin.widgets import ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
 from .models import Certificate, CertificateDesign
+
+
+class CertificatePermissionPolicy(ModelPermissionPolicy):
+    """Certificates are created by the worker from a completed course, never typed in the admin
+    (a hand-made one would have no completion behind it), not even by a superuser."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+
+register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))
+
+# What the certificate says, as printed when it was issued. Read-only panels are left out of
+# the form, so a POST cannot change them either. A name correction goes through Re-issue, which
+# renders a new PDF and keeps the history; editing the row would make the register disagree
+# with the PDF the learner already holds.
+AS_PRINTED = [
+    "code",
+    "learner_name",
+    "learner_role",
+    "institution_name",
+    "county",
+    "course_title_ro",
+    "course_title_en",
+    "hours",
+    "completed_at",
+    "issued_at",
+    "expires_at",
+]
+STATE = ["learner", "status", "failure", "revoked_at", "revoked_by", "revocation_reason"]
 
 
 class CertificateViewSet(SnippetViewSet):
@@ -27,6 +60,19 @@ class CertificateViewSet(SnippetViewSet):
     search_fields = ["learner_name", "code", "course_title_ro"]
     ordering = ["-issued_at"]
     inspect_view_enabled = True
+    panels = [
+        HelpPanel(
+            content=_(
+                "A certificate keeps what was true when it was issued and cannot be edited here. "
+                "To correct a learner's name, correct it in their account, then use Re-issue in "
+                "the register: the code stays, the PDF is rendered again and the history is kept."
+            )
+        ),
+        MultiFieldPanel(
+            [FieldPanel(name, read_only=True) for name in AS_PRINTED], heading=_("As printed")
+        ),
+        MultiFieldPanel([FieldPanel(name, read_only=True) for name in STATE], heading=_("State")),
+    ]
 
 
 class CertificateDesignViewSet(SnippetViewSet):

@@ -265,3 +265,39 @@ def test_bulk_command_issues_missing_certificates(learner, django_capture_on_com
         Certificate.objects.filter(course_key=course.translation_key, status="ready").count() == 4
     )
     assert "4/4" in output.getvalue()
+
+
+def test_admin_cannot_edit_what_the_certificate_says(
+    client, learner, django_capture_on_commit_callbacks
+):
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    edit = reverse("wagtailsnippets_certificates_certificate:edit", args=[certificate.pk])
+    page = client.get(edit)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Ana-Maria Ștefănescu-Țurcanu" in html  # shown...
+    assert 'name="learner_name"' not in html  # ...but not as a field
+    forged = {
+        "code": "AAAABBBBCCCCDDDD",
+        "learner_name": "Altcineva",
+        "learner_role": "judge",
+        "institution_name": "Alta",
+        "county": "CJ",
+        "course_title_ro": "Alt curs",
+        "course_title_en": "Other course",
+        "hours": "99.0",
+        "completed_at": "2020-01-01 10:00",
+        "issued_at": "2020-01-01 10:00",
+        "expires_at": "2099-01-01 10:00",
+        "status": "failed",
+        "revocation_reason": "x",
+    }
+    client.post(edit, forged)
+    after = Certificate.objects.get(pk=certificate.pk)
+    for field in forged:
+        assert getattr(after, field) == getattr(certificate, field), field
+    # Certificates come from completed courses only: no "add" in the admin, even for a superuser.
+    add = client.get(reverse("wagtailsnippets_certificates_certificate:add"))
+    assert add.status_code in (302, 403)
+    assert Certificate.objects.count() == 1
