@@ -1,7 +1,9 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -81,8 +83,30 @@ class CertificateDesignViewSet(SnippetViewSet):
     menu_label = _("Design")
 
 
+class CertificateManagerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_manage(request.user)
+
+
+class CertificateBulkViewSet(ViewSet):
+    """(Re)issue a course's certificates at once, with progress."""
+
+    name = "certificate_bulk"
+    url_prefix = "certificates/bulk"
+    icon = "repeat"
+    menu_label = _("Issue for a course")
+    add_to_admin_menu = False  # shown in the Certificates group
+    menu_item_class = CertificateManagerMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.bulk_index, name="index"),
+            path("<uuid:course_key>/", admin_views.bulk_course, name="course"),
+        ]
+
+
 class CertificatesGroup(SnippetViewSetGroup):
-    items = (CertificateViewSet, CertificateDesignViewSet)
+    items = (CertificateViewSet, CertificateDesignViewSet, CertificateBulkViewSet)
     menu_icon = "doc-full-inverse"
     menu_label = _("Certificates")
     menu_order = 320
