@@ -59,6 +59,11 @@ def test_completing_a_course_issues_one_certificate_and_mails_the_learner(
     assert CertificateEvent.objects.filter(certificate=certificate, kind="issued").count() == 1
     folder = Path(certificate.pdf.path).parent
     assert [p.name for p in folder.glob("*.pdf")] == [f"{certificate.pk}.pdf"]
+    # The project's fonts, embedded (they are loaded once per thread, not from the document).
+    fonts = subprocess.run(
+        ["pdffonts", certificate.pdf.path], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert fonts and all("+Noto-Sans" in line and " yes " in line for line in fonts), fonts
 
 
 @pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools is installed by make test")
