@@ -20,7 +20,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from wagtail.models import Locale
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -67,11 +66,12 @@ def _image_uri(image) -> str | None:
     return Path(rendition.file.path).resolve().as_uri()
 
 
-def _design(language: str) -> CertificateDesign | None:
-    locale = Locale.objects.filter(language_code=language).first()
-    return (
-        CertificateDesign.objects.filter(locale=locale).select_related("logo", "signature").first()
-    )
+def _designs() -> dict[str, CertificateDesign]:
+    """Both languages' designs and their images in one query (it was four or more per PDF)."""
+    designs = CertificateDesign.objects.filter(
+        locale__language_code__in=("ro", "en")
+    ).select_related("locale", "logo", "signature", "second_signature")
+    return {design.locale.language_code: design for design in designs}
 
 
 def _test_render_gate(certificate: Certificate) -> None:
@@ -118,8 +118,9 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
     url = verification_url(certificate)
     roles = dict(ProfessionalRole.choices)
     designs = {}
+    found = _designs()
     for language in ("ro", "en"):
-        design = _design(language)
+        design = found.get(language)
         designs[language] = {
             "design": design,
             "logo": _image_uri(design.logo) if design else None,

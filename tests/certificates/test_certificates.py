@@ -306,3 +306,21 @@ def test_admin_cannot_edit_what_the_certificate_says(
     add = client.get(reverse("wagtailsnippets_certificates_certificate:add"))
     assert add.status_code in (302, 403)
     assert Certificate.objects.count() == 1
+
+
+def test_rendering_reads_both_designs_in_one_query(
+    learner, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from wagtail.models import Locale
+
+    from certificates.models import CertificateDesign
+    from certificates.rendering import render_certificate_pdf
+
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    for language in ("ro", "en"):
+        CertificateDesign.objects.create(
+            locale=Locale.objects.get(language_code=language), issuers=f"Emitent {language}"
+        )
+    with django_assert_num_queries(1):
+        pdf = render_certificate_pdf(certificate)
+    assert pdf.startswith(b"%PDF")
