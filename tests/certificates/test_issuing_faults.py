@@ -4,6 +4,7 @@ Both need a database that really locks rows (PostgreSQL): on SQLite `select_for_
 nothing and a second process cannot see an in-memory test database, so they are skipped there.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -225,3 +226,35 @@ def test_worker_killed_mid_render_leaves_one_ready_certificate_after_redelivery(
     assert Certificate.objects.filter(learner=learner).count() == 1
     assert pdf_files(media_root) == [f"{certificate.pk}.pdf"]
     assert CertificateEvent.objects.filter(certificate=certificate, kind="issued").count() == 1
+
+
+def test_production_visibility_timeout_outlasts_a_task_and_its_retry_delays():
+    """On Redis an unacknowledged message is handed out again after visibility_timeout, even
+    while its first worker is still on it. In production it must outlast the longest task (hard
+    time limit) and the longest retry countdown (a retried task waits unacknowledged for its ETA),
+    or every slow certificate would be rendered twice. The fault tests shorten it on purpose."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "elearning.settings.production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "example.org",
+        "DATABASE_URL": "postgres://user@127.0.0.1:5432/db",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "SITE_URL": "https://example.org",
+    }
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.CELERY_BROKER_TRANSPORT_OPTIONS.get('visibility_timeout'), "
+        "s.CELERY_TASK_TIME_LIMIT]))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    visibility_timeout, time_limit = json.loads(output.strip().splitlines()[-1])
+    assert visibility_timeout > time_limit
+    assert visibility_timeout > issue_certificate.retry_backoff_max
