@@ -40,7 +40,6 @@ def issue_certificate(self, certificate_id: str) -> None:
 
 
 @shared_task(
-    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(Exception,),
@@ -49,7 +48,7 @@ def issue_certificate(self, certificate_id: str) -> None:
     max_retries=5,
 )
 def reissue_certificate(
-    self, certificate_id: str, by_id: int | None = None, requested_at: str | None = None
+    certificate_id: str, by_id: int | None = None, requested_at: str | None = None
 ) -> None:
     """Render a certificate again (bulk re-issue from the admin); a revoked one stays as it is.
 
