@@ -77,15 +77,17 @@ def _designs() -> dict[str, CertificateDesign]:
 def _test_render_gate(certificate: Certificate) -> None:
     """Test-only: hold a render at a known point so a test can kill the worker mid-render.
 
-    Only the fault tests and benchmarks/faults set CERTIFICATES_TEST_RENDER_GATE (a folder); no
-    real settings module does, and then this returns at once. When set, the worker announces
-    `<pk>.rendering` in the folder, then waits (at most 60 s) until a file named `open` exists.
+    Only the fault tests (tests/certificates/worker_settings.py) set CERTIFICATES_TEST_RENDER_GATE
+    (a folder); no real settings module does, and then this returns at once. When set, each
+    render appends its process id to `<pk>.rendering` in the folder, then waits (at most 60 s)
+    until a file named `open` exists.
     """
     gate = getattr(settings, "CERTIFICATES_TEST_RENDER_GATE", None)
     if not gate:
         return
     folder = Path(gate)
-    (folder / f"{certificate.pk}.rendering").write_text(str(os.getpid()))
+    with (folder / f"{certificate.pk}.rendering").open("a") as announcement:
+        announcement.write(f"{os.getpid()}\n")
     deadline = time.monotonic() + 60
     while not (folder / "open").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
