@@ -1,14 +1,19 @@
-"""Admin actions on one certificate: revoke with a reason, re-issue, retry a failed issue."""
+"""Admin actions on one certificate (revoke with a reason, re-issue, retry a failed issue), and
+on a course's certificates at once (issue the missing ones, re-issue all), with progress."""
+
+from datetime import UTC, datetime
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import selectors, services
 from .models import Certificate, CertificateStatus
 from .tasks import issue_certificate
 
@@ -79,3 +84,68 @@ def retry(request, certificate_id):
             request, _("Certificate %(code)s queued again.") % {"code": certificate.grouped_code}
         )
     return redirect(REGISTER_URL)
+
+
+BULK_ACTIONS = {"missing", "reissue"}
+
+
+def bulk_index(request):
+    """Every course that issues certificates, with how many of its completions have one."""
+    if not can_manage(request.user):
+        raise PermissionDenied
+    courses = [
+        {
+            "page": page,
+            "progress": selectors.course_certificate_progress(course_key=page.translation_key),
+        }
+        for page in selectors.courses_issuing_certificates()
+    ]
+    return render(request, "certificates/admin/bulk_index.html", {"courses": courses})
+
+
+def _since(request) -> datetime | None:
+    # Set by our own redirect after a bulk re-issue; anything else is ignored, never a 500.
+    try:
+        return datetime.fromtimestamp(float(request.GET["since"]), tz=UTC)
+    except (KeyError, ValueError, OverflowError, OSError):
+        return None
+
+
+def bulk_course(request, course_key):
+    """One course: its progress, and buttons to queue the missing certificates or all again."""
+    if not can_manage(request.user):
+        raise PermissionDenied
+    course = next(
+        (p for p in selectors.courses_issuing_certificates() if p.translation_key == course_key),
+        None,
+    )
+    if course is None:
+        raise Http404
+    url = reverse("certificate_bulk:course", args=[course_key])
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action in BULK_ACTIONS:
+            started = datetime.now(tz=UTC)
+            queued = services.certificates_queue_for_course(
+                course_key=course_key, reissue=action == "reissue", by=request.user
+            )
+            messages.success(
+                request,
+                _(
+                    "Queued: %(issue)s to issue (%(requested)s newly requested), "
+                    "%(reissue)s to re-issue."
+                )
+                % queued,
+            )
+            return redirect(f"{url}?since={started.timestamp():.3f}")
+        messages.error(request, _("Choose one of the buttons below."))
+        status = 400
+    since = _since(request)
+    progress = selectors.course_certificate_progress(course_key=course_key, since=since)
+    return render(
+        request,
+        "certificates/admin/bulk_course.html",
+        {"course": course, "progress": progress, "since": since, "url": url},
+        status=status,
+    )

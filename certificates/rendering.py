@@ -8,6 +8,9 @@ prints as text.
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -17,8 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from wagtail.models import Locale
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from elearning.models import ProfessionalRole
@@ -63,19 +66,63 @@ def _image_uri(image) -> str | None:
     return Path(rendition.file.path).resolve().as_uri()
 
 
-def _design(language: str) -> CertificateDesign | None:
-    locale = Locale.objects.filter(language_code=language).first()
-    return (
-        CertificateDesign.objects.filter(locale=locale).select_related("logo", "signature").first()
-    )
+def _designs() -> dict[str, CertificateDesign]:
+    """Both languages' designs and their images in one query (it was four or more per PDF)."""
+    designs = CertificateDesign.objects.filter(
+        locale__language_code__in=("ro", "en")
+    ).select_related("locale", "logo", "signature", "second_signature")
+    return {design.locale.language_code: design for design in designs}
+
+
+def _test_render_gate(certificate: Certificate) -> None:
+    """Test-only: hold a render at a known point so a test can kill the worker mid-render.
+
+    Only the fault tests (tests/certificates/worker_settings.py) set CERTIFICATES_TEST_RENDER_GATE
+    (a folder); no real settings module does, and then this returns at once. When set, each
+    render appends its process id to `<pk>.rendering` in the folder, then waits (at most 60 s)
+    until a file named `open` exists.
+    """
+    gate = getattr(settings, "CERTIFICATES_TEST_RENDER_GATE", None)
+    if not gate:
+        return
+    folder = Path(gate)
+    with (folder / f"{certificate.pk}.rendering").open("a") as announcement:
+        announcement.write(f"{os.getpid()}\n")
+    deadline = time.monotonic() + 60
+    while not (folder / "open").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+_fonts = threading.local()
+
+
+def _fonts_loaded_once() -> tuple[FontConfiguration, CSS]:
+    """The PDF fonts, loaded once per thread instead of once per certificate.
+
+    Given its @font-face rules inside the document, WeasyPrint makes a new FontConfiguration and
+    loads both font files into it for every PDF: 30-40 ms of a ~100 ms render on our 2-core
+    machine (benchmarks/README.md). One per thread, because Pango's font maps are not meant to be
+    shared between threads; Celery's prefork children each have one.
+    """
+    if not hasattr(_fonts, "config"):
+        config = FontConfiguration()
+        _fonts.css = CSS(
+            string=render_to_string("pdf/fonts.css"),
+            base_url=f"{PDF_FONTS}/",
+            url_fetcher=ProjectFilesFetcher(),
+            font_config=config,
+        )
+        _fonts.config = config
+    return _fonts.config, _fonts.css
 
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:
     url = verification_url(certificate)
     roles = dict(ProfessionalRole.choices)
     designs = {}
+    found = _designs()
     for language in ("ro", "en"):
-        design = _design(language)
+        design = found.get(language)
         designs[language] = {
             "design": design,
             "logo": _image_uri(design.logo) if design else None,
@@ -99,6 +146,7 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
             "qr": mark_safe(qr_svg(url)),  # noqa: S308
         },
     )
-    return HTML(
-        string=html, base_url=f"{PDF_FONTS}/", url_fetcher=ProjectFilesFetcher()
-    ).write_pdf()
+    _test_render_gate(certificate)
+    font_config, fonts = _fonts_loaded_once()
+    document = HTML(string=html, base_url=f"{PDF_FONTS}/", url_fetcher=ProjectFilesFetcher())
+    return document.write_pdf(stylesheets=[fonts], font_config=font_config)

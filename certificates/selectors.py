@@ -2,10 +2,13 @@
 
 from collections.abc import Callable
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import Certificate, CertificateStatus
+from courses.models import CoursePage, Enrollment
+
+from .models import Certificate, CertificateEvent, CertificateStatus
 
 
 def dashboard_certificates(learner, course_keys) -> dict:
@@ -72,3 +75,46 @@ def learner_certificates_data(learner) -> list[dict]:
         }
         for c in Certificate.objects.filter(learner=learner)
     ]
+
+
+def course_certificate_progress(*, course_key, since=None) -> dict[str, int | None]:
+    """How far a course's certificates are: completions, and certificates by state.
+
+    `missing` counts learners who completed the course and have no certificate yet; with
+    `since`, `reissued` counts the re-issues logged from then on (a bulk re-issue's progress).
+    """
+    completed = Enrollment.objects.filter(course_key=course_key, completed_at__isnull=False)
+    certificates = Certificate.objects.filter(course_key=course_key)
+    by_status = dict(
+        certificates.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {
+        "completions": completed.count(),
+        "missing": completed.exclude(learner_id__in=certificates.values("learner_id")).count(),
+        "ready": by_status.get(CertificateStatus.READY, 0),
+        "pending": by_status.get(CertificateStatus.PENDING, 0),
+        "failed": by_status.get(CertificateStatus.FAILED, 0),
+        "revoked": certificates.filter(revoked_at__isnull=False).count(),
+        "reissued": (
+            CertificateEvent.objects.filter(
+                certificate__course_key=course_key,
+                kind=CertificateEvent.Kind.REISSUED,
+                at__gte=since,
+            ).count()
+            if since is not None
+            else None
+        ),
+    }
+
+
+def courses_issuing_certificates() -> list[CoursePage]:
+    """The courses that issue a certificate, once each (their Romanian page, else any)."""
+    pages = CoursePage.objects.filter(issues_certificate=True).select_related("locale")
+    by_key: dict = {}
+    for page in pages.order_by("title"):
+        if page.translation_key not in by_key or page.locale.language_code == "ro":
+            by_key[page.translation_key] = page
+    return sorted(by_key.values(), key=lambda page: page.title)

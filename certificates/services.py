@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from courses.models import CoursePage
+from courses.models import CoursePage, Enrollment
 from elearning.models import User
 
 from .models import Certificate, CertificateEvent, CertificateStatus
@@ -123,11 +123,24 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     return certificate
 
 
-def certificate_reissue(*, certificate: Certificate, by=None) -> Certificate:
+def certificate_reissue(
+    *, certificate: Certificate, by=None, requested_at: datetime | None = None
+) -> Certificate:
     """Render again with the learner's current name (after a correction): same code, new PDF,
-    the history kept."""
+    the history kept.
+
+    With `requested_at` (a queued re-issue), a certificate already re-issued since then is left
+    alone, so a redelivered task does not render it, or log it, twice.
+    """
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if (
+            requested_at is not None
+            and certificate.events.filter(
+                kind=CertificateEvent.Kind.REISSUED, at__gte=requested_at
+            ).exists()
+        ):
+            return certificate
         if certificate.learner_id:
             learner = User.objects.select_related("institution").get(pk=certificate.learner_id)
             certificate.learner_name = learner.full_name
@@ -150,3 +163,59 @@ def learner_certificates_erase(learner) -> None:
         certificate.learner_name = ""
         certificate.institution_name = ""
         certificate.save(update_fields=["learner_name", "institution_name", "pdf"])
+
+
+def certificates_queue_for_course(*, course_key, reissue: bool = False, by=None) -> dict[str, int]:
+    """Queue the workers to (re)issue a course's certificates; returns what was queued.
+
+    Every learner who completed the course and has no certificate gets one requested (pending).
+    Pending and failed certificates are queued to be issued (a pending one may already be in the
+    queue: issuing is idempotent, so a second task does nothing). With `reissue`, every ready,
+    unrevoked certificate is also queued to be rendered again with its learner's current name.
+    The tasks are queued after the transaction commits, so a worker finds the rows.
+    """
+    from .tasks import issue_certificate, reissue_certificate  # the tasks import this module
+
+    have = Certificate.objects.filter(course_key=course_key).values("learner_id")
+    created = 0
+    missing = (
+        Enrollment.objects.filter(course_key=course_key, completed_at__isnull=False)
+        .exclude(learner_id__in=have)
+        .values_list("learner_id", "completed_at")
+    )
+    for learner_id, completed_at in missing.iterator():
+        if certificate_request(
+            learner_id=learner_id, course_key=course_key, completed_at=completed_at
+        ):
+            created += 1
+    certificates = Certificate.objects.filter(course_key=course_key)
+    to_issue = [
+        str(pk)
+        for pk in certificates.filter(
+            status__in=[CertificateStatus.PENDING, CertificateStatus.FAILED]
+        ).values_list("pk", flat=True)
+    ]
+    certificates.filter(status=CertificateStatus.FAILED).update(
+        status=CertificateStatus.PENDING, failure=""
+    )
+    to_reissue = (
+        [
+            str(pk)
+            for pk in certificates.filter(
+                status=CertificateStatus.READY, revoked_at__isnull=True
+            ).values_list("pk", flat=True)
+        ]
+        if reissue
+        else []
+    )
+    requested_at = timezone.now().isoformat()
+    by_id = by.pk if by is not None else None
+
+    def queue():
+        for certificate_id in to_issue:
+            issue_certificate.delay(certificate_id)
+        for certificate_id in to_reissue:
+            reissue_certificate.delay(certificate_id, by_id=by_id, requested_at=requested_at)
+
+    transaction.on_commit(queue)
+    return {"requested": created, "issue": len(to_issue), "reissue": len(to_reissue)}

@@ -5,6 +5,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.utils.dateparse import parse_datetime
 
 from . import services
 from .models import CertificateStatus
@@ -36,6 +37,36 @@ def issue_certificate(self, certificate_id: str) -> None:
         and certificate.learner_id
     ):
         send_certificate_ready_email.delay(str(certificate.pk))
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def reissue_certificate(
+    certificate_id: str, by_id: int | None = None, requested_at: str | None = None
+) -> None:
+    """Render a certificate again (bulk re-issue from the admin); a revoked one stays as it is.
+
+    `requested_at` makes a redelivered or duplicated task a no-op once the certificate has been
+    re-issued since the request.
+    """
+    from elearning.models import User
+
+    from .models import Certificate
+
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None or certificate.is_revoked:
+        return
+    services.certificate_reissue(
+        certificate=certificate,
+        by=User.objects.filter(pk=by_id).first() if by_id else None,
+        requested_at=parse_datetime(requested_at) if requested_at else None,
+    )
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -1,12 +1,47 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
 from .models import Certificate, CertificateDesign
+
+
+class CertificatePermissionPolicy(ModelPermissionPolicy):
+    """Certificates are created by the worker from a completed course, never typed in the admin
+    (a hand-made one would have no completion behind it), not even by a superuser."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+
+register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))
+
+# What the certificate says, as printed when it was issued. Read-only panels are left out of
+# the form, so a POST cannot change them either. A name correction goes through Re-issue, which
+# renders a new PDF and keeps the history; editing the row would make the register disagree
+# with the PDF the learner already holds.
+AS_PRINTED = [
+    "code",
+    "learner_name",
+    "learner_role",
+    "institution_name",
+    "county",
+    "course_title_ro",
+    "course_title_en",
+    "hours",
+    "completed_at",
+    "issued_at",
+    "expires_at",
+]
+STATE = ["learner", "status", "failure", "revoked_at", "revoked_by", "revocation_reason"]
 
 
 class CertificateViewSet(SnippetViewSet):
@@ -27,6 +62,19 @@ class CertificateViewSet(SnippetViewSet):
     search_fields = ["learner_name", "code", "course_title_ro"]
     ordering = ["-issued_at"]
     inspect_view_enabled = True
+    panels = [
+        HelpPanel(
+            content=_(
+                "A certificate keeps what was true when it was issued and cannot be edited here. "
+                "To correct a learner's name, correct it in their account, then use Re-issue in "
+                "the register: the code stays, the PDF is rendered again and the history is kept."
+            )
+        ),
+        MultiFieldPanel(
+            [FieldPanel(name, read_only=True) for name in AS_PRINTED], heading=_("As printed")
+        ),
+        MultiFieldPanel([FieldPanel(name, read_only=True) for name in STATE], heading=_("State")),
+    ]
 
 
 class CertificateDesignViewSet(SnippetViewSet):
@@ -35,8 +83,30 @@ class CertificateDesignViewSet(SnippetViewSet):
     menu_label = _("Design")
 
 
+class CertificateManagerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_manage(request.user)
+
+
+class CertificateBulkViewSet(ViewSet):
+    """(Re)issue a course's certificates at once, with progress."""
+
+    name = "certificate_bulk"
+    url_prefix = "certificates/bulk"
+    icon = "repeat"
+    menu_label = _("Issue for a course")
+    add_to_admin_menu = False  # shown in the Certificates group
+    menu_item_class = CertificateManagerMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.bulk_index, name="index"),
+            path("<uuid:course_key>/", admin_views.bulk_course, name="course"),
+        ]
+
+
 class CertificatesGroup(SnippetViewSetGroup):
-    items = (CertificateViewSet, CertificateDesignViewSet)
+    items = (CertificateViewSet, CertificateDesignViewSet, CertificateBulkViewSet)
     menu_icon = "doc-full-inverse"
     menu_label = _("Certificates")
     menu_order = 320

@@ -59,6 +59,11 @@ def test_completing_a_course_issues_one_certificate_and_mails_the_learner(
     assert CertificateEvent.objects.filter(certificate=certificate, kind="issued").count() == 1
     folder = Path(certificate.pdf.path).parent
     assert [p.name for p in folder.glob("*.pdf")] == [f"{certificate.pk}.pdf"]
+    # The project's fonts, embedded (they are loaded once per thread, not from the document).
+    fonts = subprocess.run(
+        ["pdffonts", certificate.pdf.path], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert fonts and all("+Noto-Sans" in line and " yes " in line for line in fonts), fonts
 
 
 @pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools is installed by make test")
@@ -265,3 +270,57 @@ def test_bulk_command_issues_missing_certificates(learner, django_capture_on_com
         Certificate.objects.filter(course_key=course.translation_key, status="ready").count() == 4
     )
     assert "4/4" in output.getvalue()
+
+
+def test_admin_cannot_edit_what_the_certificate_says(
+    client, learner, django_capture_on_commit_callbacks
+):
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    edit = reverse("wagtailsnippets_certificates_certificate:edit", args=[certificate.pk])
+    page = client.get(edit)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Ana-Maria Ștefănescu-Țurcanu" in html  # shown...
+    assert 'name="learner_name"' not in html  # ...but not as a field
+    forged = {
+        "code": "AAAABBBBCCCCDDDD",
+        "learner_name": "Altcineva",
+        "learner_role": "judge",
+        "institution_name": "Alta",
+        "county": "CJ",
+        "course_title_ro": "Alt curs",
+        "course_title_en": "Other course",
+        "hours": "99.0",
+        "completed_at": "2020-01-01 10:00",
+        "issued_at": "2020-01-01 10:00",
+        "expires_at": "2099-01-01 10:00",
+        "status": "failed",
+        "revocation_reason": "x",
+    }
+    client.post(edit, forged)
+    after = Certificate.objects.get(pk=certificate.pk)
+    for field in forged:
+        assert getattr(after, field) == getattr(certificate, field), field
+    # Certificates come from completed courses only: no "add" in the admin, even for a superuser.
+    add = client.get(reverse("wagtailsnippets_certificates_certificate:add"))
+    assert add.status_code in (302, 403)
+    assert Certificate.objects.count() == 1
+
+
+def test_rendering_reads_both_designs_in_one_query(
+    learner, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from wagtail.models import Locale
+
+    from certificates.models import CertificateDesign
+    from certificates.rendering import render_certificate_pdf
+
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    for language in ("ro", "en"):
+        CertificateDesign.objects.create(
+            locale=Locale.objects.get(language_code=language), issuers=f"Emitent {language}"
+        )
+    with django_assert_num_queries(1):
+        pdf = render_certificate_pdf(certificate)
+    assert pdf.startswith(b"%PDF")

@@ -1,0 +1,426 @@
+"""Certificate benchmarks: one render warm, 1,000 issued through Celery, worker memory.
+
+Run from the project folder, one benchmark at a time (the machine's cores are shared):
+
+    createdb -h 127.0.0.1 -U postgres elearning_bench_certs
+    export DJANGO_SETTINGS_MODULE=benchmarks.certificates_settings
+    .venv/bin/python manage.py migrate && .venv/bin/python manage.py seed_demo
+    flock /tmp/bench.lock .venv/bin/python -m benchmarks.certificates render   # ~1 min
+    flock /tmp/bench.lock .venv/bin/python -m benchmarks.certificates issue    # ~1-2 min
+    flock /tmp/bench.lock .venv/bin/python -m benchmarks.certificates memory   # ~3 min
+
+- render: `render_certificate_pdf` on one certificate (template, QR code, design look-ups,
+  WeasyPrint), after a warm-up, in several runs; p50 per run and the median of the runs. A
+  reference is measured in the same runs, interleaved: WeasyPrint rendering a one-paragraph A4
+  page with no fonts of ours, so a slow machine shows up in both.
+- issue: N learners (default 1,000) who completed the first certificate-issuing demo course, each
+  with a pending certificate (requested beforehand, timed separately); one `celery worker
+  --concurrency=2` (two prefork processes) on Redis; the clock runs from the first task queued to
+  the last certificate ready.
+- memory: one `celery worker --pool=solo` process re-renders the certificates 2,000 times (bulk
+  re-issue tasks); its RSS is sampled from /proc; growth = end minus after the first 100 renders.
+
+Each prints a JSON line with the figures. It refuses a database not named elearning_bench_certs,
+since it deletes the benchmark course's certificates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes.util
+import json
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+DATABASE_NAME = "elearning_bench_certs"
+EMAIL_DOMAIN = "certs.bench.local"
+ROOT = Path(__file__).resolve().parent.parent
+LOGS = ROOT / "benchmarks" / "var" / "certificates"  # worker logs; not in git
+FIRST_NAMES = ["Ana", "Ștefan", "Ioana", "Cătălin", "Mădălina", "Răzvan", "Țicu", "Irina"]
+LAST_NAMES = ["Popescu", "Țăranu", "Ștefănescu", "Mureșan", "Bălan", "Vătămanu", "Dumitrașcu"]
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.certificates_settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if connection.settings_dict["NAME"] != DATABASE_NAME:
+        sys.exit(f"Refusing to run on {connection.settings_dict['NAME']!r}: use {DATABASE_NAME}.")
+
+
+def bench_course():
+    from courses.models import CoursePage
+
+    course = (
+        CoursePage.objects.filter(locale__language_code="ro", issues_certificate=True)
+        .order_by("path")
+        .first()
+    )
+    if course is None:
+        sys.exit("No course issues certificates: run `manage.py seed_demo` first.")
+    return course
+
+
+def ensure_learners(n: int, course) -> list[int]:
+    """n learners (created once, names with Romanian diacritics) who completed `course`."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from courses.models import Enrollment
+    from elearning.models import User
+
+    UNUSABLE = make_password(None)  # noqa: N806
+    emails = [f"certs-{i:05d}@{EMAIL_DOMAIN}" for i in range(1, n + 1)]
+    existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    User.objects.bulk_create(
+        [
+            User(
+                email=email,
+                full_name=f"{FIRST_NAMES[i % len(FIRST_NAMES)]} "
+                f"{LAST_NAMES[(i // len(FIRST_NAMES)) % len(LAST_NAMES)]}-{i}",
+                role="teacher",
+                county="CJ",
+                password=UNUSABLE,  # these accounts never log in
+            )
+            for i, email in enumerate(emails)
+            if email not in existing
+        ],
+        batch_size=1000,
+    )
+    ids = list(User.objects.filter(email__in=emails).order_by("email").values_list("pk", flat=True))
+    now = timezone.now()
+    Enrollment.objects.bulk_create(
+        [
+            Enrollment(learner_id=pk, course_key=course.translation_key, completed_at=now)
+            for pk in ids
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    return ids
+
+
+def reset_certificates(course) -> None:
+    """No certificate for the benchmark course, no PDF file, an empty broker database."""
+    import redis
+    from django.conf import settings
+
+    from certificates.models import Certificate
+
+    Certificate.objects.filter(course_key=course.translation_key).delete()
+    folder = Path(settings.MEDIA_ROOT) / "certificates"
+    if folder.exists():
+        for path in folder.iterdir():
+            path.unlink()
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+
+
+def request_certificates(course, learner_ids: list[int]) -> list[str]:
+    """A pending certificate for each learner, as the completion receiver creates it."""
+    from django.utils import timezone
+
+    from certificates.services import certificate_request
+
+    now = timezone.now()
+    return [
+        str(
+            certificate_request(
+                learner_id=pk, course_key=course.translation_key, completed_at=now
+            ).pk
+        )
+        for pk in learner_ids
+    ]
+
+
+def start_worker(log: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
+    """A real `celery worker` in its own session (so it can be killed with its children),
+    returned once it says it is ready."""
+    ready = " ready."
+    before = log.read_text(errors="replace").count(ready) if log.exists() else 0
+    process = subprocess.Popen(  # noqa: S603 - fixed command, no shell
+        [sys.executable, "-m", "celery", "-A", "elearning", "worker", "--loglevel=INFO", *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if log.exists() and log.read_text(errors="replace").count(ready) > before:
+            break
+        if process.poll() is not None:
+            sys.exit(f"worker exited: see {log}")
+        time.sleep(0.2)
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def ready_count(course) -> int:
+    from certificates.models import Certificate
+
+    return Certificate.objects.filter(course_key=course.translation_key, status="ready").count()
+
+
+def machine() -> dict:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    commit = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "commit": commit,
+        "harfbuzz_subset": bool(ctypes.util.find_library("harfbuzz-subset")),
+    }
+
+
+def verify_one_each(course, learner_ids: list[int]) -> dict:
+    """Exactly one ready certificate, one 'issued' event and one PDF file per learner."""
+    from django.conf import settings
+    from django.db.models import Count, Q
+
+    from certificates.models import Certificate
+
+    certificates = Certificate.objects.filter(
+        course_key=course.translation_key, learner_id__in=learner_ids
+    ).annotate(issued=Count("events", filter=Q(events__kind="issued")))
+    files = sorted(p.name for p in (Path(settings.MEDIA_ROOT) / "certificates").iterdir())
+    return {
+        "learners": len(learner_ids),
+        "certificates": certificates.count(),
+        "ready": certificates.filter(status="ready").count(),
+        "issued_events_not_1": certificates.exclude(issued=1).count(),
+        "pdf_files": len(files),
+        "files_match_certificates": files
+        == sorted(f"{pk}.pdf" for pk in certificates.values_list("pk", flat=True)),
+    }
+
+
+def cmd_render(args) -> dict:
+    from weasyprint import HTML
+
+    from certificates.models import Certificate
+    from certificates.rendering import render_certificate_pdf
+    from certificates.services import certificate_issue
+
+    course = bench_course()
+    [learner_id] = ensure_learners(1, course)
+    certificate = Certificate.objects.filter(learner_id=learner_id).first()
+    if certificate is None:
+        [certificate_id] = request_certificates(course, [learner_id])
+        certificate_issue(certificate_id=certificate_id)
+        certificate = Certificate.objects.get(pk=certificate_id)
+    reference = (
+        "<html><head><style>@page { size: A4 landscape }</style></head>"
+        "<body><p>Referință: o pagină A4, un paragraf.</p></body></html>"
+    )
+
+    def timed(fn, cpu=None) -> float:
+        # Wall time is what a worker waits; CPU time shows how much of it was ours when other
+        # programs share the cores.
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn()
+        if cpu is not None:
+            cpu.append((time.process_time() - start_cpu) * 1000)
+        return (time.perf_counter() - start) * 1000
+
+    def render_certificate():
+        render_certificate_pdf(certificate)
+
+    def render_reference():
+        HTML(string=reference).write_pdf()
+
+    for _ in range(args.warmup):
+        render_certificate()
+        render_reference()
+    runs = []
+    for _ in range(args.runs):
+        certificate_ms, reference_ms, cpu_ms = [], [], []
+        for _ in range(args.renders):
+            certificate_ms.append(timed(render_certificate, cpu_ms))
+            reference_ms.append(timed(render_reference))
+        runs.append(
+            {
+                "certificate_p50_ms": round(statistics.median(certificate_ms), 1),
+                "certificate_p95_ms": round(statistics.quantiles(certificate_ms, n=20)[18], 1),
+                "certificate_cpu_p50_ms": round(statistics.median(cpu_ms), 1),
+                "reference_p50_ms": round(statistics.median(reference_ms), 1),
+            }
+        )
+        print(json.dumps(runs[-1]), flush=True)
+    return {
+        "benchmark": "render",
+        "renders_per_run": args.renders,
+        "runs": runs,
+        "certificate_p50_ms_median": statistics.median(r["certificate_p50_ms"] for r in runs),
+        "certificate_cpu_p50_ms_median": statistics.median(
+            r["certificate_cpu_p50_ms"] for r in runs
+        ),
+        "reference_p50_ms_median": statistics.median(r["reference_p50_ms"] for r in runs),
+        "pdf_bytes": len(render_certificate_pdf(certificate)),
+    }
+
+
+def cmd_issue(args) -> dict:
+    from certificates.tasks import issue_certificate
+
+    course = bench_course()
+    learner_ids = ensure_learners(args.n, course)
+    reset_certificates(course)
+    start = time.perf_counter()
+    certificate_ids = request_certificates(course, learner_ids)
+    request_s = time.perf_counter() - start
+
+    log = Path(args.log)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.unlink(missing_ok=True)
+    worker = start_worker(log, "--pool=prefork", "--concurrency=2")
+    try:
+        start = time.perf_counter()
+        for certificate_id in certificate_ids:
+            issue_certificate.delay(certificate_id)
+        queued_s = time.perf_counter() - start
+        while ready_count(course) < args.n and time.perf_counter() - start < args.timeout:
+            time.sleep(0.2)
+        issue_s = time.perf_counter() - start
+    finally:
+        stop_worker(worker)
+    return {
+        "benchmark": "issue",
+        "n": args.n,
+        "worker": "celery worker --pool=prefork --concurrency=2",
+        "request_pending_s": round(request_s, 1),
+        "queue_all_s": round(queued_s, 2),
+        "issue_all_s": round(issue_s, 1),
+        "per_second": round(args.n / issue_s, 1),
+        **verify_one_each(course, learner_ids),
+    }
+
+
+def cmd_memory(args) -> dict:
+    import redis
+    from django.conf import settings
+
+    from certificates.models import CertificateEvent
+    from certificates.tasks import reissue_certificate
+
+    course = bench_course()
+    learner_ids = ensure_learners(args.certificates, course)
+    if ready_count(course) < args.certificates:
+        sys.exit("Run `issue` first: the memory benchmark re-renders its certificates.")
+    from certificates.models import Certificate
+
+    certificate_ids = [
+        str(pk)
+        for pk in Certificate.objects.filter(
+            course_key=course.translation_key, learner_id__in=learner_ids
+        ).values_list("pk", flat=True)
+    ]
+    CertificateEvent.objects.filter(
+        certificate__course_key=course.translation_key, kind="reissued"
+    ).delete()
+    # An empty broker: the `issue` run leaves its "certificate ready" e-mails queued.
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    log = Path(args.log)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.unlink(missing_ok=True)
+    # Solo: the process that renders is the process sampled.
+    worker = start_worker(log, "--pool=solo")
+    samples = []
+    try:
+        start_rss = rss_kib(worker.pid)
+        for i in range(args.renders):
+            reissue_certificate.delay(certificate_ids[i % len(certificate_ids)])
+        start = time.perf_counter()
+        done = 0
+        while done < args.renders and time.perf_counter() - start < args.timeout:
+            done = CertificateEvent.objects.filter(
+                certificate__course_key=course.translation_key, kind="reissued"
+            ).count()
+            samples.append((done, rss_kib(worker.pid)))
+            time.sleep(0.5)
+        elapsed = time.perf_counter() - start
+    finally:
+        stop_worker(worker)
+    warm = next(rss for renders, rss in samples if renders >= 100)
+    end = samples[-1][1]
+    return {
+        "benchmark": "memory",
+        "renders": samples[-1][0],
+        "worker": "celery worker --pool=solo",
+        "rss_mib_idle": round(start_rss / 1024, 1),
+        "rss_mib_after_100": round(warm / 1024, 1),
+        "rss_mib_end": round(end / 1024, 1),
+        "rss_mib_max": round(max(rss for _, rss in samples) / 1024, 1),
+        "growth_mib_after_100_to_end": round((end - warm) / 1024, 1),
+        "seconds": round(elapsed, 1),
+        "rss_mib_by_renders": [
+            (renders, round(rss / 1024, 1))
+            for renders, rss in samples[:: max(1, len(samples) // 12)]
+        ],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    render = sub.add_parser("render")
+    render.add_argument("--warmup", type=int, default=20)
+    render.add_argument("--runs", type=int, default=5)
+    render.add_argument("--renders", type=int, default=60)
+    issue = sub.add_parser("issue")
+    issue.add_argument("--n", type=int, default=1000)
+    issue.add_argument("--timeout", type=float, default=900)
+    issue.add_argument("--log", default=str(LOGS / "issue-worker.log"))
+    memory = sub.add_parser("memory")
+    memory.add_argument("--renders", type=int, default=2000)
+    memory.add_argument("--certificates", type=int, default=1000)
+    memory.add_argument("--timeout", type=float, default=1200)
+    memory.add_argument("--log", default=str(LOGS / "memory-worker.log"))
+    args = parser.parse_args()
+    setup_django()
+    result = {"cmd_render": cmd_render, "cmd_issue": cmd_issue, "cmd_memory": cmd_memory}[
+        f"cmd_{args.command}"
+    ](args)
+    print(json.dumps({**result, "machine": machine()}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
