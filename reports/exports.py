@@ -260,13 +260,17 @@ def csv_lines(table: Table) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(table.headings)
     for row in table.rows:
-        yield writer.writerow([_csv_cell(v) for v in row])
-
-
-def _csv_cell(value):
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return neutralise(value)
+        # neutralise() inlined (and dates as ISO 8601): this runs for every cell of every row,
+        # 1,600,000 times for 100,000 completion rows.
+        cells = []
+        for value in row:
+            if isinstance(value, str):
+                if value.startswith(FORMULA_STARTS):
+                    value = "'" + value
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            cells.append(value)
+        yield writer.writerow(cells)
 
 
 def write_xlsx(
