@@ -273,6 +273,20 @@ def csv_lines(table: Table) -> Iterator[str]:
         yield writer.writerow(cells)
 
 
+def in_blocks(lines: Iterable[str], size: int = 64 * 1024) -> Iterator[str]:
+    """The lines joined into blocks of about `size` characters, so a streamed download costs one
+    write to the socket per block rather than one per line (100,000 for 100,000 rows)."""
+    block, length = [], 0
+    for line in lines:
+        block.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(block)
+            block, length = [], 0
+    if block:
+        yield "".join(block)
+
+
 def write_xlsx(
     path, table: Table, *, title: str, progress: Callable[[int], None] | None = None
 ) -> int:
