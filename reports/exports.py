@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
@@ -57,35 +58,80 @@ def _number(value):
     return value
 
 
+# The completion export reads these columns only: no model instances (an enrolment, its learner
+# and their institution per row), no dates the file does not show.
+COMPLETION_FIELDS = (
+    "learner__full_name",
+    "learner__email",
+    "learner__role",
+    "learner__institution_id",
+    "learner__institution__name",
+    "learner__institution_other",
+    "learner__county",
+    "learner__preferred_language",
+    "course_key",
+    "started_at",
+    "due_on",
+    "progress",
+    "status",
+    "completed_at",
+    "final_score",
+    "attempts",
+    "certificate_code",
+    "certificate_status",
+    "certificate_revoked_at",
+    "certificate_expires_at",
+)
+
+
 def completion_table(*, scope, filters, courses) -> Table:
+    from .forms import STATUS_CHOICES
+
     titles = {c.key: c.title for c in courses}
-    roles = dict(ProfessionalRole.choices)
-    counties = dict(County.choices)
-    languages = dict(Language.choices)
+    # Labels translated once per export rather than once per cell.
+    roles = {k: str(v) for k, v in ProfessionalRole.choices}
+    counties = {k: str(v) for k, v in County.choices}
+    languages = {k: str(v) for k, v in Language.choices}
+    statuses = {k: str(v) for k, v in STATUS_CHOICES}
+    tz = timezone.get_current_timezone()  # once, not twice per row
+
+    def local_date(value):
+        return value.astimezone(tz).date() if value else ""
+
     qs = selectors.completion_rows(scope=scope, filters=filters, courses=courses).order_by(
         "learner__full_name", "learner_id", "course_key"
     )
 
     def rows() -> Iterator[list]:
-        for e in qs.iterator(chunk_size=CHUNK_SIZE):
-            learner = e.learner
+        for r in qs.values(*COMPLETION_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+            certificate = SimpleNamespace(
+                certificate_code=r["certificate_code"],
+                certificate_status=r["certificate_status"],
+                certificate_revoked_at=r["certificate_revoked_at"],
+                certificate_expires_at=r["certificate_expires_at"],
+            )
+            institution = (
+                r["learner__institution__name"]
+                if r["learner__institution_id"]
+                else r["learner__institution_other"]
+            )
             yield [
-                learner.full_name,
-                learner.email,
-                str(roles.get(learner.role, learner.role)),
-                learner.institution_name,
-                str(counties.get(learner.county, learner.county)),
-                languages.get(learner.preferred_language, learner.preferred_language),
-                titles.get(e.course_key, ""),
-                _date(e.started_at),
-                e.due_on or "",
-                e.progress,
-                selectors.status_label(e.status),
-                _date(e.completed_at),
-                _number(e.final_score),
-                e.attempts,
-                _format_code(e.certificate_code),
-                selectors.certificate_label(e),
+                r["learner__full_name"],
+                r["learner__email"],
+                roles.get(r["learner__role"], r["learner__role"]),
+                institution,
+                counties.get(r["learner__county"], r["learner__county"]),
+                languages.get(r["learner__preferred_language"], r["learner__preferred_language"]),
+                titles.get(r["course_key"], ""),
+                local_date(r["started_at"]),
+                r["due_on"] or "",
+                r["progress"],
+                statuses.get(r["status"], r["status"]),
+                local_date(r["completed_at"]),
+                _number(r["final_score"]),
+                r["attempts"],
+                _format_code(r["certificate_code"]),
+                selectors.certificate_label(certificate),
             ]
 
     return Table(
@@ -214,13 +260,31 @@ def csv_lines(table: Table) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(table.headings)
     for row in table.rows:
-        yield writer.writerow([_csv_cell(v) for v in row])
+        # neutralise() inlined (and dates as ISO 8601): this runs for every cell of every row,
+        # 1,600,000 times for 100,000 completion rows.
+        cells = []
+        for value in row:
+            if isinstance(value, str):
+                if value.startswith(FORMULA_STARTS):
+                    value = "'" + value
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            cells.append(value)
+        yield writer.writerow(cells)
 
 
-def _csv_cell(value):
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return neutralise(value)
+def in_blocks(lines: Iterable[str], size: int = 64 * 1024) -> Iterator[str]:
+    """The lines joined into blocks of about `size` characters, so a streamed download costs one
+    write to the socket per block rather than one per line (100,000 for 100,000 rows)."""
+    block, length = [], 0
+    for line in lines:
+        block.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(block)
+            block, length = [], 0
+    if block:
+        yield "".join(block)
 
 
 def write_xlsx(

@@ -193,7 +193,7 @@ def export(request, report):
     if format == "csv":
         table = exports.TABLES[report](scope=scope, filters=form.filters(), courses=courses)
         response = StreamingHttpResponse(
-            exports.csv_lines(table), content_type="text/csv; charset=utf-8"
+            exports.in_blocks(exports.csv_lines(table)), content_type="text/csv; charset=utf-8"
         )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="{report}-{stamp}.csv"'
