@@ -14,4 +14,14 @@ urlpatterns = [
     path("exports/<uuid:job_id>/", views.export_status, name="export_status"),
     path("exports/<uuid:job_id>/download/", views.export_download, name="export_download"),
     path("enrol/", views.enrol, name="enrol"),
+    path(
+        "certificates/<uuid:certificate_id>/revoke/",
+        views.certificate_revoke,
+        name="certificate_revoke",
+    ),
+    path(
+        "certificates/<uuid:certificate_id>/reissue/",
+        views.certificate_reissue,
+        name="certificate_reissue",
+    ),
 ]

@@ -292,3 +292,61 @@ def enrol(request):
         + "?"
         + urlencode({"course": str(form.chosen_courses()[0].key)})
     )
+
+
+def _certificate_in_scope(request, certificate_id):
+    """A certificate of one of the coordinator's people; any other id is simply not found."""
+    from certificates.models import Certificate
+
+    scope = _scope(request)
+    return get_object_or_404(
+        Certificate.objects.filter(scope.learner_filter("learner__")), pk=certificate_id
+    )
+
+
+def _back_to_completion(request):
+    return redirect(reverse("learning_reports:completion") + "?" + request.GET.urlencode())
+
+
+@require_http_methods(["GET", "POST"])
+def certificate_revoke(request, certificate_id):
+    """Revoke one of my people's certificates, with a reason kept in its history."""
+    from certificates import services as certificate_services
+    from certificates.admin_views import RevokeForm
+
+    certificate = _certificate_in_scope(request, certificate_id)
+    if certificate.is_revoked:
+        messages.warning(request, _("This certificate is already revoked."))
+        return _back_to_completion(request)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        certificate_services.certificate_revoke(
+            certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request, _("Certificate %(code)s revoked.") % {"code": certificate.grouped_code}
+        )
+        return _back_to_completion(request)
+    return render(
+        request,
+        "reports/admin/certificate_revoke.html",
+        {"page_title": _("Revoke certificate"), "certificate": certificate, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["POST"])
+def certificate_reissue(request, certificate_id):
+    """Re-issue after a learner's name was corrected: same code, new PDF (rendered now, a tenth
+    of a second), history kept."""
+    from certificates import services as certificate_services
+
+    certificate = _certificate_in_scope(request, certificate_id)
+    if certificate.is_revoked:
+        messages.warning(request, _("A revoked certificate cannot be re-issued."))
+        return _back_to_completion(request)
+    certificate_services.certificate_reissue(certificate=certificate, by=request.user)
+    messages.success(
+        request, _("Certificate %(code)s re-issued.") % {"code": certificate.grouped_code}
+    )
+    return _back_to_completion(request)

@@ -32,6 +32,8 @@ MATRIX = {
     "export_status": ["login", "login", "denied", 200, 404, 404],
     "export_download": ["login", "login", "denied", 200, 404, 404],
     "certificate_download": [404, 404, 404, 200, 404, 200],
+    "certificate_revoke": ["login", "login", "denied", 200, 404, 200],
+    "certificate_reissue": ["login", "login", 405, 405, 405, 405],
 }
 
 
@@ -75,6 +77,10 @@ def urls(world, media_root):
         "export_status": reverse("learning_reports:export_status", args=[job.pk]),
         "export_download": reverse("learning_reports:export_download", args=[job.pk]),
         "certificate_download": reverse("certificates:download", args=[certificate.pk]),
+        "certificate_revoke": reverse("learning_reports:certificate_revoke", args=[certificate.pk]),
+        "certificate_reissue": reverse(
+            "learning_reports:certificate_reissue", args=[certificate.pk]
+        ),
     }
 
 

@@ -328,3 +328,29 @@ def test_coordinator_downloads_certificates_only_in_scope(client, world, media_r
     client.logout()
     login(client, world.learners["done"])
     assert client.get(url).status_code == 404
+
+
+def test_coordinator_revokes_and_reissues_in_scope_only(client, world, media_root):
+    from certificates.models import Certificate, CertificateEvent
+
+    ana = Certificate.objects.get(learner=world.learners["done"])
+    mihai = world.learners["iasi_certificate"]
+    login(client, world.coordinators["cluj"])
+    revoke = reverse("learning_reports:certificate_revoke", args=[ana.pk])
+    assert client.get(revoke).status_code == 200
+    assert client.post(revoke, {"reason": ""}).status_code == 400  # a reason is required
+    response = client.post(revoke, {"reason": "Emis din greșeală"})
+    assert response.status_code == 302
+    ana.refresh_from_db()
+    assert ana.revoked_at and ana.revoked_by == world.coordinators["cluj"]
+    assert ana.revocation_reason == "Emis din greșeală"
+    # Another county's certificate: not found, and unchanged.
+    other = reverse("learning_reports:certificate_revoke", args=[mihai.pk])
+    assert client.post(other, {"reason": "x"}).status_code == 404
+    reissue = reverse("learning_reports:certificate_reissue", args=[mihai.pk])
+    assert client.post(reissue).status_code == 404
+    mihai.refresh_from_db()
+    assert mihai.revoked_at is None
+    assert not CertificateEvent.objects.filter(
+        certificate=mihai, kind=CertificateEvent.Kind.REISSUED
+    ).exists()
