@@ -188,6 +188,10 @@ def main() -> int:
         stop.set()
         for thread in threads:
             thread.join()
+    # The drill's own database connection did not survive a PostgreSQL restart: open a new one.
+    from django.db import connection
+
+    connection.close()
     # The outbox empties once beat runs send_pending_tasks (every minute) on the returned broker.
     deadline = time.monotonic() + 120
     while args.drill == "redis" and PendingTask.objects.exists() and time.monotonic() < deadline:
