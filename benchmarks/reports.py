@@ -37,16 +37,12 @@ import threading
 import time
 from pathlib import Path
 
+from benchmarks.common import PROJECT_DIR, VAR_DIR, BenchmarkError, git_commit, load_average
 from benchmarks.lesson_page import (
     HOST,
     PING,
-    PROJECT_DIR,
-    VAR_DIR,
-    BenchmarkError,
     Client,
     _children,
-    git_commit,
-    load_average,
     port_in_use,
     stop_server,
     wait_until_ready,
