@@ -128,11 +128,8 @@ def course_titles_and_urls() -> dict[UUID, dict[str, tuple[str, str]]]:
 # Completion ----------------------------------------------------------------------------------
 
 
-def _enrollments(*, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]):
-    """Enrolments in scope with every filter but the status applied."""
-    qs = Enrollment.objects.filter(
-        scope.learner_filter("learner__"), course_key__in=[c.key for c in courses]
-    )
+def _filtered(qs, filters: dict):
+    """The filters every report shares, on a queryset of rows with `course_key` and `learner`."""
     if filters.get("course"):
         qs = qs.filter(course_key=filters["course"])
     if filters.get("role"):
@@ -141,6 +138,17 @@ def _enrollments(*, scope: CoordinatorScope, filters: dict, courses: list[Course
         qs = qs.filter(learner__institution=filters["institution"])
     if filters.get("county"):
         qs = qs.filter(learner__county=filters["county"])
+    return qs
+
+
+def _enrollments(*, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]):
+    """Enrolments in scope with every filter but the status applied."""
+    qs = _filtered(
+        Enrollment.objects.filter(
+            scope.learner_filter("learner__"), course_key__in=[c.key for c in courses]
+        ),
+        filters,
+    )
     if filters.get("language"):
         qs = qs.filter(learner__preferred_language=filters["language"])
     # The date range is on the enrolment date; when only completions are asked for, it is on the
@@ -448,17 +456,12 @@ def certificate_register(
     """Certificates issued per course and month (or year): how many, how many have expired
     since, how many were revoked. One query."""
     by_key = {c.key: c for c in courses}
-    qs = Certificate.objects.filter(
-        scope.learner_filter("learner__"), course_key__in=list(by_key)
-    ).exclude(status="failed")
-    if filters.get("course"):
-        qs = qs.filter(course_key=filters["course"])
-    if filters.get("role"):
-        qs = qs.filter(learner__role=filters["role"])
-    if filters.get("institution"):
-        qs = qs.filter(learner__institution=filters["institution"])
-    if filters.get("county"):
-        qs = qs.filter(learner__county=filters["county"])
+    qs = _filtered(
+        Certificate.objects.filter(
+            scope.learner_filter("learner__"), course_key__in=list(by_key)
+        ).exclude(status="failed"),
+        filters,
+    )
     if filters.get("date_from"):
         qs = qs.filter(issued_at__date__gte=filters["date_from"])
     if filters.get("date_to"):
