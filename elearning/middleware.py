@@ -30,7 +30,11 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith(ADMIN_PREFIXES):
+        # A page preview is rendered through a fake request with the page's own path, then shown
+        # in the admin's preview panel, an iframe: "frame-ancestors 'none'" would blank it.
+        if not request.path.startswith(ADMIN_PREFIXES) and not getattr(
+            request, "is_preview", False
+        ):
             response.setdefault("Content-Security-Policy", PUBLIC_CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")

@@ -100,7 +100,12 @@ def test_trainer_to_reviewer_to_translation(client, editorial):
     # Preview before saving.
     preview = add_url(CoursePage, index).replace("/add/", "/add/") + "preview/"
     assert client.post(preview, course_form()).json()["is_valid"] is True
-    assert "Curs nou pentru asistenți sociali" in client.get(preview).content.decode()
+    shown = client.get(preview, {"in_preview_panel": "true"})
+    assert "Curs nou pentru asistenți sociali" in shown.content.decode()
+    # The preview panel is an iframe in the admin: the public pages' "frame-ancestors 'none'"
+    # must not reach it (it blanked the panel), and Wagtail allows same-origin framing.
+    assert "frame-ancestors 'none'" not in shown.get("Content-Security-Policy", "")
+    assert shown["X-Frame-Options"] == "SAMEORIGIN"
 
     # Create and submit for moderation in one go.
     response = client.post(add_url(CoursePage, index), {**course_form(), "action-submit": "1"})
