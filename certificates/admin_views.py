@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from elearning.queueing import enqueue_on_commit
+
 from . import selectors, services
 from .models import Certificate, CertificateStatus
 from .tasks import issue_certificate
@@ -79,7 +81,7 @@ def retry(request, certificate_id):
         Certificate.objects.filter(pk=certificate.pk).update(
             status=CertificateStatus.PENDING, failure=""
         )
-        issue_certificate.delay(str(certificate.pk))
+        enqueue_on_commit(issue_certificate, str(certificate.pk))
         messages.success(
             request, _("Certificate %(code)s queued again.") % {"code": certificate.grouped_code}
         )

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from courses.models import CoursePage, Enrollment
 from elearning.models import User
+from elearning.queueing import send_now
 
 from .models import Certificate, CertificateEvent, CertificateStatus
 from .rendering import render_certificate_pdf
@@ -213,9 +214,13 @@ def certificates_queue_for_course(*, course_key, reissue: bool = False, by=None)
 
     def queue():
         for certificate_id in to_issue:
-            issue_certificate.delay(certificate_id)
+            send_now(issue_certificate, [certificate_id])
         for certificate_id in to_reissue:
-            reissue_certificate.delay(certificate_id, by_id=by_id, requested_at=requested_at)
+            send_now(
+                reissue_certificate,
+                [certificate_id],
+                {"by_id": by_id, "requested_at": requested_at},
+            )
 
     transaction.on_commit(queue)
     return {"requested": created, "issue": len(to_issue), "reissue": len(to_reissue)}

@@ -12,16 +12,19 @@ from .models import CertificateStatus
 
 logger = logging.getLogger(__name__)
 
+# Rendering tasks: acknowledged after they finish (a killed worker's task is redelivered) and
+# retried with back-off; the services make a second run harmless.
+RENDER_TASK = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 5,
+}
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-)
+
+@shared_task(bind=True, **RENDER_TASK)
 def issue_certificate(self, certificate_id: str) -> None:
     try:
         certificate = services.certificate_issue(certificate_id=certificate_id)
@@ -39,14 +42,7 @@ def issue_certificate(self, certificate_id: str) -> None:
         send_certificate_ready_email.delay(str(certificate.pk))
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-)
+@shared_task(**RENDER_TASK)
 def reissue_certificate(
     certificate_id: str, by_id: int | None = None, requested_at: str | None = None
 ) -> None:
