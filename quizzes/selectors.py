@@ -104,18 +104,27 @@ def knowledge_gain(*, course_key: UUID) -> list[KnowledgeGain]:
     rows = Attempt.objects.filter(
         course_key=course_key, status=AttemptStatus.SUBMITTED, quiz_key__in=pre_keys | post_keys
     ).values_list("learner_id", "quiz_key", "number", "score")
-    pre: dict[int, tuple[int, Decimal]] = {}
-    post: dict[int, Decimal] = {}
-    for learner_id, quiz_key, number, score in rows:
-        if quiz_key in pre_keys:
-            if learner_id not in pre or number < pre[learner_id][0]:
-                pre[learner_id] = (number, score)
-        else:
-            post[learner_id] = max(score, post.get(learner_id, score))
+    pairs = pre_post_pairs(rows, pre_keys=pre_keys)
     return [
-        KnowledgeGain(learner_id=lid, pre_score=pre[lid][1], post_score=post[lid])
-        for lid in sorted(pre.keys() & post.keys())
+        KnowledgeGain(learner_id=lid, pre_score=pairs[lid][0], post_score=pairs[lid][1])
+        for lid in sorted(pairs)
     ]
+
+
+def pre_post_pairs(rows, *, pre_keys) -> dict:
+    """The pairing rule of knowledge gain, in one place: from submitted attempts as
+    (key, quiz_key, attempt number, score), each key's first pre-test score and best post-test
+    score, for the keys that have both. The key is whatever identifies one learner's attempts
+    (a learner id here; a course and a learner in the coordinators' impact report)."""
+    pre: dict = {}
+    post: dict = {}
+    for key, quiz_key, number, score in rows:
+        if quiz_key in pre_keys:
+            if key not in pre or number < pre[key][0]:
+                pre[key] = (number, score)
+        else:
+            post[key] = max(score, post.get(key, score))
+    return {key: (pre[key][1], post[key]) for key in pre.keys() & post.keys()}
 
 
 def knowledge_gain_summary(gains: list[KnowledgeGain]) -> dict:

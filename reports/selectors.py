@@ -33,6 +33,7 @@ from courses.models import CoursePage, Enrollment, StepCompletion
 from courses.selectors import course_steps
 from elearning.models import County, ProfessionalRole
 from quizzes.models import Attempt, AttemptStatus, QuizKind
+from quizzes.selectors import pre_post_pairs
 
 from .models import CoordinatorScope, ScopeLevel
 
@@ -410,20 +411,16 @@ def impact(
             "course_key", "learner_id", "quiz_key", "number", "score", group_field or "course_key"
         )
     )
-    pre: dict[tuple, tuple[int, float]] = {}
-    post: dict[tuple, float] = {}
     groups: dict[tuple, object] = {}
-    for course_key, learner_id, quiz_key, number, score, group_value in rows:
-        key = (course_key, learner_id)
-        groups[key] = group_value
-        if quiz_key in pre_keys:
-            if key not in pre or number < pre[key][0]:
-                pre[key] = (number, float(score))
-        else:
-            post[key] = max(float(score), post.get(key, float(score)))
+
+    def keyed():
+        for course_key, learner_id, quiz_key, number, score, group_value in rows:
+            groups[(course_key, learner_id)] = group_value
+            yield (course_key, learner_id), quiz_key, number, float(score)
+
     by_key = {c.key: c for c in chosen}
     result: dict[tuple, ImpactRow] = {}
-    for key in pre.keys() & post.keys():
+    for key, (pre_score, post_score) in pre_post_pairs(keyed(), pre_keys=pre_keys).items():
         course_key = key[0]
         if course_key not in by_key:
             continue
@@ -431,9 +428,9 @@ def impact(
         r = result.setdefault(
             (course_key, group), ImpactRow(course=by_key[course_key], group=group)
         )
-        r.pre.append(pre[key][1])
-        r.post.append(post[key])
-        r.gains.append(post[key] - pre[key][1])
+        r.pre.append(pre_score)
+        r.post.append(post_score)
+        r.gains.append(post_score - pre_score)
     order = {c.key: i for i, c in enumerate(chosen)}
     return sorted(result.values(), key=lambda r: (order[r.course.key], r.group))
 
