@@ -42,11 +42,22 @@ def _certificate(request, certificate_id) -> Certificate:
 
 
 def revoke(request, certificate_id):
-    certificate = _certificate(request, certificate_id)
-    form = RevokeForm(request.POST or None)
+    return revoke_with_reason(
+        request,
+        _certificate(request, certificate_id),
+        done_url=reverse(REGISTER_URL),
+        template="certificates/admin/revoke.html",
+    )
+
+
+def revoke_with_reason(request, certificate, *, done_url, template, context=None):
+    """GET: the form asking why; POST: revoke with that reason, then back to `done_url`.
+    Shared by the register and the coordinators' completion report, which decide beforehand
+    who may revoke which certificate."""
     if certificate.is_revoked:
         messages.warning(request, _("This certificate is already revoked."))
-        return redirect(REGISTER_URL)
+        return redirect(done_url)
+    form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.certificate_revoke(
             certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
@@ -54,13 +65,12 @@ def revoke(request, certificate_id):
         messages.success(
             request, _("Certificate %(code)s revoked.") % {"code": certificate.grouped_code}
         )
-        return redirect(REGISTER_URL)
-    status = 400 if request.method == "POST" else 200
+        return redirect(done_url)
     return render(
         request,
-        "certificates/admin/revoke.html",
-        {"certificate": certificate, "form": form},
-        status=status,
+        template,
+        {"certificate": certificate, "form": form, **(context or {})},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -19,16 +19,29 @@ from .tokens import account_activation_token
 logger = logging.getLogger(__name__)
 
 
-def activation_url(*, user: User) -> str:
+def _account_link(user: User, view: str, token_generator) -> str:
+    """A full one-time link for the user, in their language: uid plus a token."""
     with translation.override(user.preferred_language):
         path = reverse(
-            "accounts:activate",
+            view,
             kwargs={
                 "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": account_activation_token.make_token(user),
+                "token": token_generator.make_token(user),
             },
         )
     return f"{settings.SITE_URL}{path}"
+
+
+def activation_url(*, user: User) -> str:
+    return _account_link(user, "accounts:activate", account_activation_token)
+
+
+def password_set_url(*, user: User) -> str:
+    """Where a learner a coordinator enrolled chooses their first password (Django's reset
+    view: the link works once and for PASSWORD_RESET_TIMEOUT)."""
+    from django.contrib.auth.tokens import default_token_generator
+
+    return _account_link(user, "accounts:password_reset_confirm", default_token_generator)
 
 
 @transaction.atomic

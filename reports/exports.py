@@ -86,14 +86,12 @@ COMPLETION_FIELDS = (
 
 
 def completion_table(*, scope, filters, courses) -> Table:
-    from .forms import STATUS_CHOICES
-
     titles = {c.key: c.title for c in courses}
     # Labels translated once per export rather than once per cell.
     roles = {k: str(v) for k, v in ProfessionalRole.choices}
     counties = {k: str(v) for k, v in County.choices}
     languages = {k: str(v) for k, v in Language.choices}
-    statuses = {k: str(v) for k, v in STATUS_CHOICES}
+    statuses = {k: str(v) for k, v in selectors.Status.choices}
     tz = timezone.get_current_timezone()  # once, not twice per row
 
     def local_date(value):

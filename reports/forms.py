@@ -11,12 +11,6 @@ from elearning.models import County, Institution, Language, ProfessionalRole
 from .models import CoordinatorScope, ScopeLevel
 from .selectors import CourseInfo, Status
 
-STATUS_CHOICES = [
-    (Status.NOT_STARTED, _("Not started")),
-    (Status.IN_PROGRESS, _("In progress")),
-    (Status.COMPLETED, _("Completed")),
-    (Status.OVERDUE, _("Overdue")),
-]
 GROUP_CHOICES = [("", _("Whole course")), ("role", _("By role")), ("county", _("By county"))]
 PERIOD_CHOICES = [("month", _("Month")), ("year", _("Year"))]
 
@@ -43,7 +37,7 @@ class ReportFilterForm(forms.Form):
     )
     county = forms.ChoiceField(label=_("County"), required=False)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *STATUS_CHOICES]
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
     )
     language = forms.ChoiceField(
         label=_("Language"), required=False, choices=[("", _("Both languages")), *Language.choices]

@@ -22,11 +22,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextChoices,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Least, TruncMonth, TruncYear
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate
 from courses.models import CoursePage, Enrollment, StepCompletion
@@ -38,11 +40,14 @@ from quizzes.selectors import pre_post_pairs
 from .models import CoordinatorScope, ScopeLevel
 
 
-class Status:
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    OVERDUE = "overdue"
+class Status(TextChoices):
+    """Where a learner is in a course, as the completion report says it (exclusive, in this
+    order of precedence: completed, overdue, in progress, not started)."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    OVERDUE = "overdue", _("Overdue")
 
 
 def scope_for(user) -> CoordinatorScope | None:
@@ -228,13 +233,13 @@ def completion_rows(
                 output_field=IntegerField(),
             ),
             status=Case(
-                When(completed_at__isnull=False, then=Value(Status.COMPLETED)),
-                When(due_on__lt=today, then=Value(Status.OVERDUE)),
+                When(completed_at__isnull=False, then=Value(Status.COMPLETED.value)),
+                When(due_on__lt=today, then=Value(Status.OVERDUE.value)),
                 When(
                     Q(last_step_key__isnull=False) | Q(steps_done__gt=0),
-                    then=Value(Status.IN_PROGRESS),
+                    then=Value(Status.IN_PROGRESS.value),
                 ),
-                default=Value(Status.NOT_STARTED),
+                default=Value(Status.NOT_STARTED.value),
             ),
         )
     )
@@ -244,9 +249,7 @@ def completion_rows(
 
 
 def status_label(status: str) -> str:
-    from .forms import STATUS_CHOICES
-
-    return str(dict(STATUS_CHOICES).get(status, status))
+    return str(dict(Status.choices).get(status, status))
 
 
 def certificate_label(row) -> str:

@@ -103,8 +103,7 @@ def export_run(job_id) -> ExportJob | None:
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
-        job.refresh_from_db()
-        return job
+    job.refresh_from_db()  # the writes above were UPDATEs: return the job as it now stands
     return job
 
 

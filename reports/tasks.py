@@ -1,14 +1,9 @@
 """Background work for coordinators. Tasks take ids and call a service."""
 
 from celery import shared_task
-from django.contrib.auth.tokens import default_token_generator
-from django.urls import reverse
-from django.utils import translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from elearning.models import User
-from elearning.services import email_send_to_user
+from elearning.services import email_send_to_user, password_set_url
 from elearning.tasks import EMAIL_RETRY
 
 from . import services
@@ -33,21 +28,11 @@ def remind_overdue_learners() -> int:
 def send_enrolment_invitation(user_id: int) -> None:
     """A coordinator enrolled a new learner: invite them to set a password (the reset link
     proves they own the address)."""
-    from django.conf import settings
-
     user = User.objects.filter(pk=user_id).first()
     if user is None or user.has_usable_password():
         return  # deleted, or already set their password
-    with translation.override(user.preferred_language):
-        path = reverse(
-            "accounts:password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
     email_send_to_user(
         user=user,
         template="reports/email/invitation",
-        context={"set_password_url": f"{settings.SITE_URL}{path}"},
+        context={"set_password_url": password_set_url(user=user)},
     )

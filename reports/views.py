@@ -304,34 +304,22 @@ def _certificate_in_scope(request, certificate_id):
     )
 
 
-def _back_to_completion(request):
-    return redirect(reverse("learning_reports:completion") + "?" + request.GET.urlencode())
+def _completion_url(request) -> str:
+    """Back to the completion report with the filters the coordinator came from."""
+    return reverse("learning_reports:completion") + "?" + request.GET.urlencode()
 
 
 @require_http_methods(["GET", "POST"])
 def certificate_revoke(request, certificate_id):
     """Revoke one of my people's certificates, with a reason kept in its history."""
-    from certificates import services as certificate_services
-    from certificates.admin_views import RevokeForm
+    from certificates.admin_views import revoke_with_reason
 
-    certificate = _certificate_in_scope(request, certificate_id)
-    if certificate.is_revoked:
-        messages.warning(request, _("This certificate is already revoked."))
-        return _back_to_completion(request)
-    form = RevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        certificate_services.certificate_revoke(
-            certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
-        )
-        messages.success(
-            request, _("Certificate %(code)s revoked.") % {"code": certificate.grouped_code}
-        )
-        return _back_to_completion(request)
-    return render(
+    return revoke_with_reason(
         request,
-        "reports/admin/certificate_revoke.html",
-        {"page_title": _("Revoke certificate"), "certificate": certificate, "form": form},
-        status=400 if request.method == "POST" else 200,
+        _certificate_in_scope(request, certificate_id),
+        done_url=_completion_url(request),
+        template="reports/admin/certificate_revoke.html",
+        context={"page_title": _("Revoke certificate")},
     )
 
 
@@ -344,9 +332,9 @@ def certificate_reissue(request, certificate_id):
     certificate = _certificate_in_scope(request, certificate_id)
     if certificate.is_revoked:
         messages.warning(request, _("A revoked certificate cannot be re-issued."))
-        return _back_to_completion(request)
+        return redirect(_completion_url(request))
     certificate_services.certificate_reissue(certificate=certificate, by=request.user)
     messages.success(
         request, _("Certificate %(code)s re-issued.") % {"code": certificate.grouped_code}
     )
-    return _back_to_completion(request)
+    return redirect(_completion_url(request))
