@@ -133,9 +133,8 @@ def _export_write(job: ExportJob) -> None:
                 )
             else:
                 with open(path, "w", encoding="utf-8", newline="") as out:
-                    total = -1
-                    for total, line in enumerate(exports.csv_lines(table)):  # noqa: B007
-                        out.write(line)
+                    out.writelines(exports.csv_lines(table))
+                total = table.count
         with open(path, "rb") as handle:
             job.file.save(name, File(handle), save=False)
     now = timezone.now()
