@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from certificates.models import Certificate
 from courses.models import CoursePage, Enrollment, StepCompletion
 from courses.selectors import course_steps
+from elearning import page_cache
 from elearning.models import County, ProfessionalRole
 from quizzes.models import Attempt, AttemptStatus, QuizKind
 from quizzes.selectors import pre_post_pairs
@@ -92,8 +93,13 @@ class CourseInfo:
 def report_courses() -> list[CourseInfo]:
     """Every live course once, titled in the active language (Romanian when untranslated).
 
-    A few queries per course (its steps by type); reports call this once per request."""
+    Every report request (page, filter form, export) asks for it, and it changes only when the
+    page tree does, so it is cached with the tree: any publish, unpublish or move drops it."""
     language = translation.get_language() or "ro"
+    return page_cache.cached(f"report-courses:{language}", lambda: _report_courses(language))
+
+
+def _report_courses(language: str) -> list[CourseInfo]:
     by_key: dict[UUID, CoursePage] = {}
     for course in CoursePage.objects.live().select_related("locale").order_by("path"):
         current = by_key.get(course.translation_key)

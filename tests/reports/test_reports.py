@@ -142,6 +142,25 @@ def test_completion_page_queries_do_not_grow_with_rows(client, world):
     assert len(many) == len(few)
 
 
+def test_report_courses_are_read_once_per_page_tree_version(client, world):
+    """Every report request asks for the list of courses (titles, required steps, quiz kinds);
+    it is read once per page-tree version, and a newly published course appears at once."""
+    from reports.selectors import report_courses
+
+    from ..courses.factories import make_course
+
+    report_courses()  # warm
+    with CaptureQueriesContext(connection) as warm:
+        assert [c.title for c in report_courses()] == ["Curs pentru rapoarte"]
+    assert len(warm) == 0
+    make_course(slug="al-doilea", title="Al doilea curs", lessons=4)
+    assert "Al doilea curs" in [c.title for c in report_courses()]
+    login(client, world.coordinators["national"])
+    response = client.get(reverse("learning_reports:summary"))
+    offered = {label for _value, label in response.context["form"].fields["course"].choices}
+    assert {"Al doilea curs", "Curs pentru rapoarte"} <= offered
+
+
 def test_summary_impact_and_certificates(client, world):
     login(client, world.coordinators["national"])
     summary = client.get(reverse("learning_reports:summary"))
