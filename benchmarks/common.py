@@ -130,6 +130,66 @@ def start_worker(log_path: Path, *args: str, env: dict) -> subprocess.Popen:
     )
 
 
+def copy_database(
+    name: str, template: str = "elearning_bench", *, port: int = 5432, wait: float = 120
+) -> str:
+    """A fresh copy of the seeded `template` database, named `name`, on the PostgreSQL server at
+    HOST:port (user postgres); an older copy of that name is dropped first.
+
+    Runs that write (progress, attempts, certificates) work on a copy, so every run starts from
+    the same data and the template stays as the other benchmarks expect it. CREATE DATABASE ...
+    TEMPLATE is a file copy, but needs the template to have no other connection: it is retried
+    for `wait` seconds, then the copy is made with pg_dump | psql instead (slower, ~1 min, but
+    indifferent to other connections). On another server (port) only the latter works. Returns
+    how the copy was made.
+    """
+    if not name.startswith("elearning_bench") or name == template:
+        raise BenchmarkError(f"refusing to replace the database {name!r}")
+
+    def psql(database: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            ["psql", "-h", HOST, "-p", str(port), "-U", "postgres", "-d", database,  # noqa: S607
+             "-q", "-X", "-v", "ON_ERROR_STOP=1", *args],
+            capture_output=True, text=True, check=check,
+        )  # fmt: skip
+
+    psql("postgres", "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if port == 5432:
+        deadline = time.monotonic() + wait
+        while True:
+            done = psql("postgres", "-c", f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
+                        check=False)  # fmt: skip
+            if done.returncode == 0:
+                return "template"
+            if "being accessed by other users" not in done.stderr:
+                raise BenchmarkError(f"copying {template}: {done.stderr.strip()}")
+            if time.monotonic() > deadline:
+                break
+            time.sleep(3)
+    psql("postgres", "-c", f'CREATE DATABASE "{name}"')
+    dump = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+        ["pg_dump", "-h", HOST, "-p", "5432", "-U", "postgres", "--no-owner", "-d", template],  # noqa: S607
+        stdout=subprocess.PIPE,
+    )
+    restore = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        ["psql", "-h", HOST, "-p", str(port), "-U", "postgres", "-d", name, "-q", "-X",  # noqa: S607
+         "-v", "ON_ERROR_STOP=1", "-o", "/dev/null"],
+        stdin=dump.stdout, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    dump.stdout.close()
+    if dump.wait() != 0 or restore.returncode != 0:
+        raise BenchmarkError(f"pg_dump {template} | psql {name}: {restore.stderr.strip()[-500:]}")
+    return "pg_dump"
+
+
+def flush_redis(url: str) -> None:
+    """Empty one Redis database (the run's cache and broker): nothing cached or queued for an
+    earlier copy of the data may survive into this run."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
 def load_average() -> str:
     try:
         return Path("/proc/loadavg").read_text().split()[0]
