@@ -118,7 +118,10 @@ class PrivatePostgres:
         self.pg_ctl("start", "-l", str(self.directory / "postgres.log"), "-o", self.options)
 
     def restart(self) -> None:
-        self.pg_ctl("restart", "-m", "fast", "-o", self.options)
+        # With its log file, or the new server would write to (and hold open) pg_ctl's pipes.
+        self.pg_ctl(
+            "restart", "-m", "fast", "-l", str(self.directory / "postgres.log"), "-o", self.options
+        )
 
     def remove(self) -> None:
         if (self.directory / "data" / "postmaster.pid").exists():
