@@ -240,14 +240,20 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def stop_on_signals() -> None:
+    """Ctrl-C and a TERM signal both raise KeyboardInterrupt, so the `finally` that stops the
+    servers runs either way."""
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
 def run_benchmark(benchmark: Callable[[argparse.Namespace], dict], args) -> tuple[dict, str] | int:
     """Run `benchmark(args)`: its results and the commit measured, or the exit code on failure.
 
     Ctrl-C or a TERM signal ends the run through the benchmark's own `finally`, which stops
     gunicorn.
     """
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    stop_on_signals()
     commit = git_commit()  # the code gunicorn is about to load
     print(f"Code: {commit}; {os.cpu_count()} CPUs, load average {load_average()}")
     try:

@@ -334,6 +334,7 @@ def main() -> int:
     parser.add_argument("drill", choices=["redis", "postgres"])
     args = parser.parse_args()
     postgres = PrivatePostgres() if args.drill == "postgres" else None
+    common.stop_on_signals()  # a TERM signal too stops the servers, Redis and the cluster
     try:
         return drill(args, postgres)
     finally:

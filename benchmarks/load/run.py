@@ -127,6 +127,7 @@ def main() -> int:
     parser.add_argument("--ramp-up-limit", type=float, default=300, help="seconds")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     args = parser.parse_args()
+    common.stop_on_signals()
     locust = ensure_locust()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     prefix, phases_file = VAR_DIR / "load", VAR_DIR / "load-phases.json"
@@ -195,6 +196,9 @@ def main() -> int:
     except (BenchmarkError, subprocess.TimeoutExpired) as exc:
         print(f"Load run failed: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("Interrupted; servers stopped.", file=sys.stderr)
+        return 130
     finally:
         for process in processes:
             common.stop_server(process, timeout=30)
