@@ -1,24 +1,193 @@
-"""What the load benchmarks share: their options, running one with gunicorn stopped on any exit,
-the summary they print, and the JSON record they save."""
+"""What the benchmarks share: their options, one way to start and stop gunicorn (and a Celery
+worker), running one with gunicorn stopped on any exit, the summary they print, and the JSON
+record they save."""
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
+import secrets
 import signal
-import subprocess  # noqa: S404 - asks git for the commit, fixed arguments
+import socket
+import subprocess  # noqa: S404 - starts gunicorn and celery, asks git; fixed arguments
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(__file__).resolve().parent / "var"
+VENV_BIN = Path(sys.executable).parent  # gunicorn and celery of the application's environment
+HOST = "127.0.0.1"
+PING = "/bench/ping/"  # benchmarks/urls.py: a minimal view, the floor and the readiness probe
 
 
 class BenchmarkError(Exception):
     pass
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex((HOST, port)) == 0
+
+
+def server_environment(port: int, **overrides: str) -> dict[str, str]:
+    """The environment gunicorn and the worker run with: benchmarks/settings.py (production
+    settings relaxed for plain HTTP on 127.0.0.1), a throwaway SECRET_KEY, and `overrides`
+    (DATABASE_URL, REDIS_URL, DJANGO_SETTINGS_MODULE...), which win."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": f"{HOST},localhost",
+        "SITE_URL": f"http://{HOST}:{port}",
+        "SECURE_SSL_REDIRECT": "0",
+        **overrides,
+    }
+
+
+def start_server(
+    port: int, workers: int, log_path: Path, *, env: dict | None = None, timeout: int = 30
+) -> subprocess.Popen:
+    """gunicorn (sync workers) serving the site on HOST:port, in its own session, its output in
+    `log_path`. `env`: from server_environment() (by default, with benchmarks/settings.py's own
+    defaults). `timeout`: gunicorn's worker timeout in seconds. Returns at once: call
+    wait_until_ready(), and stop_server() in a `finally`."""
+    if port_in_use(port):
+        raise BenchmarkError(f"something already listens on {HOST}:{port}")
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "elearning.wsgi:application",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{HOST}:{port}",
+        "--timeout",
+        str(timeout),
+        "--no-control-socket",  # gunicorn 27 would otherwise create ~/.gunicorn/gunicorn.ctl
+    ]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log:
+        # Own session: a Ctrl-C reaches only the benchmark, which then stops gunicorn itself.
+        return subprocess.Popen(  # noqa: S603 - fixed command, no shell
+            command,
+            cwd=PROJECT_DIR,
+            env=env if env is not None else server_environment(port),
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+
+
+def wait_until_ready(
+    server: subprocess.Popen, port: int, log_path: Path, timeout: float = 60
+) -> None:
+    """Until gunicorn answers the minimal view with a 200."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BenchmarkError(f"gunicorn exited: see {log_path}\n{log_path.read_text()[-2000:]}")
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=5)
+            connection.request("GET", PING)
+            if connection.getresponse().status == 200:
+                connection.close()
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise BenchmarkError(f"gunicorn did not answer within {timeout:.0f} s")
+
+
+def stop_server(process: subprocess.Popen, timeout: float = 20) -> None:
+    """A graceful stop (SIGTERM to gunicorn's master, or to a worker's main process, which stop
+    their children), then SIGKILL to its whole session if it has not exited within `timeout`."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def start_worker(log_path: Path, *args: str, env: dict) -> subprocess.Popen:
+    """A Celery worker (`celery -A elearning worker`, plus `args`) in its own session, logging
+    to `log_path`; stop it with stop_server()."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(  # noqa: S603 - fixed command, no shell
+        [str(VENV_BIN / "celery"), "-A", "elearning", "worker", "--logfile", str(log_path), *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def copy_database(
+    name: str, template: str = "elearning_bench", *, port: int = 5432, wait: float = 120
+) -> str:
+    """A fresh copy of the seeded `template` database, named `name`, on the PostgreSQL server at
+    HOST:port (user postgres); an older copy of that name is dropped first.
+
+    Runs that write (progress, attempts, certificates) work on a copy, so every run starts from
+    the same data and the template stays as the other benchmarks expect it. CREATE DATABASE ...
+    TEMPLATE is a file copy, but needs the template to have no other connection: it is retried
+    for `wait` seconds, then the copy is made with pg_dump | psql instead (slower, ~1 min, but
+    indifferent to other connections). On another server (port) only the latter works. Returns
+    how the copy was made.
+    """
+    if not name.startswith("elearning_bench") or name == template:
+        raise BenchmarkError(f"refusing to replace the database {name!r}")
+
+    def psql(database: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            ["psql", "-h", HOST, "-p", str(port), "-U", "postgres", "-d", database,  # noqa: S607
+             "-q", "-X", "-v", "ON_ERROR_STOP=1", *args],
+            capture_output=True, text=True, check=check,
+        )  # fmt: skip
+
+    psql("postgres", "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if port == 5432:
+        deadline = time.monotonic() + wait
+        while True:
+            done = psql("postgres", "-c", f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
+                        check=False)  # fmt: skip
+            if done.returncode == 0:
+                return "template"
+            if "being accessed by other users" not in done.stderr:
+                raise BenchmarkError(f"copying {template}: {done.stderr.strip()}")
+            if time.monotonic() > deadline:
+                break
+            time.sleep(3)
+    psql("postgres", "-c", f'CREATE DATABASE "{name}"')
+    dump = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+        ["pg_dump", "-h", HOST, "-p", "5432", "-U", "postgres", "--no-owner", "-d", template],  # noqa: S607
+        stdout=subprocess.PIPE,
+    )
+    restore = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        ["psql", "-h", HOST, "-p", str(port), "-U", "postgres", "-d", name, "-q", "-X",  # noqa: S607
+         "-v", "ON_ERROR_STOP=1", "-o", "/dev/null"],
+        stdin=dump.stdout, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    dump.stdout.close()
+    if dump.wait() != 0 or restore.returncode != 0:
+        raise BenchmarkError(f"pg_dump {template} | psql {name}: {restore.stderr.strip()[-500:]}")
+    return "pg_dump"
+
+
+def flush_redis(url: str) -> None:
+    """Empty one Redis database (the run's cache and broker): nothing cached or queued for an
+    earlier copy of the data may survive into this run."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
 
 
 def load_average() -> str:
@@ -71,14 +240,20 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def stop_on_signals() -> None:
+    """Ctrl-C and a TERM signal both raise KeyboardInterrupt, so the `finally` that stops the
+    servers runs either way."""
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
 def run_benchmark(benchmark: Callable[[argparse.Namespace], dict], args) -> tuple[dict, str] | int:
     """Run `benchmark(args)`: its results and the commit measured, or the exit code on failure.
 
     Ctrl-C or a TERM signal ends the run through the benchmark's own `finally`, which stops
     gunicorn.
     """
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    stop_on_signals()
     commit = git_commit()  # the code gunicorn is about to load
     print(f"Code: {commit}; {os.cpu_count()} CPUs, load average {load_average()}")
     try:

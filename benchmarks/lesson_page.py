@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import http.client
 import os
-import secrets
-import signal
-import socket
 import statistics
-import subprocess  # noqa: S404 - starts gunicorn and asks git for the commit, fixed arguments
+import subprocess  # noqa: S404 - the gunicorn process (benchmarks.common starts it)
 import sys
 import threading
 import time
@@ -28,14 +25,17 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from benchmarks.common import (
-    PROJECT_DIR,
     VAR_DIR,
     BenchmarkError,
     parse_arguments,
     print_summary,
     run_benchmark,
     save_record,
+    server_environment,
+    stop_server,
+    wait_until_ready,
 )
+from benchmarks.common import start_server as common_start_server
 from benchmarks.seed import PASSWORD, learner_email
 
 HOST = "127.0.0.1"
@@ -267,66 +267,14 @@ class CpuMeter:
         return False
 
 
-def port_in_use(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex((HOST, port)) == 0
-
-
 def start_server(port: int, workers: int, log_path: Path) -> subprocess.Popen:
-    if port_in_use(port):
-        raise BenchmarkError(f"something already listens on {HOST}:{port}")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": f"{HOST},localhost",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/elearning_bench",
-        "REDIS_URL": "redis://127.0.0.1:6379/3",
-        "SITE_URL": f"http://{HOST}:{port}",
-        "SECURE_SSL_REDIRECT": "0",
-    }
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "elearning.wsgi:application",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"{HOST}:{port}",
-        "--no-control-socket",  # gunicorn 27 would otherwise create ~/.gunicorn/gunicorn.ctl
-    ]
-    log = log_path.open("w")
-    # Own session: a Ctrl-C reaches only this script, which then stops gunicorn itself.
-    return subprocess.Popen(  # noqa: S603 - fixed command, no shell
-        command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=log, start_new_session=True
+    """gunicorn on the page benchmarks' database and Redis database (benchmarks.common)."""
+    env = server_environment(
+        port,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/elearning_bench",
+        REDIS_URL="redis://127.0.0.1:6379/3",
     )
-
-
-def wait_until_ready(server: subprocess.Popen, port: int, log_path: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise BenchmarkError(f"gunicorn exited: see {log_path}\n{log_path.read_text()[-2000:]}")
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=5)
-            connection.request("GET", PING)
-            if connection.getresponse().status == 200:
-                connection.close()
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise BenchmarkError("gunicorn did not answer within 60 s")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)  # gunicorn's graceful shutdown
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    return common_start_server(port, workers, log_path, env=env)
 
 
 def benchmark(args) -> dict:

@@ -37,16 +37,18 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.common import PROJECT_DIR, VAR_DIR, BenchmarkError, git_commit, load_average
-from benchmarks.lesson_page import (
-    HOST,
+from benchmarks import common
+from benchmarks.common import (
     PING,
-    Client,
-    _children,
-    port_in_use,
+    VAR_DIR,
+    BenchmarkError,
+    git_commit,
+    load_average,
+    server_environment,
     stop_server,
     wait_until_ready,
 )
+from benchmarks.lesson_page import Client, _children
 from benchmarks.seed_reports import (
     COUNTY_COORDINATOR,
     DATABASE_NAME,
@@ -65,31 +67,10 @@ PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 def start_server(port: int, workers: int, log_path: Path) -> subprocess.Popen:
-    if port_in_use(port):
-        raise BenchmarkError(f"something already listens on {HOST}:{port}")
-    env = {
-        **os.environ,
-        **ENVIRONMENT,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": f"{HOST},localhost",
-        "SITE_URL": f"http://{HOST}:{port}",
-        "SECURE_SSL_REDIRECT": "0",
-    }
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "elearning.wsgi:application",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"{HOST}:{port}",
-        "--timeout",
-        "120",  # the CSV of every enrolment takes seconds; gunicorn's default is 30 s
-        "--no-control-socket",
-    ]
-    log = log_path.open("w")
-    return subprocess.Popen(  # noqa: S603 - fixed command, no shell
-        command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=log, start_new_session=True
-    )
+    """gunicorn on the reports' database and Redis database (benchmarks.common)."""
+    env = server_environment(port, **ENVIRONMENT)
+    # The CSV of every enrolment takes seconds; gunicorn's default worker timeout is 30 s.
+    return common.start_server(port, workers, log_path, env=env, timeout=120)
 
 
 def check_page(body: str) -> bool:
