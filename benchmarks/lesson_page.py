@@ -273,16 +273,24 @@ def port_in_use(port: int) -> bool:
         return sock.connect_ex((HOST, port)) == 0
 
 
-def start_server(port: int, workers: int, log_path: Path) -> subprocess.Popen:
+def start_server(
+    port: int, workers: int, log_path: Path, secret_key: str | None = None
+) -> subprocess.Popen:
+    """gunicorn on `port`. A benchmark that writes sessions itself passes its `secret_key`, so
+    the server can read them; otherwise each server gets a new one."""
     if port_in_use(port):
         raise BenchmarkError(f"something already listens on {HOST}:{port}")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SECRET_KEY": secret_key or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": f"{HOST},localhost",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/elearning_bench",
-        "REDIS_URL": "redis://127.0.0.1:6379/3",
+        # The services the benchmark itself uses (its own copy of the data, say), else the
+        # defaults of benchmarks/settings.py.
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/elearning_bench"
+        ),
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/3"),
         "SITE_URL": f"http://{HOST}:{port}",
         "SECURE_SSL_REDIRECT": "0",
     }
