@@ -267,13 +267,21 @@ class CpuMeter:
         return False
 
 
-def start_server(port: int, workers: int, log_path: Path) -> subprocess.Popen:
-    """gunicorn on the page benchmarks' database and Redis database (benchmarks.common)."""
-    env = server_environment(
-        port,
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/elearning_bench",
-        REDIS_URL="redis://127.0.0.1:6379/3",
-    )
+def start_server(
+    port: int, workers: int, log_path: Path, secret_key: str | None = None
+) -> subprocess.Popen:
+    """gunicorn on the page benchmarks' database and Redis database (benchmarks.common), or on
+    the services of the environment (a benchmark's own copy of the data, say). A benchmark that
+    writes sessions itself passes its `secret_key`, so the server can read them."""
+    overrides = {
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/elearning_bench"
+        ),
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/3"),
+    }
+    if secret_key:
+        overrides["SECRET_KEY"] = secret_key
+    env = server_environment(port, **overrides)
     return common_start_server(port, workers, log_path, env=env)
 
 

@@ -131,6 +131,22 @@ def course_steps(*, course: CoursePage) -> list[Page]:
     return [page for page, _url in course_step_links(course=course)]
 
 
+def course_required_keys(*, course: CoursePage) -> frozenset[UUID]:
+    """The translation keys of the steps that completing the course needs.
+
+    Cached like the steps: every completed step checks them, and rebuilding the course's step
+    pages from the cache to read their keys took about half a millisecond.
+    """
+    return page_cache.cached(
+        f"course-required-keys:{course.pk}",
+        lambda: frozenset(
+            step.translation_key
+            for step in course_steps(course=course)
+            if step.counts_for_completion
+        ),
+    )
+
+
 def course_of_step(*, step: Page) -> CoursePage:
     """The course a step belongs to (its parent), cached like the outline; raises
     CoursePage.DoesNotExist when the parent is not a course."""

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from elearning.page_cache import bump
+from elearning.page_cache import new_version_number
 
 from .models import CoursePage, Enrollment, StepCompletion
-from .selectors import LearnerProgress, course_steps, progress_version_key
+from .selectors import LearnerProgress, course_required_keys, progress_version_key
 from .signals import course_completed
 
 # A reload of the step last visited writes nothing unless the last visit is older than this:
@@ -27,8 +28,15 @@ def progress_changed(*, learner_id: int, course_key: UUID) -> None:
     concurrent request that read the old rows just before the commit cannot keep them cached.
     """
     key = progress_version_key(learner_id=learner_id, course_key=course_key)
-    bump(key)
-    transaction.on_commit(lambda: bump(key))
+    _new_version(key)
+    transaction.on_commit(lambda: _new_version(key))
+
+
+def _new_version(key: str) -> None:
+    # A new version number in one round trip to the cache (incrementing it takes two: Redis is
+    # asked whether the key exists, then to increment it). Readers only compare versions for
+    # equality, and a new number from the clock never equals one read before.
+    cache.set(key, new_version_number(), None)
 
 
 def enrollment_start(*, learner, course: CoursePage) -> Enrollment:
@@ -73,32 +81,79 @@ def step_visit(
     progress_changed(learner_id=learner.pk, course_key=course.translation_key)
 
 
-@transaction.atomic
+# One statement on PostgreSQL for what a completed step writes and then reads: the enrolment
+# and the completion are inserted unless they exist (INSERT ... ON CONFLICT DO NOTHING, as
+# bulk_create(ignore_conflicts=True) writes them), and the learner's completed required steps
+# are read back. Data-modifying CTEs always run to completion, but the outer SELECT sees the
+# table as it was before the statement, so the step just recorded is added in Python. Columns
+# left out are nullable and have no default. A column added to either table without a database
+# default must be added here too (the progress tests, which run on PostgreSQL in CI, would fail).
+RECORD_STEP_SQL = """
+WITH enrolment AS (
+    INSERT INTO courses_enrollment (learner_id, course_key, started_at, last_visited_at)
+    VALUES (%(learner)s, %(course)s, %(now)s, %(now)s)
+    ON CONFLICT DO NOTHING
+), completion AS (
+    INSERT INTO courses_stepcompletion (learner_id, course_key, step_key, completed_at)
+    VALUES (%(learner)s, %(course)s, %(step)s, %(now)s)
+    ON CONFLICT DO NOTHING
+)
+SELECT step_key FROM courses_stepcompletion
+WHERE learner_id = %(learner)s AND course_key = %(course)s AND step_key = ANY(%(required)s)
+"""
+
+
+def _record_step(*, learner_id: int, course_key: UUID, step_key: UUID, required) -> set[UUID]:
+    """Enrol (if need be) and record the step (idempotent); the required steps now done."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                RECORD_STEP_SQL,
+                {
+                    "learner": learner_id,
+                    "course": course_key,
+                    "step": step_key,
+                    "now": timezone.now(),
+                    "required": list(required),
+                },
+            )
+            return {row[0] for row in cursor.fetchall()} | {step_key}
+    # Elsewhere (SQLite, the zero-setup default) the same in three statements.
+    Enrollment.objects.bulk_create(
+        [Enrollment(learner_id=learner_id, course_key=course_key)], ignore_conflicts=True
+    )
+    StepCompletion.objects.bulk_create(
+        [StepCompletion(learner_id=learner_id, step_key=step_key, course_key=course_key)],
+        ignore_conflicts=True,
+    )
+    return set(
+        StepCompletion.objects.filter(
+            learner_id=learner_id, course_key=course_key, step_key__in=required
+        ).values_list("step_key", flat=True)
+    )
+
+
+# No savepoint: inside a caller's transaction (a quiz submission) an error here must roll the
+# whole of it back anyway, and a savepoint pair is two more round trips to the database.
+@transaction.atomic(savepoint=False)
 def step_complete(*, learner, course: CoursePage, step: Page) -> bool:
     """Record a step as complete (idempotent) and complete the course when it is the last one.
 
     Used by "Mark as complete" and by quizzes when a graded quiz is passed. Returns True when
     this call completed the course. The course is completed exactly once: the conditional
     UPDATE below matches only while `completed_at` is empty, and `course_completed` is sent
-    after the transaction commits.
+    after the transaction commits. A fixed number of statements: one, plus that UPDATE when
+    every required step is done (a submitted quiz must cost the same for 10 or 30 questions).
     """
-    # Both inserts are INSERT ... ON CONFLICT DO NOTHING: idempotent and race-free, and the
-    # query count stays fixed (a submitted quiz must cost the same for 10 or 30 questions).
     course_key = course.translation_key
-    Enrollment.objects.bulk_create(
-        [Enrollment(learner=learner, course_key=course_key)], ignore_conflicts=True
-    )
-    StepCompletion.objects.bulk_create(
-        [StepCompletion(learner=learner, step_key=step.translation_key, course_key=course_key)],
-        ignore_conflicts=True,
+    required = course_required_keys(course=course)
+    done = _record_step(
+        learner_id=learner.pk,
+        course_key=course_key,
+        step_key=step.translation_key,
+        required=required,
     )
     progress_changed(learner_id=learner.pk, course_key=course_key)
-    required = {p.translation_key for p in course_steps(course=course) if p.counts_for_completion}
-    done = set(
-        StepCompletion.objects.filter(
-            learner=learner, course_key=course_key, step_key__in=required
-        ).values_list("step_key", flat=True)
-    )
     if not required or required - done:
         return False
     completed_at = timezone.now()
