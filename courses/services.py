@@ -103,10 +103,18 @@ WHERE learner_id = %(learner)s AND course_key = %(course)s AND step_key = ANY(%(
 """
 
 
+# Two steps of the same course completed at the same moment (two tabs, a lesson and a quiz)
+# would each miss the other's uncommitted completion, and neither would complete the course. A
+# transaction-level lock per learner and course makes the second wait until the first commits;
+# its statement then starts after that commit and sees both. (SQLite serialises writers anyway.)
+LOCK_PROGRESS_SQL = "SELECT pg_advisory_xact_lock(%(learner)s, hashtext(%(course)s::text))"
+
+
 def _record_step(*, learner_id: int, course_key: UUID, step_key: UUID, required) -> set[UUID]:
     """Enrol (if need be) and record the step (idempotent); the required steps now done."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            cursor.execute(LOCK_PROGRESS_SQL, {"learner": learner_id, "course": course_key})
             cursor.execute(
                 RECORD_STEP_SQL,
                 {
@@ -142,8 +150,9 @@ def step_complete(*, learner, course: CoursePage, step: Page) -> bool:
     Used by "Mark as complete" and by quizzes when a graded quiz is passed. Returns True when
     this call completed the course. The course is completed exactly once: the conditional
     UPDATE below matches only while `completed_at` is empty, and `course_completed` is sent
-    after the transaction commits. A fixed number of statements: one, plus that UPDATE when
-    every required step is done (a submitted quiz must cost the same for 10 or 30 questions).
+    after the transaction commits. A fixed number of statements: two (the lock, the write and
+    read), plus that UPDATE when every required step is done (a submitted quiz must cost the
+    same for 10 or 30 questions).
     """
     course_key = course.translation_key
     required = course_required_keys(course=course)
