@@ -8,7 +8,7 @@ from wagtail.models import PageViewRestriction
 
 from courses.models import LessonPage
 
-from ..courses.factories import lessons_of, make_course, publish
+from ..courses.factories import lesson_body, lessons_of, make_course, publish
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,20 @@ def test_a_cached_route_never_serves_a_draft(client, lesson):
     lesson.save_revision()  # a draft: not published
     html = client.get(lesson.url).content.decode()
     assert "Ciornă nepublicată" not in html and "Lecția 1" in html
+
+
+def test_publishing_a_draft_replaces_the_cached_body(client, lesson):
+    draft = LessonPage.objects.get(pk=lesson.pk)
+    draft.body = lesson_body("Text nou, încă ciornă.")
+    revision = draft.save_revision()
+    # Another page's publication reloads this page (with its draft as the latest revision)
+    # while its live body is still the old one, which is rendered and cached again.
+    publish(make_course(slug="altul", lessons=0, translate=False))
+    html = client.get(lesson.url).content.decode()
+    assert "Conținutul lecției 1." in html and "încă ciornă" not in html
+    revision.publish()  # the same revision goes live
+    html = client.get(lesson.url).content.decode()
+    assert "Text nou, încă ciornă." in html and "Conținutul lecției 1." not in html
 
 
 def test_a_renamed_page_moves_its_route(client, lesson):
