@@ -35,6 +35,20 @@ def test_a_cached_route_never_serves_a_draft(client, lesson):
     assert "Ciornă nepublicată" not in html and "Lecția 1" in html
 
 
+def test_the_page_itself_is_cached_until_it_is_published_again(client, lesson):
+    # A change that bypasses Wagtail (no publish, no signal) is not seen: the page is cached...
+    LessonPage.objects.filter(pk=lesson.pk).update(title="Schimbat pe ascuns")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(lesson.url).content.decode()
+    assert "Schimbat pe ascuns" not in html and "Lecția 1" in html
+    assert not [q for q in queries.captured_queries if "courses_lessonpage" in q["sql"]]
+    # ...and publishing drops it at once.
+    page = LessonPage.objects.get(pk=lesson.pk)
+    page.title = "Lecția revizuită"
+    publish(page)
+    assert "Lecția revizuită" in client.get(lesson.url).content.decode()
+
+
 def test_publishing_a_draft_replaces_the_cached_body(client, lesson):
     draft = LessonPage.objects.get(pk=lesson.pk)
     draft.body = lesson_body("Text nou, încă ciornă.")
