@@ -33,6 +33,8 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.url_routing import RouteResult
 
+from . import request_cache
+
 T = TypeVar("T")
 
 VERSION_KEY = "pages:version"
@@ -66,10 +68,12 @@ def version_in(found: dict, key: str) -> int:
         number = new_version_number()
         if not cache.add(key, number, None):
             number = cache.get(key, number)
+        request_cache.remember(key, number)
     return number
 
 
 def bump(key: str) -> None:
+    request_cache.forget(key)
     try:
         cache.incr(key)
     except ValueError:
@@ -151,9 +155,11 @@ def connect_signals() -> None:
 
 
 class CachedSiteMiddleware:
-    """Reads the page tree's version once for the request, and finds the request's Wagtail
-    site in the cache instead of the database.
+    """Opens the request's shared cache reads (`elearning.request_cache`), reads the page
+    tree's version once for the request, and finds the request's Wagtail site in the cache
+    instead of the database.
 
+    The session comes back in the same round trip as the version (`elearning.sessions`).
     Wagtail looks the site up once per request (`Site.find_for_request`, one query) and keeps
     it on the request as `_wagtail_site`; this sets that attribute from the cache first.
     """
@@ -162,17 +168,32 @@ class CachedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _request_version.set(cache.get_or_set(VERSION_KEY, new_version_number, None))
-        try:
-            return self._call(request)
-        finally:
-            _request_version.reset(token)
+        with request_cache.scope():
+            keys = [VERSION_KEY]
+            session_key = getattr(getattr(request, "session", None), "read_ahead_key", None)
+            if session_key is not None and session_key() is not None:
+                keys.append(session_key())
+            number = request_cache.get_many(keys).get(VERSION_KEY)
+            if number is None:
+                number = cache.get_or_set(VERSION_KEY, new_version_number, None)
+            token = _request_version.set(number)
+            try:
+                return self._call(request)
+            finally:
+                _request_version.reset(token)
 
     def _call(self, request):
         # The raw host, as Wagtail itself matches it (ALLOWED_HOSTS is checked elsewhere).
         hostname = split_domain_port(request._get_raw_host())[0]
         request._wagtail_site = cached(
             f"site:{hostname}:{request.get_port()}", lambda: Site.find_for_request(request)
+        )
+        # Every page URL needs the sites' root paths; Wagtail keeps them in the cache (a round
+        # trip per request) and then on the request. They change with a Site (which moves the
+        # version on) or with the url_path of a site's root page (published or moved: so does
+        # that); a new translation of a root page serves no page until it is published.
+        request._wagtail_cached_site_root_paths = cached(
+            "site-root-paths", Site.get_site_root_paths
         )
         return self.get_response(request)
 

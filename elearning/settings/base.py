@@ -171,9 +171,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Security: on unless an environment relaxes it.
-# Sessions are read on every request: from the cache (Redis in production), written through to
-# the database so a cache flush logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read on every request: from the cache (Redis in production; Django's cached_db,
+# fetched with the request's first cache read), written through to the database so a cache
+# flush logs nobody out.
+SESSION_ENGINE = "elearning.sessions"
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
