@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from wagtail.models import Page
 
-from elearning import page_cache
+from elearning import page_cache, request_cache
 
 from .models import CoursePage, Enrollment, StepCompletion
 
@@ -153,14 +153,22 @@ def progress_version_key(*, learner_id: int, course_key: UUID) -> str:
     return f"progress:version:{learner_id}:{course_key}"
 
 
+def progress_keys(*, learner_id: int, course_key: UUID) -> list[str]:
+    """What `learner_progress` reads: the version, then the entry."""
+    return [
+        progress_version_key(learner_id=learner_id, course_key=course_key),
+        f"progress:{learner_id}:{course_key}",
+    ]
+
+
 def learner_progress(*, learner, course_key: UUID) -> LearnerProgress:
     """Read on every lesson view, so cached per learner and course (never shared between
     learners: the key holds the learner's id). courses.services moves the version whenever it
     writes progress; an entry stored under another version is read again from the database.
-    The version and the entry come back in one round trip."""
-    version_key = progress_version_key(learner_id=learner.pk, course_key=course_key)
-    key = f"progress:{learner.pk}:{course_key}"
-    found = cache.get_many([version_key, key])
+    The version and the entry come back in one round trip, which a lesson view shares with
+    the user's (`LessonPage.serve`)."""
+    version_key, key = progress_keys(learner_id=learner.pk, course_key=course_key)
+    found = request_cache.get_many([version_key, key])
     version = page_cache.version_in(found, version_key)
     entry = found.get(key)
     if entry is not None and entry[0] == version:
@@ -174,6 +182,7 @@ def learner_progress(*, learner, course_key: UUID) -> LearnerProgress:
         ),
     )
     cache.set(key, (version, progress), PROGRESS_TIMEOUT)
+    request_cache.remember(key, (version, progress))
     return progress
 
 

@@ -17,9 +17,10 @@ PostgreSQL: Redis already holds the sessions, which are worth more to an attacke
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -39,12 +40,26 @@ def entry_key(user_id) -> str:
     return f"user:{user_id}"
 
 
+def keys_for(user_id) -> list[str]:
+    """What a request of this user reads: their account and their admin-access flag."""
+    return [version_key(user_id), entry_key(user_id), *admin_access.keys_for(user_id)]
+
+
+def session_user_id(request):
+    """The id of the user the request's session names, not yet verified (Django's `get_user`
+    does that): only for choosing which cache entries to fetch ahead, never for access."""
+    try:
+        return get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
+    except (KeyError, ValidationError):
+        return None
+
+
 class CachedModelBackend(ModelBackend):
     """Django's ModelBackend (logging in is unchanged), with `get_user` from the cache."""
 
     def get_user(self, user_id):
-        keys = [version_key(user_id), entry_key(user_id)]
-        found = request_cache.get_many([*keys, *admin_access.keys_for(user_id)])
+        keys = keys_for(user_id)
+        found = request_cache.get_many(keys)
         version = version_in(found, keys[0])
         entry = found.get(keys[1])
         if entry is not None and entry[0] == version:
@@ -54,6 +69,7 @@ class CachedModelBackend(ModelBackend):
             if user is None:
                 return None
             cache.set(keys[1], (version, user), TIMEOUT)
+            request_cache.remember(keys[1], (version, user))
         return user if self.user_can_authenticate(user) else None
 
 
