@@ -63,6 +63,49 @@ def test_publishing_a_draft_replaces_the_cached_body(client, lesson):
     assert "Text nou, încă ciornă." in html and "Conținutul lecției 1." not in html
 
 
+def test_an_edited_referral_contact_shows_at_once(client, demo_site):
+    from wagtail.models import Locale
+
+    from courses.models import ReferralContact
+
+    client.force_login(UserFactory())
+    contact = ReferralContact.objects.create(
+        organisation="Direcția veche",
+        helps_with="Protecția copilului",
+        locale=Locale.objects.get(language_code="ro"),
+    )
+    course = make_course(slug="contacte", lessons=0, translate=False)
+    lesson = LessonPage(
+        title="Pe cine sunați",
+        slug="pe-cine-sunati",
+        body=[("referral_contacts", {"heading": "Contacte", "contacts": []})],
+    )
+    course.add_child(instance=lesson)
+    publish(lesson)
+    for _ in range(2):  # rendered, then served from the cached fragment
+        assert "Direcția veche" in client.get(lesson.url).content.decode()
+    contact.organisation = "Direcția nouă"
+    contact.save()
+    html = client.get(lesson.url).content.decode()
+    assert "Direcția nouă" in html and "Direcția veche" not in html
+
+
+def test_cached_fragments_are_shared_only_by_learners_at_the_same_point(client, lesson):
+    """The outline is rendered once per course, step and set of steps done, and the body once per
+    county: another learner never gets someone else's ticks or county's contacts."""
+    from courses import services
+
+    course = lesson.get_parent().specific
+    ana, ion = UserFactory(county="CJ"), UserFactory(county="IS")
+    services.step_complete(learner=ana, course=course, step=lesson)
+    pages = {}
+    for learner in (ana, ion, ana):
+        client.force_login(learner)
+        pages.setdefault(learner.pk, []).append(client.get(lesson.url).content.decode())
+    assert all("outline__step--done" in html for html in pages[ana.pk])
+    assert "outline__step--done" not in pages[ion.pk][0]
+
+
 def test_a_renamed_page_moves_its_route(client, lesson):
     lesson.slug = "lectia-noua"
     publish(lesson)
