@@ -22,9 +22,21 @@ from .models import CoursePage, Enrollment, StepCompletion
 PROGRESS_TIMEOUT = 10 * 60
 
 
+@dataclass(frozen=True)
+class StepLink:
+    """What an outline needs of a step. Immutable, so that each process keeps one copy of a
+    course's links for every request (see `course_step_links`)."""
+
+    pk: int
+    title: str
+    translation_key: UUID
+    url: str
+    counts_for_completion: bool
+
+
 @dataclass
 class OutlineStep:
-    page: Page
+    page: Page | StepLink
     completed: bool
     current: bool = False
     link: str = ""
@@ -109,26 +121,43 @@ def step_models() -> list[type[Page]]:
     return [m for m in get_page_models() if issubclass(m, CourseStepMixin) and not m._meta.abstract]
 
 
-def course_step_links(*, course: CoursePage) -> list[tuple[Page, str]]:
-    """The course's live steps, specific, in tree order, each with its URL.
+def course_steps(*, course: CoursePage) -> list[Page]:
+    """The course's live steps, specific, in tree order.
 
     Cached until the page tree changes (publish, unpublish, move, delete: see
-    elearning.page_cache), because every lesson view needs the whole outline. Filled in one
-    query per step type, whatever the number of steps, without their StreamField bodies (an
-    outline needs titles, not text).
+    elearning.page_cache). Filled in one query per step type, whatever the number of steps,
+    without their StreamField bodies.
     """
 
-    def fill() -> list[tuple[Page, str]]:
+    def fill() -> list[Page]:
         steps = []
         for model in step_models():
             steps.extend(model.objects.child_of(course).live().defer_streamfields())
-        return [(page, page.url) for page in sorted(steps, key=lambda page: page.path)]
+        return sorted(steps, key=lambda page: page.path)
 
-    return page_cache.cached(f"course-steps:{course.pk}", fill)
+    return page_cache.cached(f"course-step-pages:{course.pk}", fill)
 
 
-def course_steps(*, course: CoursePage) -> list[Page]:
-    return [page for page, _url in course_step_links(course=course)]
+def course_step_links(*, course: CoursePage) -> tuple[StepLink, ...]:
+    """The course's live steps in tree order, as much of them as an outline needs.
+
+    Every lesson view needs the whole outline: kept as immutable links under the page tree's
+    version, shared by the requests of a process as they are (`page_cache.cached_immutable`).
+    """
+
+    def fill() -> tuple[StepLink, ...]:
+        return tuple(
+            StepLink(
+                pk=page.pk,
+                title=page.title,
+                translation_key=page.translation_key,
+                url=page.url,
+                counts_for_completion=page.counts_for_completion,
+            )
+            for page in course_steps(course=course)
+        )
+
+    return page_cache.cached_immutable(f"course-step-links:{course.pk}", fill)
 
 
 def course_of_step(*, step: Page) -> CoursePage:
@@ -201,15 +230,15 @@ def course_outline(
         course=course,
         steps=[
             OutlineStep(
-                page=p,
-                completed=p.translation_key in completed,
-                current=current is not None and p.pk == current.pk,
-                link=url,
+                page=link,
+                completed=link.translation_key in completed,
+                current=current is not None and link.pk == current.pk,
+                link=link.url,
             )
-            for p, url in links
+            for link in links
         ],
         enrollment=progress.enrollment if progress else None,
-        required_keys={p.translation_key for p, _url in links if p.counts_for_completion},
+        required_keys={link.translation_key for link in links if link.counts_for_completion},
         completed_keys=completed,
     )
 

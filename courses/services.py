@@ -12,7 +12,7 @@ from wagtail.models import Page
 from elearning.page_cache import bump
 
 from .models import CoursePage, Enrollment, StepCompletion
-from .selectors import LearnerProgress, course_steps, progress_version_key
+from .selectors import LearnerProgress, course_step_links, progress_version_key
 from .signals import course_completed
 
 # A reload of the step last visited writes nothing unless the last visit is older than this:
@@ -93,7 +93,8 @@ def step_complete(*, learner, course: CoursePage, step: Page) -> bool:
         ignore_conflicts=True,
     )
     progress_changed(learner_id=learner.pk, course_key=course_key)
-    required = {p.translation_key for p in course_steps(course=course) if p.counts_for_completion}
+    links = course_step_links(course=course)
+    required = {link.translation_key for link in links if link.counts_for_completion}
     done = set(
         StepCompletion.objects.filter(
             learner=learner, course_key=course_key, step_key__in=required
