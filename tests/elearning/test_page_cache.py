@@ -106,6 +106,17 @@ def test_cached_fragments_are_shared_only_by_learners_at_the_same_point(client, 
     assert "outline__step--done" not in pages[ion.pk][0]
 
 
+def test_the_cached_header_follows_the_visitors_login(client, lesson):
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("ro"):
+        my_learning = reverse("courses:my_learning")
+    assert f'href="{my_learning}"' in client.get("/ro/").content.decode()
+    client.logout()
+    assert f'href="{my_learning}"' not in client.get("/ro/").content.decode()
+
+
 def test_a_renamed_page_moves_its_route(client, lesson):
     lesson.slug = "lectia-noua"
     publish(lesson)
