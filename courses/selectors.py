@@ -34,7 +34,7 @@ class StepLink:
     counts_for_completion: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class OutlineStep:
     page: Page | StepLink
     completed: bool
@@ -158,6 +158,13 @@ def course_step_links(*, course: CoursePage) -> tuple[StepLink, ...]:
         )
 
     return page_cache.cached_immutable(f"course-step-links:{course.pk}", fill)
+
+
+def course_url(*, course: CoursePage) -> str:
+    """The course's URL, as `course.url` gives it, kept under the page tree's version: working
+    it out (site root paths, a reverse in the course's language) costs more than a lesson's
+    outline."""
+    return page_cache.cached_immutable(f"page-url:{course.pk}", lambda: course.url)
 
 
 def course_of_step(*, step: Page) -> CoursePage:

@@ -301,6 +301,10 @@ class CachedViewRestrictionsMixin:
             f"restrictions:{self.pk}",
             lambda: list(super(CachedViewRestrictionsMixin, self).get_view_restrictions()),
         )
+        if not rows:
+            # Nearly every page: an empty queryset, cheaper to build than a filter, stays empty
+            # whatever refines it.
+            return PageViewRestriction.objects.none()
         queryset = PageViewRestriction.objects.filter(pk__in=[row.pk for row in rows])
         queryset._result_cache = rows
         return queryset

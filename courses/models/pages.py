@@ -214,6 +214,7 @@ class LessonPage(CachedViewRestrictionsMixin, CourseStepMixin, Page):
         )
         context.update(
             course=course,
+            course_url=selectors.course_url(course=course),
             outline=outline,
             lesson_completed=self.translation_key in outline.completed_keys,
             previous_step=outline.previous_step(self),
