@@ -137,7 +137,7 @@ def main() -> None:
     targets = [*TARGETS, *((path, path, lambda body: True) for path in args.also)]
     for label, path, check in targets:
         response = client.get(path)  # warm-up: imports, template loading, first connection
-        assert response.status_code == 200 and check(response.content.decode()), label
+        assert response.status_code == 200 and check(response.content), label
         totals, cpu_times, sql_times, counts, round_trips = [], [], [], [], []
         for _ in range(args.repeat):
             queries.clear()
