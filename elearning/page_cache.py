@@ -14,6 +14,7 @@ a draft or an unpublished page is never served from it.
 
 from __future__ import annotations
 
+import copy
 import pickle
 import threading
 import time
@@ -261,6 +262,11 @@ def route_for_request(request, path: str) -> None:
     result = Page.route_for_request(request, path)
     if result is not None and not result.args and not result.kwargs:
         store(name, (result.page.pk, result.page._meta.label))
+        if result.page.live:  # as just read from the database, before anything serves it
+            page = copy.copy(result.page)
+            # Routing leaves the parent (and its ancestors) on the page: not worth pickling.
+            page.__dict__.pop("_cached_parent_obj", None)
+            store(f"live-page:{page.pk}", page)
 
 
 def live_page(page_id: int, model_label: str) -> Page | None:
@@ -274,7 +280,7 @@ def live_page(page_id: int, model_label: str) -> Page | None:
     (latest revision, draft title), which the public page never shows. Each request unpickles
     its own copy (see `lookup`), so nothing a view sets on its page reaches another request.
     """
-    name = f"live-page:{page_id}"
+    name = f"live-page:{page_id}"  # also stored by route_for_request after routing
     page = lookup(name)
     if page is _MISSING:
         page = apps.get_model(model_label).objects.live().filter(pk=page_id).first()

@@ -118,7 +118,8 @@ def test_lesson_page_queries_do_not_grow_with_lessons_or_learners(client, demo_s
     next_small = lesson_queries(client, lessons_of(small)[2])
     next_big = lesson_queries(client, lessons_of(big)[16])
     assert len(next_small) == len(next_big), (next_small, next_big)
-    assert len(next_big) <= 5, "\n".join(q[:120] for q in next_big)
+    # The visit's UPDATE, then the learner's enrolment and completions read again.
+    assert len(next_big) == 3, "\n".join(q[:120] for q in next_big)
 
     # Reloads: the first reads the progress the visit changed again; from then on, nothing
     # (the page, as published, and the user come from the cache).
