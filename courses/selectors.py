@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from wagtail.models import Page
 
-from elearning import page_cache
+from elearning import page_cache, request_cache
 
 from .models import CoursePage, Enrollment, StepCompletion
 
@@ -22,9 +22,21 @@ from .models import CoursePage, Enrollment, StepCompletion
 PROGRESS_TIMEOUT = 10 * 60
 
 
-@dataclass
+@dataclass(frozen=True)
+class StepLink:
+    """What an outline needs of a step. Immutable, so that each process keeps one copy of a
+    course's links for every request (see `course_step_links`)."""
+
+    pk: int
+    title: str
+    translation_key: UUID
+    url: str
+    counts_for_completion: bool
+
+
+@dataclass(slots=True)
 class OutlineStep:
-    page: Page
+    page: Page | StepLink
     completed: bool
     current: bool = False
     link: str = ""
@@ -109,40 +121,64 @@ def step_models() -> list[type[Page]]:
     return [m for m in get_page_models() if issubclass(m, CourseStepMixin) and not m._meta.abstract]
 
 
-def course_step_links(*, course: CoursePage) -> list[tuple[Page, str]]:
-    """The course's live steps, specific, in tree order, each with its URL.
+def course_steps(*, course: CoursePage) -> list[Page]:
+    """The course's live steps, specific, in tree order.
 
     Cached until the page tree changes (publish, unpublish, move, delete: see
-    elearning.page_cache), because every lesson view needs the whole outline. Filled in one
-    query per step type, whatever the number of steps, without their StreamField bodies (an
-    outline needs titles, not text).
+    elearning.page_cache). Filled in one query per step type, whatever the number of steps,
+    without their StreamField bodies.
     """
 
-    def fill() -> list[tuple[Page, str]]:
+    def fill() -> list[Page]:
         steps = []
         for model in step_models():
             steps.extend(model.objects.child_of(course).live().defer_streamfields())
-        return [(page, page.url) for page in sorted(steps, key=lambda page: page.path)]
+        return sorted(steps, key=lambda page: page.path)
 
-    return page_cache.cached(f"course-steps:{course.pk}", fill)
+    return page_cache.cached(f"course-step-pages:{course.pk}", fill)
 
 
-def course_steps(*, course: CoursePage) -> list[Page]:
-    return [page for page, _url in course_step_links(course=course)]
+def course_step_links(*, course: CoursePage) -> tuple[StepLink, ...]:
+    """The course's live steps in tree order, as much of them as an outline needs.
+
+    Every lesson view needs the whole outline: kept as immutable links under the page tree's
+    version, shared by the requests of a process as they are (`page_cache.cached_immutable`).
+    """
+
+    def fill() -> tuple[StepLink, ...]:
+        return tuple(
+            StepLink(
+                pk=page.pk,
+                title=page.title,
+                translation_key=page.translation_key,
+                url=page.url,
+                counts_for_completion=page.counts_for_completion,
+            )
+            for page in course_steps(course=course)
+        )
+
+    return page_cache.cached_immutable(f"course-step-links:{course.pk}", fill)
+
+
+def course_url(*, course: CoursePage) -> str:
+    """The course's URL, as `course.url` gives it, kept under the page tree's version: working
+    it out (site root paths, a reverse in the course's language) costs more than a lesson's
+    outline."""
+    return page_cache.cached_immutable(f"page-url:{course.pk}", lambda: course.url)
 
 
 def course_required_keys(*, course: CoursePage) -> frozenset[UUID]:
     """The translation keys of the steps that completing the course needs.
 
-    Cached like the steps: every completed step checks them, and rebuilding the course's step
-    pages from the cache to read their keys took about half a millisecond.
+    Cached like the steps: every completed step checks them, and even reading them from the
+    outline's links costs more than this set.
     """
     return page_cache.cached(
         f"course-required-keys:{course.pk}",
         lambda: frozenset(
-            step.translation_key
-            for step in course_steps(course=course)
-            if step.counts_for_completion
+            link.translation_key
+            for link in course_step_links(course=course)
+            if link.counts_for_completion
         ),
     )
 
@@ -169,14 +205,22 @@ def progress_version_key(*, learner_id: int, course_key: UUID) -> str:
     return f"progress:version:{learner_id}:{course_key}"
 
 
+def progress_keys(*, learner_id: int, course_key: UUID) -> list[str]:
+    """What `learner_progress` reads: the version, then the entry."""
+    return [
+        progress_version_key(learner_id=learner_id, course_key=course_key),
+        f"progress:{learner_id}:{course_key}",
+    ]
+
+
 def learner_progress(*, learner, course_key: UUID) -> LearnerProgress:
     """Read on every lesson view, so cached per learner and course (never shared between
     learners: the key holds the learner's id). courses.services moves the version whenever it
     writes progress; an entry stored under another version is read again from the database.
-    The version and the entry come back in one round trip."""
-    version_key = progress_version_key(learner_id=learner.pk, course_key=course_key)
-    key = f"progress:{learner.pk}:{course_key}"
-    found = cache.get_many([version_key, key])
+    The version and the entry come back in one round trip, which a lesson view shares with
+    the user's (`LessonPage.serve`)."""
+    version_key, key = progress_keys(learner_id=learner.pk, course_key=course_key)
+    found = request_cache.get_many([version_key, key])
     version = page_cache.version_in(found, version_key)
     entry = found.get(key)
     if entry is not None and entry[0] == version:
@@ -190,6 +234,7 @@ def learner_progress(*, learner, course_key: UUID) -> LearnerProgress:
         ),
     )
     cache.set(key, (version, progress), PROGRESS_TIMEOUT)
+    request_cache.remember(key, (version, progress))
     return progress
 
 
@@ -208,15 +253,15 @@ def course_outline(
         course=course,
         steps=[
             OutlineStep(
-                page=p,
-                completed=p.translation_key in completed,
-                current=current is not None and p.pk == current.pk,
-                link=url,
+                page=link,
+                completed=link.translation_key in completed,
+                current=current is not None and link.pk == current.pk,
+                link=link.url,
             )
-            for p, url in links
+            for link in links
         ],
         enrollment=progress.enrollment if progress else None,
-        required_keys={p.translation_key for p, _url in links if p.counts_for_completion},
+        required_keys={link.translation_key for link in links if link.counts_for_completion},
         completed_keys=completed,
     )
 

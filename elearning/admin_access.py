@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from . import request_cache
 from .page_cache import bump, version_in
 
 VERSION_KEY = "admin-access:version"
@@ -22,13 +23,19 @@ def _key(user_id: int) -> str:
     return f"admin-access:{user_id}"
 
 
+def keys_for(user_id: int) -> list[str]:
+    """What `user_can_access_admin` reads, for a caller that fetches it ahead
+    (`elearning.user_cache` does, with the user)."""
+    return [VERSION_KEY, _key(user_id)]
+
+
 def user_can_access_admin(*, user) -> bool:
     """The flag and the version it was stored under come back in one round trip; a flag from
     an older version (groups or permissions changed since) is asked again."""
     if not user.is_authenticated:
         return False
     key = _key(user.pk)
-    found = cache.get_many([VERSION_KEY, key])
+    found = request_cache.get_many(keys_for(user.pk))
     version = version_in(found, VERSION_KEY)
     entry = found.get(key)
     if entry is not None and entry[0] == version:
@@ -48,6 +55,7 @@ def invalidate_user(*, instance, update_fields=None, **kwargs) -> None:
     Logging in saves only `last_login`, which changes nothing here."""
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
+    request_cache.forget(_key(instance.pk))
     cache.delete(_key(instance.pk))
 
 

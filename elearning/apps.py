@@ -13,8 +13,10 @@ class ElearningConfig(AppConfig):
             checks,  # noqa: F401  (registers system checks)
             navigation,
             page_cache,
+            user_cache,
         )
 
         admin_access.connect_signals()
         page_cache.connect_signals()
         navigation.connect_signals()
+        user_cache.connect_signals()

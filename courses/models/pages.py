@@ -173,10 +173,31 @@ class LessonPage(CachedViewRestrictionsMixin, CourseStepMixin, Page):
         verbose_name = _("lesson")
 
     def serve(self, request, *args, **kwargs):
+        self._read_ahead(request)
         # Lessons record progress, so they need a learner; the course page stays public.
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return super().serve(request, *args, **kwargs)
+
+    def _read_ahead(self, request) -> None:
+        """Fetch the learner's account and their progress in this course from the cache in one
+        round trip, before anything asks for either (elearning.request_cache)."""
+        from courses.selectors import progress_keys
+        from elearning import request_cache, user_cache
+
+        learner_id = user_cache.session_user_id(request)
+        if learner_id is None:
+            return
+        try:
+            course_key = self.get_course().translation_key
+        except CoursePage.DoesNotExist:
+            return
+        request_cache.get_many(
+            [
+                *user_cache.keys_for(learner_id),
+                *progress_keys(learner_id=learner_id, course_key=course_key),
+            ]
+        )
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors, services
@@ -193,6 +214,7 @@ class LessonPage(CachedViewRestrictionsMixin, CourseStepMixin, Page):
         )
         context.update(
             course=course,
+            course_url=selectors.course_url(course=course),
             outline=outline,
             lesson_completed=self.translation_key in outline.completed_keys,
             previous_step=outline.previous_step(self),

@@ -115,7 +115,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "elearning.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Django's ModelBackend with the logged-in user read from the cache (elearning/user_cache.py).
+AUTHENTICATION_BACKENDS = ["elearning.user_cache.CachedModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # three days: also the life of activation links
@@ -171,9 +172,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Security: on unless an environment relaxes it.
-# Sessions are read on every request: from the cache (Redis in production), written through to
-# the database so a cache flush logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read on every request: from the cache (Redis in production; Django's cached_db,
+# fetched with the request's first cache read), written through to the database so a cache
+# flush logs nobody out.
+SESSION_ENGINE = "elearning.sessions"
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True

@@ -4,10 +4,12 @@ from django.utils.translation import get_language, get_language_from_path
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
 from elearning.admin_access import user_can_access_admin
+from elearning.fragment_cache import do_fragment_cache
 from elearning.i18n import url_in_language
 from elearning.page_cache import translation_url
 
 register = template.Library()
+register.tag("fragment_cache", do_fragment_cache)
 
 
 @register.simple_tag(takes_context=True)

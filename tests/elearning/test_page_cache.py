@@ -8,7 +8,7 @@ from wagtail.models import PageViewRestriction
 
 from courses.models import LessonPage
 
-from ..courses.factories import lessons_of, make_course, publish
+from ..courses.factories import lesson_body, lessons_of, make_course, publish
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,88 @@ def test_a_cached_route_never_serves_a_draft(client, lesson):
     lesson.save_revision()  # a draft: not published
     html = client.get(lesson.url).content.decode()
     assert "Ciornă nepublicată" not in html and "Lecția 1" in html
+
+
+def test_the_page_itself_is_cached_until_it_is_published_again(client, lesson):
+    # A change that bypasses Wagtail (no publish, no signal) is not seen: the page is cached...
+    LessonPage.objects.filter(pk=lesson.pk).update(title="Schimbat pe ascuns")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(lesson.url).content.decode()
+    assert "Schimbat pe ascuns" not in html and "Lecția 1" in html
+    assert not [q for q in queries.captured_queries if "courses_lessonpage" in q["sql"]]
+    # ...and publishing drops it at once.
+    page = LessonPage.objects.get(pk=lesson.pk)
+    page.title = "Lecția revizuită"
+    publish(page)
+    assert "Lecția revizuită" in client.get(lesson.url).content.decode()
+
+
+def test_publishing_a_draft_replaces_the_cached_body(client, lesson):
+    draft = LessonPage.objects.get(pk=lesson.pk)
+    draft.body = lesson_body("Text nou, încă ciornă.")
+    revision = draft.save_revision()
+    # Another page's publication reloads this page (with its draft as the latest revision)
+    # while its live body is still the old one, which is rendered and cached again.
+    publish(make_course(slug="altul", lessons=0, translate=False))
+    html = client.get(lesson.url).content.decode()
+    assert "Conținutul lecției 1." in html and "încă ciornă" not in html
+    revision.publish()  # the same revision goes live
+    html = client.get(lesson.url).content.decode()
+    assert "Text nou, încă ciornă." in html and "Conținutul lecției 1." not in html
+
+
+def test_an_edited_referral_contact_shows_at_once(client, demo_site):
+    from wagtail.models import Locale
+
+    from courses.models import ReferralContact
+
+    client.force_login(UserFactory())
+    contact = ReferralContact.objects.create(
+        organisation="Direcția veche",
+        helps_with="Protecția copilului",
+        locale=Locale.objects.get(language_code="ro"),
+    )
+    course = make_course(slug="contacte", lessons=0, translate=False)
+    lesson = LessonPage(
+        title="Pe cine sunați",
+        slug="pe-cine-sunati",
+        body=[("referral_contacts", {"heading": "Contacte", "contacts": []})],
+    )
+    course.add_child(instance=lesson)
+    publish(lesson)
+    for _ in range(2):  # rendered, then served from the cached fragment
+        assert "Direcția veche" in client.get(lesson.url).content.decode()
+    contact.organisation = "Direcția nouă"
+    contact.save()
+    html = client.get(lesson.url).content.decode()
+    assert "Direcția nouă" in html and "Direcția veche" not in html
+
+
+def test_cached_fragments_are_shared_only_by_learners_at_the_same_point(client, lesson):
+    """The outline is rendered once per course, step and set of steps done, and the body once per
+    county: another learner never gets someone else's ticks or county's contacts."""
+    from courses import services
+
+    course = lesson.get_parent().specific
+    ana, ion = UserFactory(county="CJ"), UserFactory(county="IS")
+    services.step_complete(learner=ana, course=course, step=lesson)
+    pages = {}
+    for learner in (ana, ion, ana):
+        client.force_login(learner)
+        pages.setdefault(learner.pk, []).append(client.get(lesson.url).content.decode())
+    assert all("outline__step--done" in html for html in pages[ana.pk])
+    assert "outline__step--done" not in pages[ion.pk][0]
+
+
+def test_the_cached_header_follows_the_visitors_login(client, lesson):
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("ro"):
+        my_learning = reverse("courses:my_learning")
+    assert f'href="{my_learning}"' in client.get("/ro/").content.decode()
+    client.logout()
+    assert f'href="{my_learning}"' not in client.get("/ro/").content.decode()
 
 
 def test_a_renamed_page_moves_its_route(client, lesson):

@@ -1,0 +1,38 @@
+"""Cache reads shared within a request (elearning.request_cache) never hide a write."""
+
+from django.core.cache import cache
+
+from elearning import request_cache
+from elearning.page_cache import bump
+
+
+def test_reads_are_shared_within_a_request_and_only_there():
+    cache.set("a", 1)
+    with request_cache.scope():
+        assert request_cache.get_many(["a", "b"]) == {"a": 1}
+        cache.set("a", 2)  # written by another process meanwhile
+        assert request_cache.get_many(["a"]) == {"a": 1}  # one snapshot per request
+    with request_cache.scope():
+        assert request_cache.get_many(["a"]) == {"a": 2}
+    assert request_cache.get_many(["a"]) == {"a": 2}  # outside a request: the cache itself
+
+
+def test_a_version_moved_on_in_the_request_is_read_again():
+    cache.set("v", 10)
+    with request_cache.scope():
+        assert request_cache.get_many(["v"]) == {"v": 10}
+        bump("v")
+        assert request_cache.get_many(["v"]) == {"v": 11}
+
+
+def test_a_session_written_in_the_request_is_read_again(db):
+    from elearning.sessions import SessionStore
+
+    session = SessionStore()
+    session["x"] = 1
+    session.create()
+    with request_cache.scope():
+        assert SessionStore(session.session_key)["x"] == 1
+        session["x"] = 2
+        session.save()
+        assert SessionStore(session.session_key)["x"] == 2
