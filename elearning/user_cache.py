@@ -11,11 +11,15 @@ commits, so a copy read before the change (by a request running at the same time
 used after it: a copy is used only under the version it was stored with. The admin-access flag
 (`elearning.admin_access`) comes back in the same round trip.
 
-The cached copy holds what the row holds, the password hash included, as the row does in
-PostgreSQL: Redis already holds the sessions, which are worth more to an attacker.
+The cached copy holds no password hash: someone who reads Redis must not get hashes to crack
+offline. It carries instead the session hash Django compares (an HMAC of the password hash under
+SECRET_KEY, as each session holds it already), and its `password` is a deferred field that Django
+reads from the database only where a password is checked (changing it, deleting the account).
 """
 
 from __future__ import annotations
+
+import copy
 
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -25,6 +29,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from . import admin_access, request_cache
+from .models.accounts import SESSION_HASH_ATTRIBUTE
 from .page_cache import bump, version_in
 
 # A bound on how long a change made without saving the model (a bulk UPDATE in a shell) stays
@@ -68,9 +73,19 @@ class CachedModelBackend(ModelBackend):
             user = get_user_model()._default_manager.filter(pk=user_id).first()
             if user is None:
                 return None
-            cache.set(keys[1], (version, user), TIMEOUT)
-            request_cache.remember(keys[1], (version, user))
+            stored = _without_password(user)
+            cache.set(keys[1], (version, stored), TIMEOUT)
+            request_cache.remember(keys[1], (version, stored))
         return user if self.user_can_authenticate(user) else None
+
+
+def _without_password(user):
+    """A copy of `user` to cache: the password hash left out (a deferred field, loaded from the
+    database if it is ever read), the session hash computed from it kept instead."""
+    stored = copy.copy(user)
+    stored.__dict__[SESSION_HASH_ATTRIBUTE] = user.get_session_auth_hash()
+    del stored.__dict__["password"]
+    return stored
 
 
 def user_changed(*, instance, **kwargs) -> None:

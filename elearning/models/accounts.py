@@ -85,6 +85,10 @@ class UserManager(BaseUserManager):
         return self.get(**{self.model.USERNAME_FIELD: (username or "").strip().lower()})
 
 
+# Where a cached copy of a user keeps its session hash (see User.get_session_auth_hash).
+SESSION_HASH_ATTRIBUTE = "_cached_session_auth_hash"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who uses the platform; e-mail is the login, full name goes on certificates."""
 
@@ -134,6 +138,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         indexes = [models.Index(fields=["county", "role"])]
+
+    def get_session_auth_hash(self):
+        # A copy read from the cache (elearning.user_cache) holds no password hash, only the
+        # session hash computed from it when it was stored. Once the password is loaded or set
+        # on this copy (a password change), the hash is computed from it again.
+        stored = self.__dict__.get(SESSION_HASH_ATTRIBUTE)
+        if stored is not None and "password" not in self.__dict__:
+            return stored
+        return super().get_session_auth_hash()
 
     def __str__(self):
         if self.erased_at:

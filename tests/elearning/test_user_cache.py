@@ -135,3 +135,16 @@ def test_one_learners_request_never_gets_another_learners_user(lesson):
         ion_html = ion_client.get(lesson.url).content.decode()
         assert "Ana Popescu" in ana_html and "Ion Georgescu" not in ana_html
         assert "Ion Georgescu" in ion_html and "Ana Popescu" not in ion_html
+
+
+def test_the_cached_copy_holds_no_password_hash(learner, lesson):
+    """Whoever reads the cache gets no hash to crack offline; the password is still checked
+    against the database where it is needed (the password change above, account deletion)."""
+    import pickle
+
+    logged_in_client(learner, lesson)
+    version, stored = cache.get(user_cache.entry_key(learner.pk))
+    assert "password" not in stored.__dict__
+    assert learner.password.encode() not in pickle.dumps(stored)
+    assert stored.get_session_auth_hash() == learner.get_session_auth_hash()
+    assert stored.check_password(PASSWORD)  # read from the database on demand
