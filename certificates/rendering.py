@@ -55,8 +55,15 @@ def verification_url(certificate: Certificate) -> str:
     return settings.SITE_URL + reverse("certificates:verify", args=[certificate.grouped_code])
 
 
+# segno tries all eight masks and scores each in pure Python (about 4-5 ms of a render) to pick
+# the one with the fewest patterns a scanner might misread. Every mask is valid, and for our
+# printed, vector, version-4 codes mask 6 decoded best in a zbarimg test (150 random codes,
+# increasingly blurred images): at least as well as the best-of-eight choice.
+QR_MASK = 6
+
+
 def qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=3, border=0, dark="#1b1f24")
+    return segno.make(url, error="m", mask=QR_MASK).svg_inline(scale=3, border=0, dark="#1b1f24")
 
 
 def _image_uri(image) -> str | None:
