@@ -309,6 +309,46 @@ def test_admin_cannot_edit_what_the_certificate_says(
     assert Certificate.objects.count() == 1
 
 
+@pytest.mark.parametrize("who", ["manager", "superuser"])
+def test_nobody_deletes_a_certificate_in_the_admin(
+    client, learner, django_capture_on_commit_callbacks, who
+):
+    """The register is permanent: revoking is the way to withdraw a certificate."""
+    from django.contrib.auth.models import Group, Permission
+
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    if who == "superuser":
+        user = UserFactory(is_superuser=True, is_staff=True)
+    else:
+        user = UserFactory()
+        group = Group.objects.create(name="Certificate managers")
+        group.permissions.set(
+            Permission.objects.filter(
+                codename__in=["access_admin", "change_certificate", "delete_certificate"]
+            )
+        )
+        user.groups.add(group)
+    client.force_login(user)
+    delete = reverse("wagtailsnippets_certificates_certificate:delete", args=[certificate.pk])
+    bulk_delete = (
+        reverse("wagtail_bulk_action", args=["certificates", "certificate", "delete"])
+        + f"?id={certificate.pk}"
+    )
+    listing = client.get(reverse("wagtailsnippets_certificates_certificate:list"))
+    edit = client.get(
+        reverse("wagtailsnippets_certificates_certificate:edit", args=[certificate.pk])
+    )
+    assert listing.status_code == 200 and edit.status_code == 200
+    for page in (listing, edit):
+        html = page.content.decode()
+        assert delete not in html and "/bulk/certificates/certificate/delete/" not in html
+    assert reverse("certificate_revoke", args=[certificate.pk]) in listing.content.decode()
+    assert client.get(delete).status_code in (302, 403)
+    assert client.post(delete).status_code in (302, 403)
+    client.post(bulk_delete)
+    assert Certificate.objects.filter(pk=certificate.pk).exists()
+
+
 def test_rendering_reads_both_designs_in_one_query(
     learner, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
