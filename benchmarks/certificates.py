@@ -181,6 +181,37 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its living children: the worker and
+    its pool processes. Load-independent enough to compare runs on a busy machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(path: Path) -> list[str]:
+        try:
+            return path.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):  # a process that has gone
+            return []
+
+    pids = [pid] + [
+        int(path.parent.name)
+        for path in Path("/proc").glob("[0-9]*/stat")
+        if (fields := stat(path)) and fields[1] == str(pid)
+    ]
+    # After the name: state, ppid, ...; then utime, stime, and cutime, cstime (children that
+    # have exited and been waited for, such as a replaced pool process): fields 12 to 15.
+    return (
+        sum(sum(map(int, f[11:15])) for f in (stat(Path(f"/proc/{p}/stat")) for p in pids) if f)
+        / tick
+    )
+
+
+def machine_busy_seconds() -> float:
+    """CPU time used by everything on the machine (all cores), from /proc/stat."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def ready_count(course) -> int:
     from certificates.models import Certificate
 
@@ -313,6 +344,7 @@ def cmd_issue(args) -> dict:
     log.unlink(missing_ok=True)
     worker = start_worker(log, "--pool=prefork", "--concurrency=2")
     try:
+        worker_cpu, machine_cpu = cpu_seconds(worker.pid), machine_busy_seconds()
         start = time.perf_counter()
         for certificate_id in certificate_ids:
             issue_certificate.delay(certificate_id)
@@ -320,6 +352,8 @@ def cmd_issue(args) -> dict:
         while ready_count(course) < args.n and time.perf_counter() - start < args.timeout:
             time.sleep(0.2)
         issue_s = time.perf_counter() - start
+        worker_cpu = cpu_seconds(worker.pid) - worker_cpu
+        machine_cpu = machine_busy_seconds() - machine_cpu
     finally:
         stop_worker(worker)
     return {
@@ -330,6 +364,12 @@ def cmd_issue(args) -> dict:
         "queue_all_s": round(queued_s, 2),
         "issue_all_s": round(issue_s, 1),
         "per_second": round(args.n / issue_s, 1),
+        # The worker's own CPU per certificate (its two pool processes and the main one), and
+        # how many cores the whole machine kept busy meanwhile: about 2 means the worker had
+        # to share the cores with others (the run is then slower than the machine allows).
+        "worker_cpu_ms_per_certificate": round(worker_cpu * 1000 / args.n, 1),
+        "machine_cores_busy": round(machine_cpu / issue_s, 2),
+        "worker_cores_busy": round(worker_cpu / issue_s, 2),
         **verify_one_each(course, learner_ids),
     }
 

@@ -55,8 +55,15 @@ def verification_url(certificate: Certificate) -> str:
     return settings.SITE_URL + reverse("certificates:verify", args=[certificate.grouped_code])
 
 
+# segno tries all eight masks and scores each in pure Python (about 4-5 ms of a render) to pick
+# the one with the fewest patterns a scanner might misread. Every mask is valid, and for our
+# printed, vector, version-4 codes mask 6 decoded best in a zbarimg test (150 random codes,
+# increasingly blurred images): at least as well as the best-of-eight choice.
+QR_MASK = 6
+
+
 def qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=3, border=0, dark="#1b1f24")
+    return segno.make(url, error="m", mask=QR_MASK).svg_inline(scale=3, border=0, dark="#1b1f24")
 
 
 def _image_uri(image) -> str | None:
@@ -93,42 +100,62 @@ def _test_render_gate(certificate: Certificate) -> None:
         time.sleep(0.05)
 
 
-_fonts = threading.local()
+def text_size_classes(certificate: Certificate) -> dict[str, str]:
+    """Classes that shrink long names and titles (certificate_pdf.css), so the text stays above
+    the footer even with every field at its maximum length."""
+    name, title_ro, title_en = (
+        certificate.learner_name,
+        certificate.course_title_ro,
+        certificate.course_title_en,
+    )
+    total = len(name) + len(certificate.institution_name) + len(title_ro) + len(title_en)
+    return {
+        "frame": "compact" if total > 380 else "",
+        "name": "longer" if len(name) > 72 else "long" if len(name) > 36 else "",
+        "course": "long" if len(title_ro) > 70 else "",
+        "course_en": "long" if len(title_en) > 110 else "",
+    }
 
 
-def _fonts_loaded_once() -> tuple[FontConfiguration, CSS]:
-    """The PDF fonts, loaded once per thread instead of once per certificate.
+_stylesheets = threading.local()
+
+
+def _stylesheets_parsed_once() -> tuple[FontConfiguration, list[CSS]]:
+    """The PDF fonts and the certificate's styles, parsed once per thread instead of once per
+    certificate.
 
     Given its @font-face rules inside the document, WeasyPrint makes a new FontConfiguration and
     loads both font files into it for every PDF: 30-40 ms of a ~100 ms render on our 2-core
-    machine (benchmarks/README.md). One per thread, because Pango's font maps are not meant to be
-    shared between threads; Celery's prefork children each have one.
+    machine; parsing the styles in a <style> element cost another 3-4 ms (benchmarks/README.md).
+    One per thread, because Pango's font maps are not meant to be shared between threads;
+    Celery's prefork children each have one.
     """
-    if not hasattr(_fonts, "config"):
+    if not hasattr(_stylesheets, "config"):
         config = FontConfiguration()
-        _fonts.css = CSS(
-            string=render_to_string("pdf/fonts.css"),
-            base_url=f"{PDF_FONTS}/",
-            url_fetcher=ProjectFilesFetcher(),
-            font_config=config,
-        )
-        _fonts.config = config
-    return _fonts.config, _fonts.css
+        _stylesheets.sheets = [
+            CSS(
+                string=render_to_string(template),
+                base_url=f"{PDF_FONTS}/",
+                url_fetcher=ProjectFilesFetcher(),
+                font_config=config,
+            )
+            for template in ("pdf/fonts.css", "certificates/certificate_pdf.css")
+        ]
+        _stylesheets.config = config
+    return _stylesheets.config, _stylesheets.sheets
 
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:
     url = verification_url(certificate)
     roles = dict(ProfessionalRole.choices)
-    designs = {}
     found = _designs()
-    for language in ("ro", "en"):
-        design = found.get(language)
-        designs[language] = {
-            "design": design,
-            "logo": _image_uri(design.logo) if design else None,
-            "signature": _image_uri(design.signature) if design else None,
-            "second_signature": _image_uri(design.second_signature) if design else None,
-        }
+    ro, en = found.get("ro"), found.get("en")
+    # The Romanian design's images are the ones printed (the English one gives its texts).
+    images = {
+        "logo": _image_uri(ro.logo) if ro else None,
+        "signature": _image_uri(ro.signature) if ro else None,
+        "second_signature": _image_uri(ro.second_signature) if ro else None,
+    }
     with translation.override("ro"):
         role_ro = str(roles.get(certificate.learner_role, ""))
     with translation.override("en"):
@@ -137,16 +164,17 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
         "certificates/certificate_pdf.html",
         {
             "certificate": certificate,
-            "ro": designs["ro"],
-            "en": designs["en"],
+            "ro": {"design": ro, **images},
+            "en": {"design": en},
             "role_ro": role_ro,
             "role_en": role_en,
+            "sizes": text_size_classes(certificate),
             "verification_url": url,
             # segno's SVG is generated from our own URL, never from learner input.
             "qr": mark_safe(qr_svg(url)),  # noqa: S308
         },
     )
     _test_render_gate(certificate)
-    font_config, fonts = _fonts_loaded_once()
+    font_config, stylesheets = _stylesheets_parsed_once()
     document = HTML(string=html, base_url=f"{PDF_FONTS}/", url_fetcher=ProjectFilesFetcher())
-    return document.write_pdf(stylesheets=[fonts], font_config=font_config)
+    return document.write_pdf(stylesheets=stylesheets, font_config=font_config)

@@ -1,14 +1,17 @@
+from django.contrib.auth import get_user_model
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
 from .models import Certificate, CertificateDesign
@@ -16,10 +19,20 @@ from .models import Certificate, CertificateDesign
 
 class CertificatePermissionPolicy(ModelPermissionPolicy):
     """Certificates are created by the worker from a completed course, never typed in the admin
-    (a hand-made one would have no completion behind it), not even by a superuser."""
+    (a hand-made one would have no completion behind it), and never deleted: the register is
+    permanent, and a certificate that should no longer count is revoked (with a reason), so its
+    code still verifies as revoked. Not even a superuser adds or deletes one."""
+
+    NEVER = frozenset({"add", "delete"})
 
     def user_has_permission(self, user, action):
-        return action != "add" and super().user_has_permission(user, action)
+        return action not in self.NEVER and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        allowed = set(actions) - self.NEVER
+        if not allowed:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(allowed)
 
 
 register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))
@@ -44,10 +57,25 @@ AS_PRINTED = [
 STATE = ["learner", "status", "failure", "revoked_at", "revoked_by", "revocation_reason"]
 
 
+class CertificateIndexView(IndexView):
+    """The register's listing without selection checkboxes: their only use for a snippet is the
+    bulk "delete", which the permission policy refuses for certificates anyway."""
+
+    @cached_property
+    def columns(self):
+        return [
+            column
+            for column in super().columns
+            if not isinstance(column, BulkActionsCheckboxColumn)
+        ]
+
+
 class CertificateViewSet(SnippetViewSet):
     """The register: searchable, filterable, read in the admin (issued by the worker)."""
 
     model = Certificate
+    index_view_class = CertificateIndexView
+    index_template_name = "certificates/admin/register_index.html"
     icon = "doc-full-inverse"
     menu_label = _("Register")
     list_display = [

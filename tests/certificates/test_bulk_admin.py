@@ -166,3 +166,27 @@ def test_unknown_action_or_course_changes_nothing(client, course, completed):
     missing = reverse("certificate_bulk:course", args=["00000000-0000-0000-0000-000000000000"])
     assert client.get(missing).status_code == 404
     assert not Certificate.objects.exists()
+
+
+def test_the_command_queues_through_the_same_service_as_the_admin(
+    course, completed, django_capture_on_commit_callbacks
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    output = StringIO()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # eager Celery
+        call_command("issue_certificates", "bulk", "--queue", stdout=output)
+    # certificates_queue_for_course queues every task in one after-commit callback.
+    assert len(callbacks) == 1
+    assert "4 requested, 4 queued to be issued, 0 queued to be re-issued" in output.getvalue()
+    assert Certificate.objects.filter(status=CertificateStatus.READY).count() == 4
+
+    revoked = Certificate.objects.filter(learner=completed[0])
+    revoked.update(revoked_at="2026-01-01T00:00:00Z", revocation_reason="x")
+    output = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("issue_certificates", "bulk", "--queue", "--reissue", stdout=output)
+    assert "0 requested, 0 queued to be issued, 3 queued to be re-issued" in output.getvalue()
+    assert CertificateEvent.objects.filter(kind="reissued").count() == 3

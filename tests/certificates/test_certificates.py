@@ -1,5 +1,6 @@
 """Certificates: issued once, PDF content and QR, safe rendering, access, verification."""
 
+import re
 import shutil
 import subprocess
 import uuid
@@ -308,6 +309,46 @@ def test_admin_cannot_edit_what_the_certificate_says(
     assert Certificate.objects.count() == 1
 
 
+@pytest.mark.parametrize("who", ["manager", "superuser"])
+def test_nobody_deletes_a_certificate_in_the_admin(
+    client, learner, django_capture_on_commit_callbacks, who
+):
+    """The register is permanent: revoking is the way to withdraw a certificate."""
+    from django.contrib.auth.models import Group, Permission
+
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    if who == "superuser":
+        user = UserFactory(is_superuser=True, is_staff=True)
+    else:
+        user = UserFactory()
+        group = Group.objects.create(name="Certificate managers")
+        group.permissions.set(
+            Permission.objects.filter(
+                codename__in=["access_admin", "change_certificate", "delete_certificate"]
+            )
+        )
+        user.groups.add(group)
+    client.force_login(user)
+    delete = reverse("wagtailsnippets_certificates_certificate:delete", args=[certificate.pk])
+    bulk_delete = (
+        reverse("wagtail_bulk_action", args=["certificates", "certificate", "delete"])
+        + f"?id={certificate.pk}"
+    )
+    listing = client.get(reverse("wagtailsnippets_certificates_certificate:list"))
+    edit = client.get(
+        reverse("wagtailsnippets_certificates_certificate:edit", args=[certificate.pk])
+    )
+    assert listing.status_code == 200 and edit.status_code == 200
+    for page in (listing, edit):
+        html = page.content.decode()
+        assert delete not in html and "/bulk/certificates/certificate/delete/" not in html
+    assert reverse("certificate_revoke", args=[certificate.pk]) in listing.content.decode()
+    assert client.get(delete).status_code in (302, 403)
+    assert client.post(delete).status_code in (302, 403)
+    client.post(bulk_delete)
+    assert Certificate.objects.filter(pk=certificate.pk).exists()
+
+
 def test_rendering_reads_both_designs_in_one_query(
     learner, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
@@ -324,3 +365,43 @@ def test_rendering_reads_both_designs_in_one_query(
     with django_assert_num_queries(1):
         pdf = render_certificate_pdf(certificate)
     assert pdf.startswith(b"%PDF")
+
+
+def test_the_longest_texts_fit_on_one_page_above_the_footer(demo_site, tmp_path):
+    """Every field at its maximum length: one page, and the last line of the text (the dates)
+    ends above the QR code, the tallest block of the footer."""
+    from decimal import Decimal
+
+    from certificates.rendering import render_certificate_pdf
+
+    def longest(field, words):
+        size = Certificate._meta.get_field(field).max_length
+        return (" ".join([words] * size))[:size]
+
+    certificate = Certificate(
+        code="7KQ2M9XD4T1P8ZRW",
+        learner_name=longest("learner_name", "Ștefănescu-Țurcanu Îngerașu"),
+        learner_role="social_worker",
+        institution_name=longest("institution_name", "Direcția Generală de Asistență Socială"),
+        course_title_ro=longest("course_title_ro", "Identificarea copiilor victime ale traficului"),
+        course_title_en=longest("course_title_en", "Identifying child victims of trafficking"),
+        hours=Decimal("2.5"),
+        completed_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=730),
+    )
+    path = tmp_path / "longest.pdf"
+    path.write_bytes(render_certificate_pdf(certificate))
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           1" in info
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = {}  # the last occurrence of each word: (top, bottom) in points
+    for match in re.finditer(
+        r'<word xMin="[^"]+" yMin="([^"]+)" xMax="[^"]+" yMax="([^"]+)">([^<]+)<', boxes
+    ):
+        words[match[3]] = (float(match[1]), float(match[2]))
+    qr_height = 26 / 25.4 * 72
+    dates_bottom = words["until"][1]
+    verification_top = words["Cod"][0]
+    assert dates_bottom < verification_top - qr_height, (dates_bottom, verification_top)

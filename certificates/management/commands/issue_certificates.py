@@ -28,8 +28,25 @@ class Command(BaseCommand):
         )
         if page is None:
             raise CommandError(f"No course with slug or key {course!r}.")
-        from certificates.tasks import issue_certificate
+        if not page.issues_certificate:
+            raise CommandError("This course issues no certificate.")
+        if queue:
+            # The same path as the admin's "Issue for a course": one place decides what is queued.
+            queued = services.certificates_queue_for_course(
+                course_key=page.translation_key, reissue=reissue
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{page.title}: {queued['requested']} requested, {queued['issue']} queued to "
+                    f"be issued, {queued['reissue']} queued to be re-issued."
+                )
+            )
+        else:
+            self._render_here(page, reissue=reissue)
+        registered = Certificate.objects.filter(course_key=page.translation_key).count()
+        self.stdout.write(f"{registered} in the register.")
 
+    def _render_here(self, page, *, reissue):
         enrollments = Enrollment.objects.filter(
             course_key=page.translation_key, completed_at__isnull=False
         ).order_by("completed_at")
@@ -43,17 +60,12 @@ class Command(BaseCommand):
             )
             if certificate is None:
                 raise CommandError("This course issues no certificate.")
-            if reissue and certificate.status == "ready":
+            if reissue and certificate.status == "ready" and not certificate.is_revoked:
                 services.certificate_reissue(certificate=certificate)
                 done += 1
             elif certificate.status != "ready":
-                if queue:
-                    issue_certificate.delay(str(certificate.pk))
-                else:
-                    services.certificate_issue(certificate_id=certificate.pk)
+                services.certificate_issue(certificate_id=certificate.pk)
                 done += 1
             if n % 50 == 0 or n == total:
                 self.stdout.write(f"{n}/{total} learners checked, {done} certificates (re)issued")
         self.stdout.write(self.style.SUCCESS(f"{page.title}: {done} of {total} (re)issued."))
-        registered = Certificate.objects.filter(course_key=page.translation_key).count()
-        self.stdout.write(f"{registered} in the register.")
