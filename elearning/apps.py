@@ -10,11 +10,13 @@ class ElearningConfig(AppConfig):
     def ready(self):
         from . import (
             admin_access,
+            admin_language,
             checks,  # noqa: F401  (registers system checks)
             navigation,
             page_cache,
         )
 
         admin_access.connect_signals()
+        admin_language.connect_signals()
         page_cache.connect_signals()
         navigation.connect_signals()
