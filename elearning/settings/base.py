@@ -260,6 +260,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Wagtail
 WAGTAIL_SITE_NAME = "Formare: protecția copiilor împotriva traficului"
 WAGTAILADMIN_BASE_URL = SITE_URL
+# No avatars from gravatar.com: nothing loads from another host, and no e-mail hash leaves.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
