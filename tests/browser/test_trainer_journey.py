@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from wagtail.models import Locale, Page
@@ -16,7 +17,7 @@ from courses.models import CoursePage, LessonPage
 
 from ..courses.factories import catalogue
 from ..elearning.factories import UserFactory
-from .conftest import admin_log_in, screenshot
+from .conftest import admin_log_in, axe_on_report, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,6 +84,9 @@ def add_lesson_with_preview(page, text, course, title, shot):
     page.wait_for_function(
         "() => document.querySelector('input[name=\"body-0-value\"]').value.includes('motive')"
     )
+    # Wagtail autosaves the new page and turns the form into the edit view's, side panels
+    # included; a preview opened during that swap is lost (it was the flaky step).
+    page.wait_for_function("() => location.pathname.endsWith('/edit/')")
     page.get_by_role("button", name=text["preview"]).click()
     page.frame_locator("#w-preview-iframe").get_by_text("motive de atenție").wait_for()
     screenshot(page, f"trainer-preview-{shot}")
@@ -149,3 +153,10 @@ def test_trainer_writes_submits_and_translates_a_course(page, viewport, demo_sit
         (lesson_en,) = LessonPage.objects.child_of(course_en)
         assert lesson_en.translation_key == submitted[1].translation_key
     screenshot(page, f"trainer-translated-{shot}")
+
+    # The "Course translations" report lists the new course's copy as not yet published.
+    if whole:
+        page.goto(reverse("course_translations"))
+        page.locator("table.listing").get_by_text(course_title).first.wait_for()
+        axe_on_report(page)
+        screenshot(page, f"trainer-translation-report-{shot}")
