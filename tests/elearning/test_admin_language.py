@@ -104,3 +104,34 @@ def test_logging_in_writes_nothing_to_the_profile(coordinator, django_assert_num
     coordinator.last_login = None
     with django_assert_num_queries(1):  # the UPDATE of last_login only
         coordinator.save(update_fields=["last_login"])
+
+
+def test_existing_accounts_are_brought_in_step(demo_site):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("elearning.migrations.0005_admin_language_in_step")
+    chose_in_admin = UserFactory(preferred_language="ro")
+    never_chose = UserFactory(preferred_language="en")
+    no_profile = UserFactory(preferred_language="en")
+    german = UserFactory(preferred_language="ro")
+    # As they were before the two were kept in step (queryset updates send no signals).
+    profiles = UserProfile.objects.filter
+    profiles(user=chose_in_admin).update(preferred_language="en")
+    profiles(user=never_chose).update(preferred_language="")
+    profiles(user=no_profile).delete()
+    profiles(user=german).update(preferred_language="de")
+
+    migration.forwards(apps, None)
+
+    def both(user):
+        return (
+            User.objects.get(pk=user.pk).preferred_language,
+            profiles(user=user).get().preferred_language,
+        )
+
+    assert both(chose_in_admin) == ("en", "en")
+    assert both(never_chose) == ("en", "en")
+    assert both(no_profile) == ("en", "en")
+    assert both(german) == ("ro", "ro")
