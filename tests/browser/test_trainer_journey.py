@@ -50,7 +50,6 @@ def labels(language: str) -> dict:
             % {"descendant_count": 1},
             "send": gettext("Submit"),
             "rich_text": gettext("Text"),
-            "submitted": gettext("submitted for moderation"),
         }
 
 
