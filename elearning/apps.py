@@ -10,6 +10,7 @@ class ElearningConfig(AppConfig):
     def ready(self):
         from . import (
             admin_access,
+            admin_language,
             checks,  # noqa: F401  (registers system checks)
             navigation,
             page_cache,
@@ -17,6 +18,7 @@ class ElearningConfig(AppConfig):
         )
 
         admin_access.connect_signals()
+        admin_language.connect_signals()
         page_cache.connect_signals()
         navigation.connect_signals()
         user_cache.connect_signals()

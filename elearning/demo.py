@@ -321,7 +321,13 @@ def seed_editorial_workflow(editors: Group, moderators: Group) -> None:
     Wagtail's own migrations set this up on a fresh database; this makes sure of it, since
     the demo relies on it (a page submitted by a trainer goes to a reviewer for approval).
     """
-    from wagtail.models import GroupApprovalTask, GroupPagePermission, Workflow, WorkflowPage
+    from wagtail.models import (
+        GroupApprovalTask,
+        GroupPagePermission,
+        Workflow,
+        WorkflowPage,
+        WorkflowTask,
+    )
 
     root = Page.get_first_root_node()
     page_permissions = {
@@ -351,10 +357,16 @@ def seed_editorial_workflow(editors: Group, moderators: Group) -> None:
         workflow = Workflow.objects.filter(name="Moderators approval").first()
         if workflow is None:
             workflow = Workflow.objects.create(name="Moderators approval")
-            task = GroupApprovalTask.objects.create(name="Moderators approval")
-            task.groups.add(moderators)
-            workflow.workflow_tasks.create(task=task, sort_order=0)
         WorkflowPage.objects.create(workflow=workflow, page=root)
+    workflow = WorkflowPage.objects.get(page=root).workflow
+    # A workflow without a task finishes as soon as it starts, publishing the page: a trainer's
+    # submission would then be refused, and anybody else's would go live unreviewed. The
+    # task is saved through its own manager: `workflow.workflow_tasks.create()` is
+    # modelcluster's in-memory one and never reaches the database.
+    if not WorkflowTask.objects.filter(workflow=workflow).exists():
+        task = GroupApprovalTask.objects.create(name="Moderators approval")
+        task.groups.add(moderators)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
 
 
 @transaction.atomic

@@ -13,9 +13,16 @@ dashboard with Wagtail's message); for a logged-in person on a page meant for vi
 (registration sends them to their profile) and "home" (the login page sends them home).
 """
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
@@ -232,3 +239,91 @@ def test_access_matrix(client, people, sample_urls):
                     (person, name, expected, response.status_code, response.get("Location", ""))
                 )
     assert not failures, "\n".join(map(str, failures))
+
+
+# Public pages beyond one sample per view: both home pages, a Wagtail 404, a verification 404.
+EXTRA_PUBLIC_PATHS = ["/ro/", "/en/", "/en/no-such-page/", "/verify/AAAA-BBBB-CCCC-DDDD/"]
+
+
+def production_security_settings() -> dict:
+    """The header settings as the production settings module computes them (in a subprocess:
+    it reads its environment at import and refuses to start without it)."""
+    from .elearning.test_seed_and_settings import PRODUCTION_ENV
+
+    names = [
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SECURE_CONTENT_TYPE_NOSNIFF",
+        "SECURE_REFERRER_POLICY",
+        "X_FRAME_OPTIONS",
+        "MIDDLEWARE",
+    ]
+    unwanted = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unwanted}
+    env.update(DJANGO_SETTINGS_MODULE="elearning.settings.production", **PRODUCTION_ENV)
+    script = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_every_public_page_sends_the_security_headers(client, sample_urls):
+    """Every HTML answer an anonymous visitor can get, under the production settings: HSTS,
+    no framing, a referrer policy, no MIME sniffing, and a CSP without inline scripts
+    (Wagtail's admin, whose login page is public, keeps its own inline scripts)."""
+    production = production_security_settings()
+    assert production["SECURE_HSTS_SECONDS"] >= 365 * 24 * 60 * 60
+    visitor_pages = [
+        url for name, url in sample_urls.items() if RULES[name][0] not in ("login", "admin-login")
+    ]
+    checked, failures = 0, []
+    with override_settings(**production):
+        for url in visitor_pages + EXTRA_PUBLIC_PATHS:
+            response = client.get(url, secure=True)
+            if not response.get("Content-Type", "").startswith("text/html"):
+                continue  # a redirect, a 405
+            checked += 1
+            problems = _header_problems(url, response)
+            if problems:
+                failures.append((url, response.status_code, problems))
+    assert not failures, "\n".join(map(str, failures))
+    assert checked >= 15  # every visitor page of the URL configuration was looked at
+
+
+def _header_problems(url: str, response) -> list[str]:
+    problems = []
+    expected = {
+        "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "same-origin",
+        "X-Content-Type-Options": "nosniff",
+    }
+    for header, value in expected.items():
+        if response.get(header) != value:
+            problems.append(f"{header}: {response.get(header)!r}")
+    if url.startswith("/admin/"):
+        return problems
+    directives = {
+        part.split()[0]: part.split()[1:]
+        for part in response.get("Content-Security-Policy", "").split(";")
+        if part.strip()
+    }
+    scripts = directives.get("script-src", directives.get("default-src"))
+    if not scripts or "'unsafe-inline'" in scripts or "*" in scripts:
+        problems.append(f"script-src: {scripts}")
+    if directives.get("frame-ancestors") != ["'none'"]:
+        problems.append(f"frame-ancestors: {directives.get('frame-ancestors')}")
+    if "'unsafe-eval'" in (scripts or []):
+        problems.append("script-src allows eval")
+    return problems

@@ -142,6 +142,9 @@ LANGUAGE_CODE = "ro"
 LANGUAGES = [("ro", "Română"), ("en", "English")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The admin speaks the site's two languages; a person's choice is kept in step with their
+# preferred language on the site (elearning.admin_language).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["elearning.formats"]
 TIME_ZONE = "Europe/Bucharest"
@@ -259,6 +262,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Wagtail
 WAGTAIL_SITE_NAME = "Formare: protecția copiilor împotriva traficului"
 WAGTAILADMIN_BASE_URL = SITE_URL
+# No avatars from gravatar.com: nothing loads from another host, and no e-mail hash leaves.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -77,6 +77,53 @@ def assert_accessible(page):
     assert violations == [], f"{page.url}: {violations}"
 
 
+def axe_on_report(page):
+    """axe-core (WCAG 2.1 A/AA) on the project's own markup inside Wagtail's admin (a report),
+    leaving Wagtail's own chrome to Wagtail."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make test` installs it with npm")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => {
+            const r = await axe.run(document.querySelector('main .nice-padding'), {
+              runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+            return r.violations.map(
+              v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target)}));
+        }"""
+    )
+    assert violations == [], violations
+
+
 def screenshot(page, name: str):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def admin_log_in(page, user):
+    """Log in to Wagtail's admin with the factories' password."""
+    from ..elearning.factories import PASSWORD
+
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url("**/admin/")
+
+
+def say(language: str, message: str) -> str:
+    """A UI string as the site (or Wagtail's admin) shows it in `language`."""
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.gettext(message)
+
+
+def log_in(page, email, language="ro"):
+    """Log in on the site with the factories' password; the home page follows."""
+    from ..elearning.factories import PASSWORD
+
+    page.goto(f"/{language}/accounts/login/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(f"**/{language}/")

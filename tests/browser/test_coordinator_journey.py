@@ -12,7 +12,7 @@ from wagtail.users.models import UserProfile
 
 from ..elearning.factories import PASSWORD
 from ..reports.conftest import world  # noqa: F401 - the reports' world, as a fixture here
-from .conftest import screenshot
+from .conftest import axe_on_report, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,22 +42,6 @@ TEXT = {
         "chart": "People trained per month",
     },
 }
-
-
-def axe_on_report(page):
-    """axe-core (WCAG 2.1 A/AA) on the report's own markup inside Wagtail's admin."""
-    from .conftest import AXE
-
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        """async () => {
-            const r = await axe.run(document.querySelector('main .nice-padding'), {
-              runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-            return r.violations.map(
-              v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target)}));
-        }"""
-    )
-    assert violations == [], violations
 
 
 @pytest.mark.parametrize("language", ["ro", "en"])

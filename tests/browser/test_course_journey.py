@@ -12,8 +12,8 @@ from courses.models import Enrollment
 from elearning.models import User
 
 from ..courses.factories import catalogue, lessons_of, make_course, publish
-from ..elearning.factories import PASSWORD, UserFactory
-from .conftest import assert_accessible, screenshot
+from ..elearning.factories import UserFactory
+from .conftest import assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,14 +32,6 @@ def rich_course():
         publish(lesson)
     assert lessons_of(course)[1].get_translation(en).live
     return course
-
-
-def log_in(page, email, language="ro"):
-    page.goto(f"/{language}/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(f"**/{language}/")
 
 
 def test_teacher_completes_a_course_across_languages(page, viewport, demo_site):

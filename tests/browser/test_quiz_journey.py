@@ -6,8 +6,7 @@ from quizzes.models import Attempt
 
 from ..elearning.factories import UserFactory
 from ..quizzes.factories import make_quiz
-from .conftest import assert_accessible, screenshot
-from .test_course_journey import log_in
+from .conftest import assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -215,3 +215,34 @@ def test_cover_image_needs_alt_text(demo_site):
     with pytest.raises(ValidationError):
         course.clean()
     assert Page.objects.filter(slug="c").count() == 0
+
+
+def test_seeded_workflow_waits_for_a_moderator(client, demo_site):
+    """On a database without Wagtail's own workflow (a flushed one), the seed creates it.
+
+    Its task used to be added with modelcluster's in-memory `workflow_tasks.create()`, so the
+    workflow had no task: a submission finished at once and tried to publish as the trainer,
+    who was told "Sorry, you do not have permission" (and anybody who may publish went live
+    without a review).
+    """
+    from wagtail.models import Task, Workflow
+
+    from elearning import demo
+
+    Workflow.objects.all().delete()
+    Task.objects.all().delete()
+    demo.seed_accounts()
+    demo.seed_accounts()  # idempotent: still one task
+    workflow = Workflow.objects.get(name="Moderators approval")
+    assert [t.specific.groups.get().name for t in workflow.tasks] == ["Moderators"]
+
+    trainer = UserFactory(email="trainer@example.org")
+    trainer.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(trainer)
+    response = client.post(
+        add_url(CoursePage, catalogue()), {**course_form(), "action-submit": "1"}
+    )
+    assert response.status_code == 302 and response["Location"] != reverse("wagtailadmin_home")
+    course = CoursePage.objects.get(slug="curs-nou")
+    assert not course.live
+    assert course.current_workflow_task.name == "Moderators approval"

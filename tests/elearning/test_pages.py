@@ -59,6 +59,14 @@ def test_pages_load_nothing_from_another_host(client, demo_site):
             assert not url.startswith(("http://", "https://", "//")), url
 
 
+def test_admin_pages_load_no_gravatar_avatar(client, demo_site):
+    """Wagtail draws avatars from gravatar.com by default: every admin page sent each
+    trainer's and coordinator's hashed e-mail address to a third party."""
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    for name in ("wagtailadmin_home", "wagtailadmin_account"):
+        assert "gravatar" not in client.get(reverse(name)).content.decode()
+
+
 def test_no_inline_scripts_on_public_pages(client, demo_site):
     html = client.get("/ro/accounts/register/").content.decode()
     assert "<script>" not in html and "onclick=" not in html
