@@ -67,6 +67,9 @@ RULES = {
         200,
     ],
     "certificate_revoke": _ADMIN_PAGE,
+    # The register's listing (certificates/wagtail_hooks.py: without the bulk-delete column).
+    "wagtailsnippets_certificates_certificate:list": _ADMIN_PAGE,
+    "wagtailsnippets_certificates_certificate:list_results": _ADMIN_PAGE,
     "certificate_reissue": _ADMIN_POST_ONLY,
     "certificate_retry": _ADMIN_POST_ONLY,
     # (Re)issuing a course's certificates at once: certificate managers and administrators.
