@@ -89,7 +89,13 @@ def _without_password(user):
 
 
 def user_changed(*, instance, **kwargs) -> None:
-    key = version_key(instance.pk)
+    account_changed(instance.pk)
+
+
+def account_changed(user_id) -> None:
+    """Retire the cached copy of this user: now, and again after the transaction commits. For
+    writes that send no signal (a queryset update), the caller says so here."""
+    key = version_key(user_id)
     bump(key)
     transaction.on_commit(lambda: bump(key))
 

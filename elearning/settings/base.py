@@ -264,6 +264,9 @@ WAGTAIL_SITE_NAME = "Formare: protecția copiilor împotriva traficului"
 WAGTAILADMIN_BASE_URL = SITE_URL
 # No avatars from gravatar.com: nothing loads from another host, and no e-mail hash leaves.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The login address is changed by an administrator (Users), not on the Account page, as on the
+# site (elearning/admin_account.py).
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

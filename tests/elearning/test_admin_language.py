@@ -80,10 +80,10 @@ def test_the_admin_account_settings_change_the_site_language(client, coordinator
     offered = {code for code, _name in forms["locale"].fields["preferred_language"].choices}
     assert offered == {"", "ro", "en"}
     data["locale-preferred_language"] = "en"
-    # Wagtail's "Name" panel asks for a first and last name our User does not have (it has
-    # full_name): the page cannot be saved without them, and they are thrown away. Known,
-    # left for a custom account panel.
-    data.update({"name_email-first_name": "Maria", "name_email-last_name": "Pop"})
+    # The "Name" panel edits the one full name (elearning/admin_account.py), not Wagtail's
+    # first and last names, and no login address.
+    assert set(forms["name_email"].fields) == {"full_name"}
+    data["name_email-full_name"] = "  Maria   Popescu-Ţurcanu "
     response = client.post(reverse("wagtailadmin_account"), data)
     assert response.status_code == 302, [
         (p.name, p.get_form().errors)
@@ -91,7 +91,11 @@ def test_the_admin_account_settings_change_the_site_language(client, coordinator
         for p in panels
     ]
     assert User.objects.get(pk=coordinator.pk).preferred_language == "en"
+    assert User.objects.get(pk=coordinator.pk).full_name == "Maria Popescu-Țurcanu"
     assert admin_language(client) == "en"
+    # The site follows at once (the logged-in user is cached: the change must retire it).
+    request = client.get(reverse("accounts:profile")).wsgi_request
+    assert request.user.preferred_language == "en"
 
     # "Use the default" leaves the site's language as it was.
     profile = UserProfile.objects.get(user=coordinator)
@@ -135,3 +139,15 @@ def test_existing_accounts_are_brought_in_step(demo_site):
     assert both(never_chose) == ("en", "en")
     assert both(no_profile) == ("en", "en")
     assert both(german) == ("ro", "ro")
+
+
+def test_a_language_changed_in_the_admin_profile_reaches_the_logged_in_user(client, coordinator):
+    """The site's copy is written with a queryset update (no signal): the cached logged-in user
+    must still be retired, or the site would go on in the old language."""
+    client.force_login(coordinator)
+    profile_url = reverse("accounts:profile")
+    assert client.get(profile_url).wsgi_request.user.preferred_language == "ro"  # now cached
+    profile = UserProfile.objects.get(user=coordinator)
+    profile.preferred_language = "en"
+    profile.save()
+    assert client.get(profile_url).wsgi_request.user.preferred_language == "en"
