@@ -68,21 +68,21 @@ def test_submission_queries_do_not_grow_with_questions(client, demo_site):
     # steps done (three statements on SQLite, which needs no lock).
     step_statements = 2 if connection.vendor == "postgresql" else 3
     # The first submission after a publish also reads the quiz page, its questions and
-    # choices, the course and its steps (one query per step type), and caches them.
+    # choices, the course and its steps' links, and caches them (the user is cached).
     ten = queries_for_submission(client, quiz_10)
     thirty = queries_for_submission(client, quiz_30)
-    assert len(ten) == len(thirty) == 9 + step_statements, "\n".join(q[:120] for q in thirty)
-    # Later ones find those cached: the user, the attempt, the graded UPDATE, and the step.
+    assert len(ten) == len(thirty) == 8 + step_statements, "\n".join(q[:120] for q in thirty)
+    # Later ones find those cached: the attempt, the graded UPDATE, and the step.
     ten = queries_for_submission(client, quiz_10)
     thirty = queries_for_submission(client, quiz_30)
-    assert len(ten) == len(thirty) == 3 + step_statements, "\n".join(q[:120] for q in thirty)
+    assert len(ten) == len(thirty) == 2 + step_statements, "\n".join(q[:120] for q in thirty)
     # With the lesson done, passing completes the course: one more, the completion UPDATE.
     for course in (course_10, course_30):
         lesson = LessonPage.objects.child_of(course).get()
         step_complete(learner=learner, course=course, step=lesson)
     ten = queries_for_submission(client, quiz_10)
     thirty = queries_for_submission(client, quiz_30)
-    assert len(ten) == len(thirty) == 4 + step_statements, "\n".join(q[:120] for q in thirty)
+    assert len(ten) == len(thirty) == 3 + step_statements, "\n".join(q[:120] for q in thirty)
     assert Enrollment.objects.filter(learner=learner, completed_at__isnull=False).count() == 2
 
 
