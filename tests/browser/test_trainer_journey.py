@@ -83,9 +83,11 @@ def add_lesson_with_preview(page, text, course, title, shot):
     page.wait_for_function(
         "() => document.querySelector('input[name=\"body-0-value\"]').value.includes('motive')"
     )
-    # Wagtail autosaves the new page and turns the form into the edit view's, side panels
-    # included; a preview opened during that swap is lost (it was the flaky step).
-    page.wait_for_function("() => location.pathname.endsWith('/edit/')")
+    # Save the draft first (Wagtail's Ctrl+S), as a careful trainer does, rather than counting
+    # on the autosave: it did not always fire at phone width, and a preview opened while it
+    # turned the new page's form into the edit view's was lost.
+    page.keyboard.press("Control+s")
+    page.wait_for_url("**/admin/pages/*/edit/")
     page.get_by_role("button", name=text["preview"]).click()
     page.frame_locator("#w-preview-iframe").get_by_text("motive de atenție").wait_for()
     screenshot(page, f"trainer-preview-{shot}")
