@@ -42,6 +42,13 @@ def viewport(request):
     return request.param
 
 
+def in_combinations(*pairs: tuple[str, str]):
+    """Run a journey in these (language, viewport) pairs only, not in all four. For journeys
+    whose steps test_learner_journey also takes in every language and width (registration, a
+    quiz): each language and each width is still seen once, and the suite keeps its time."""
+    return pytest.mark.parametrize(("language", "viewport"), pairs)
+
+
 @pytest.fixture
 def page(browser, viewport, live_server):
     # bypass_csp lets the test inject axe-core; the site's own pages never need it.

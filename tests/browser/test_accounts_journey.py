@@ -8,7 +8,7 @@ from django.core import mail
 
 from elearning.models import User
 
-from .conftest import assert_accessible, screenshot
+from .conftest import assert_accessible, in_combinations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +38,7 @@ TEXT = {
 }
 
 
-@pytest.mark.parametrize("language", ["ro", "en"])
+@in_combinations(("ro", "desktop"), ("en", "phone"))
 def test_teacher_from_cluj_registers_and_uses_the_site(page, viewport, demo_site, language):
     t = TEXT[language]
     other = "en" if language == "ro" else "ro"

@@ -10,7 +10,7 @@ from django.utils import translation
 from elearning.models import User
 
 from ..elearning.factories import PASSWORD, UserFactory
-from .conftest import assert_accessible, screenshot
+from .conftest import assert_accessible, in_combinations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ TEXT = {
 }
 
 
-@pytest.mark.parametrize("language", ["ro", "en"])
+@in_combinations(("ro", "phone"), ("en", "desktop"))
 def test_learner_downloads_data_and_deletes_account(page, viewport, demo_site, language):
     text = TEXT[language]
     user = UserFactory(

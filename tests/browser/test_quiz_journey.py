@@ -6,7 +6,7 @@ from quizzes.models import Attempt
 
 from ..elearning.factories import UserFactory
 from ..quizzes.factories import make_quiz
-from .conftest import assert_accessible, log_in, screenshot
+from .conftest import assert_accessible, in_combinations, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +20,9 @@ TEXT = {
 }
 
 
-@pytest.mark.parametrize("language", ["ro", "en"])
+# A keyboard is a desktop's: both languages at desktop width (test_learner_journey takes the
+# quiz at every width).
+@in_combinations(("ro", "desktop"), ("en", "desktop"))
 def test_keyboard_only_quiz(page, viewport, demo_site, language):
     from wagtail.models import Locale
 
