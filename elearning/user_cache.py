@@ -20,7 +20,9 @@ reads from the database only where a password is checked (changing it, deleting 
 from __future__ import annotations
 
 import copy
+import hashlib
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
@@ -42,7 +44,12 @@ def version_key(user_id) -> str:
 
 
 def entry_key(user_id) -> str:
-    return f"user:{user_id}"
+    # The copy carries a session hash, an HMAC under SECRET_KEY: it is good only for the key it
+    # was computed with. After a key rotation (or for a server with another key, as benchmarks
+    # start them) a copy stored under the old key would log out every session signed with the
+    # new one, so each key has its own entries.
+    key_id = hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest()[:12]
+    return f"user:{key_id}:{user_id}"
 
 
 def keys_for(user_id) -> list[str]:

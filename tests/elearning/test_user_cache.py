@@ -148,3 +148,18 @@ def test_the_cached_copy_holds_no_password_hash(learner, lesson):
     assert learner.password.encode() not in pickle.dumps(stored)
     assert stored.get_session_auth_hash() == learner.get_session_auth_hash()
     assert stored.check_password(PASSWORD)  # read from the database on demand
+
+
+def test_a_new_secret_key_does_not_use_copies_stored_under_the_old_one(learner, lesson):
+    """The cached copy's session hash is computed with SECRET_KEY: a server with another key
+    (after a rotation, while old servers still run) must not meet a hash computed with the
+    other key, or it would log its sessions out."""
+    from django.test import override_settings
+
+    new_key = override_settings(SECRET_KEY="a-rotated-secret-key-" + "x" * 40)
+    with new_key:
+        client = Client()
+        assert client.login(username=learner.email, password=PASSWORD)
+    logged_in_client(learner, lesson)  # a server with the old key caches its copy
+    with new_key:
+        assert still_logged_in(client, lesson)
