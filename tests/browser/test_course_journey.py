@@ -34,6 +34,9 @@ def rich_course():
     return course
 
 
+# On a phone only: test_learner_journey completes a course at both widths; this one is about
+# switching language half-way.
+@pytest.mark.parametrize("viewport", ["phone"])
 def test_teacher_completes_a_course_across_languages(page, viewport, demo_site):
     course = rich_course()
     learner = UserFactory(role="teacher", preferred_language="ro")

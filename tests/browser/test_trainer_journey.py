@@ -17,7 +17,7 @@ from courses.models import CoursePage, LessonPage
 
 from ..courses.factories import catalogue
 from ..elearning.factories import UserFactory
-from .conftest import admin_log_in, axe_on_report, screenshot
+from .conftest import admin_log_in, axe_on_report, in_combinations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,11 +65,6 @@ def submit_for_moderation(page, text):
     page.wait_for_url("**/admin/pages/*/")
 
 
-# The whole journey in two combinations; the other two keep its key steps (create, submit,
-# approve, translate) without the lesson and its preview, to spare the suite's time budget.
-WHOLE = {("ro", "desktop"), ("en", "phone")}
-
-
 def add_lesson_with_preview(page, text, course, title, shot):
     """A lesson with a rich-text block, typed in Draftail and seen in the preview panel."""
     page.goto(f"/admin/pages/add/courses/lessonpage/{course.pk}/")
@@ -95,9 +90,10 @@ def add_lesson_with_preview(page, text, course, title, shot):
     return LessonPage.objects.get(title=title)
 
 
-@pytest.mark.parametrize("language", ["ro", "en"])
+# Each language and each width once (the suite's time budget): Romanian at desktop width,
+# English on a phone.
+@in_combinations(("ro", "desktop"), ("en", "phone"))
 def test_trainer_writes_submits_and_translates_a_course(page, viewport, demo_site, language):
-    whole = (language, viewport) in WHOLE
     shot = f"{language}-{viewport}"
     from elearning import demo
 
@@ -117,9 +113,7 @@ def test_trainer_writes_submits_and_translates_a_course(page, viewport, demo_sit
     submit_for_moderation(page, text)
     course = CoursePage.objects.get(title=course_title)
 
-    submitted = [course]
-    if whole:
-        submitted.append(add_lesson_with_preview(page, text, course, lesson_title, shot))
+    submitted = [course, add_lesson_with_preview(page, text, course, lesson_title, shot)]
     for item in submitted:
         state = Page.objects.get(pk=item.pk).current_workflow_state
         assert state is not None and state.status == "in_progress", item
@@ -142,22 +136,19 @@ def test_trainer_writes_submits_and_translates_a_course(page, viewport, demo_sit
     page.get_by_role("button", name=text["actions"]).first.click()
     page.get_by_role("link", name=text["translate"]).click()
     page.get_by_label("English").check()
-    if whole:
-        page.get_by_label(text["subtree"]).check()
+    page.get_by_label(text["subtree"]).check()
     screenshot(page, f"trainer-translate-{shot}")
     page.get_by_role("button", name=text["send"]).click()
     page.wait_for_url("**/admin/pages/*/edit/")
     en = Locale.objects.get(language_code="en")
     course_en = course.get_translation(en)
     assert course_en.title == course_title and not course_en.live  # a draft, to translate
-    if whole:
-        (lesson_en,) = LessonPage.objects.child_of(course_en)
-        assert lesson_en.translation_key == submitted[1].translation_key
+    (lesson_en,) = LessonPage.objects.child_of(course_en)
+    assert lesson_en.translation_key == submitted[1].translation_key
     screenshot(page, f"trainer-translated-{shot}")
 
     # The "Course translations" report lists the new course's copy as not yet published.
-    if whole:
-        page.goto(reverse("course_translations"))
-        page.locator("table.listing").get_by_text(course_title).first.wait_for()
-        axe_on_report(page)
-        screenshot(page, f"trainer-translation-report-{shot}")
+    page.goto(reverse("course_translations"))
+    page.locator("table.listing").get_by_text(course_title).first.wait_for()
+    axe_on_report(page)
+    screenshot(page, f"trainer-translation-report-{shot}")
