@@ -12,15 +12,11 @@ hand a killed worker's unacknowledged messages back within seconds instead of pr
 import os
 from pathlib import Path
 
+from benchmarks.environment import set_default_services
+
 _VAR = Path(__file__).resolve().parent / "var" / "certificates"
 
-for _name, _value in {
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/elearning_bench_certs",
-    "REDIS_URL": "redis://127.0.0.1:6379/10",
-    "MEDIA_ROOT": str(_VAR / "media"),
-    "ELEARNING_VAR_DIR": str(_VAR),
-}.items():
-    os.environ.setdefault(_name, _value)
+set_default_services(database="elearning_bench_certs", redis_db=10, var_dir=_VAR)
 
 from benchmarks.settings import *  # noqa: E402, F403
 from benchmarks.settings import CELERY_BROKER_TRANSPORT_OPTIONS  # noqa: E402

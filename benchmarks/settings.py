@@ -5,23 +5,22 @@ Redis database 3, so a seeding run never lands on a real database by accident. A
 set in the environment wins.
 """
 
-import os
 from pathlib import Path
+
+from benchmarks.environment import set_default_services
 
 # Uploaded files (the demo handouts) and anything else written at run time stay in benchmarks/var/.
 _VAR = Path(__file__).resolve().parent / "var"
 
-for _name, _value in {
-    "SECRET_KEY": "benchmark-only-not-secret-7c1f0a9e2b",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/elearning_bench",
-    "REDIS_URL": "redis://127.0.0.1:6379/3",
-    "SITE_URL": "http://127.0.0.1:8077",
-    "SECURE_SSL_REDIRECT": "0",
-    "MEDIA_ROOT": str(_VAR / "media"),
-    "ELEARNING_VAR_DIR": str(_VAR),
-}.items():
-    os.environ.setdefault(_name, _value)
+set_default_services(
+    database="elearning_bench",
+    redis_db=3,
+    var_dir=_VAR,
+    SECRET_KEY="benchmark-only-not-secret-7c1f0a9e2b",  # noqa: S106 - a throwaway benchmark key
+    ALLOWED_HOSTS="127.0.0.1,localhost",
+    SITE_URL="http://127.0.0.1:8077",
+    SECURE_SSL_REDIRECT="0",
+)
 
 from elearning.settings.production import *  # noqa: E402, F403
 

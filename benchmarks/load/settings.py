@@ -10,18 +10,13 @@ E-mail goes to Django's dummy backend: a certificate's "ready" message is still 
 worker, but there is no mail server on a benchmark machine to send it to.
 """
 
-import os
 from pathlib import Path
+
+from benchmarks.environment import set_default_services
 
 _VAR = Path(__file__).resolve().parent.parent / "var" / "load"
 
-for _name, _value in {
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/elearning_bench_load",
-    "REDIS_URL": "redis://127.0.0.1:6379/5",
-    "MEDIA_ROOT": str(_VAR / "media"),
-    "ELEARNING_VAR_DIR": str(_VAR),
-}.items():
-    os.environ.setdefault(_name, _value)
+set_default_services(database="elearning_bench_load", redis_db=5, var_dir=_VAR)
 
 from benchmarks.settings import *  # noqa: E402, F403
 
