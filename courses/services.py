@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from elearning.page_cache import new_version_number
+from elearning.page_cache import bump
 
 from .models import CoursePage, Enrollment, StepCompletion
 from .selectors import LearnerProgress, course_required_keys, progress_version_key
@@ -28,15 +27,8 @@ def progress_changed(*, learner_id: int, course_key: UUID) -> None:
     concurrent request that read the old rows just before the commit cannot keep them cached.
     """
     key = progress_version_key(learner_id=learner_id, course_key=course_key)
-    _new_version(key)
-    transaction.on_commit(lambda: _new_version(key))
-
-
-def _new_version(key: str) -> None:
-    # A new version number in one round trip to the cache (incrementing it takes two: Redis is
-    # asked whether the key exists, then to increment it). Readers only compare versions for
-    # equality, and a new number from the clock never equals one read before.
-    cache.set(key, new_version_number(), None)
+    bump(key)
+    transaction.on_commit(lambda: bump(key))
 
 
 def enrollment_start(*, learner, course: CoursePage) -> Enrollment:
