@@ -82,12 +82,13 @@ def pick_learners(quiz, count: int) -> list:
     from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 
     from courses.models import Enrollment, StepCompletion
-    from courses.selectors import course_steps
+    from courses.selectors import course_step_links
     from elearning.models import User
     from quizzes.models import Attempt
 
     course = quiz.get_parent().specific
-    required = [p.translation_key for p in course_steps(course=course) if p.counts_for_completion]
+    links = course_step_links(course=course)
+    required = [link.translation_key for link in links if link.counts_for_completion]
     done = (
         StepCompletion.objects.filter(
             learner=OuterRef("learner"), course_key=course.translation_key, step_key__in=required

@@ -32,6 +32,10 @@ class StepLink:
     translation_key: UUID
     url: str
     counts_for_completion: bool
+    # The step's kind where its page type has one (a quiz: pre-test, practice, post-test,
+    # final; see quizzes.models.QuizKind), "" for a lesson. Reports pair pre- and post-tests
+    # and find final quizzes by it.
+    kind: str = ""
 
 
 @dataclass(slots=True)
@@ -121,28 +125,23 @@ def step_models() -> list[type[Page]]:
     return [m for m in get_page_models() if issubclass(m, CourseStepMixin) and not m._meta.abstract]
 
 
-def course_steps(*, course: CoursePage) -> list[Page]:
-    """The course's live steps, specific, in tree order.
-
-    Cached until the page tree changes (publish, unpublish, move, delete: see
-    elearning.page_cache). Filled in one query per step type, whatever the number of steps,
-    without their StreamField bodies.
-    """
-
-    def fill() -> list[Page]:
-        steps = []
-        for model in step_models():
-            steps.extend(model.objects.child_of(course).live().defer_streamfields())
-        return sorted(steps, key=lambda page: page.path)
-
-    return page_cache.cached(f"course-step-pages:{course.pk}", fill)
+def _course_step_pages(*, course: CoursePage) -> list[Page]:
+    """The course's live steps, specific, in tree order: one query per step type, whatever the
+    number of steps, without their StreamField bodies. Read only to fill `course_step_links`."""
+    steps = []
+    for model in step_models():
+        steps.extend(model.objects.child_of(course).live().defer_streamfields())
+    return sorted(steps, key=lambda page: page.path)
 
 
 def course_step_links(*, course: CoursePage) -> tuple[StepLink, ...]:
-    """The course's live steps in tree order, as much of them as an outline needs.
+    """The course's live steps in tree order, as much of them as outlines, progress and
+    reports need.
 
-    Every lesson view needs the whole outline: kept as immutable links under the page tree's
-    version, shared by the requests of a process as they are (`page_cache.cached_immutable`).
+    Cached until the page tree changes (publish, unpublish, move, delete: see
+    elearning.page_cache). Every lesson view needs the whole outline: kept as immutable links
+    under the page tree's version, shared by the requests of a process as they are
+    (`page_cache.cached_immutable`).
     """
 
     def fill() -> tuple[StepLink, ...]:
@@ -153,8 +152,9 @@ def course_step_links(*, course: CoursePage) -> tuple[StepLink, ...]:
                 translation_key=page.translation_key,
                 url=page.url,
                 counts_for_completion=page.counts_for_completion,
+                kind=getattr(page, "kind", ""),
             )
-            for page in course_steps(course=course)
+            for page in _course_step_pages(course=course)
         )
 
     return page_cache.cached_immutable(f"course-step-links:{course.pk}", fill)

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate
 from courses.models import CoursePage, Enrollment, StepCompletion
-from courses.selectors import course_steps
+from courses.selectors import course_step_links
 from elearning import page_cache
 from elearning.models import County, ProfessionalRole
 from quizzes.models import Attempt, AttemptStatus, QuizKind
@@ -107,8 +107,8 @@ def _report_courses(language: str) -> list[CourseInfo]:
             by_key[course.translation_key] = course
     infos = []
     for key, course in by_key.items():
-        steps = course_steps(course=course)
-        kinds = {s.translation_key: getattr(s, "kind", None) for s in steps}
+        steps = course_step_links(course=course)
+        kinds = {s.translation_key: s.kind for s in steps}
         infos.append(
             CourseInfo(
                 key=key,

@@ -218,12 +218,12 @@ def prepare_completers() -> dict:
 
     from certificates.models import Certificate
     from courses.models import Enrollment, StepCompletion
-    from courses.selectors import course_steps
+    from courses.selectors import course_step_links
     from elearning.models import User
     from quizzes.models import Attempt
 
     course = police_course()
-    steps = [step for step in course_steps(course=course) if step.counts_for_completion]
+    steps = [link for link in course_step_links(course=course) if link.counts_for_completion]
     last_lesson = Page.objects.get(
         slug=LAST_LESSON.rstrip("/").rsplit("/", 1)[-1], locale__language_code="ro"
     )

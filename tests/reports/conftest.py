@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate, CertificateStatus
 from courses.models import Enrollment, StepCompletion
-from courses.selectors import course_steps
+from courses.selectors import course_step_links
 from elearning.models import County, ProfessionalRole
 from quizzes.models import Attempt, AttemptStatus
 from reports.apps import COORDINATORS_GROUP, ensure_coordinators_group
@@ -25,7 +25,7 @@ from ..quizzes.factories import make_quiz
 @dataclass
 class World:
     course: object
-    steps: list
+    steps: tuple  # courses.selectors.StepLink, in tree order
     pre: object
     post: object
     final: object
@@ -65,8 +65,8 @@ def world(demo_site):
     pre = make_quiz(course, kind="pre_test", slug="pre-test")
     post = make_quiz(course, kind="post_test", slug="post-test")
     final = make_quiz(course, kind="final", slug="test-final", pass_mark=70)
-    steps = course_steps(course=course)
-    lessons = [s for s in steps if s.counts_for_completion and not hasattr(s, "kind")]
+    links = course_step_links(course=course)
+    lessons = [s for s in links if s.counts_for_completion and not s.kind]
     cluj_school = InstitutionFactory(name="Școala Gimnazială „Avram Iancu”", county=County.CJ)
     iasi_police = InstitutionFactory(
         name="Inspectoratul de Poliție Județean Iași", county=County.IS
@@ -165,7 +165,7 @@ def world(demo_site):
     }
     return World(
         course=course,
-        steps=steps,
+        steps=links,
         pre=pre,
         post=post,
         final=final,

@@ -32,7 +32,7 @@ def _download(client) -> tuple[int, int]:
 
 def _more_learners(world, n: int) -> None:
     """n learners at every stage: enrolled, halfway, finished with attempts and a certificate."""
-    lessons = [s for s in world.steps if s.counts_for_completion and not hasattr(s, "kind")]
+    lessons = [s for s in world.steps if s.counts_for_completion and not s.kind]
     course_key = world.course.translation_key
     institution = InstitutionFactory(name="Școala nr. 7", county=County.CJ)
     now = timezone.now()
