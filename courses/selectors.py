@@ -131,7 +131,7 @@ def _course_step_pages(*, course: CoursePage) -> list[Page]:
     steps = []
     for model in step_models():
         steps.extend(model.objects.child_of(course).live().defer_streamfields())
-    return sorted(steps, key=lambda page: page.path)
+    return page_cache.with_site_root_paths(sorted(steps, key=lambda page: page.path))
 
 
 def course_step_links(*, course: CoursePage) -> tuple[StepLink, ...]:

@@ -57,8 +57,42 @@ _request_version: ContextVar[int | None] = ContextVar("pages_version", default=N
 def version() -> int:
     current = _request_version.get()
     if current is None:
-        current = cache.get_or_set(VERSION_KEY, new_version_number, None)
+        current = _stored_version()
     return current
+
+
+def _stored_version() -> int:
+    """The tree's version as the cache holds it (created when missing), or, while the cache is
+    down, this process's own (`_version_while_cache_down`)."""
+    if not cache_is_down():
+        number = cache.get_or_set(VERSION_KEY, new_version_number, None)
+        if not cache_is_down():
+            return number
+    return _version_while_cache_down()
+
+
+def cache_is_down() -> bool:
+    """True while the cache does not answer (elearning.redis_cache.ResilientRedisCache); other
+    backends (the tests' and `make run`'s local memory) are never down."""
+    is_down = getattr(cache, "is_down", None)
+    return bool(is_down and is_down())
+
+
+# While the cache is down, the version cannot be read, and a new number on every request made
+# every view read the whole tree again (a lesson: 50 queries, 100 in a 30-lesson course). So the
+# process keeps one version of its own for a few seconds, and the pages, routes and fragments it
+# reads stay in its memory (`_local`) meanwhile. A change made in this process starts a new one
+# at once (`invalidate`); one made in another process shows here within FALLBACK_SECONDS.
+FALLBACK_SECONDS = 10
+_fallback: tuple[int, float] | None = None
+
+
+def _version_while_cache_down() -> int:
+    global _fallback
+    now = time.monotonic()
+    if _fallback is None or _fallback[1] <= now:
+        _fallback = (new_version_number(), now + FALLBACK_SECONDS)
+    return _fallback[0]
 
 
 def version_in(found: dict, key: str) -> int:
@@ -82,6 +116,27 @@ def bump(key: str) -> None:
     """
     request_cache.forget(key)
     cache.set(key, new_version_number(), None)
+    if cache_is_down():
+        _missed_bumps.add(key)
+    else:
+        bump_missed()
+
+
+# Versions this process could not move on while the cache was down. Whatever the cache still
+# holds under their old numbers (a page published during an outage, a deactivated account)
+# would be served again when it answers, so they are moved on as soon as it does: at the next
+# request this process serves (CachedSiteMiddleware) or its next `bump`.
+_missed_bumps: set[str] = set()
+
+
+def bump_missed() -> None:
+    if not _missed_bumps or cache_is_down():
+        return
+    for key in list(_missed_bumps):
+        cache.set(key, new_version_number(), None)
+        if cache_is_down():
+            return
+        _missed_bumps.discard(key)
 
 
 def invalidate(**kwargs) -> None:
@@ -90,8 +145,10 @@ def invalidate(**kwargs) -> None:
     Now, so this request and tests see the change, and again after the transaction commits,
     so a request that read the old rows before the commit cannot keep them cached.
     """
+    global _fallback
     bump(VERSION_KEY)
     _request_version.set(None)
+    _fallback = None
     transaction.on_commit(lambda: bump(VERSION_KEY))
 
 
@@ -204,6 +261,7 @@ class CachedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        bump_missed()
         with request_cache.scope():
             keys = [VERSION_KEY]
             session_key = getattr(getattr(request, "session", None), "read_ahead_key", None)
@@ -211,7 +269,7 @@ class CachedSiteMiddleware:
                 keys.append(session_key())
             number = request_cache.get_many(keys).get(VERSION_KEY)
             if number is None:
-                number = cache.get_or_set(VERSION_KEY, new_version_number, None)
+                number = _stored_version()
             token = _request_version.set(number)
             try:
                 return self._call(request)
@@ -228,10 +286,25 @@ class CachedSiteMiddleware:
         # trip per request) and then on the request. They change with a Site (which moves the
         # version on) or with the url_path of a site's root page (published or moved: so does
         # that); a new translation of a root page serves no page until it is published.
-        request._wagtail_cached_site_root_paths = cached(
-            "site-root-paths", Site.get_site_root_paths
-        )
+        request._wagtail_cached_site_root_paths = site_root_paths()
         return self.get_response(request)
+
+
+def site_root_paths() -> list:
+    """Wagtail's `Site.get_site_root_paths()`, under the tree's version. Wagtail keeps them
+    only in the cache, so while it is down each page URL worked out without a request read
+    them again (two queries per URL: 60 for a course outline)."""
+    return cached("site-root-paths", Site.get_site_root_paths)
+
+
+def with_site_root_paths(pages):
+    """The pages, given the site root paths their `url` needs (as a request would), so that
+    working out many pages' URLs reads them once (see `site_root_paths`)."""
+    paths = site_root_paths()
+    for page in pages:
+        # Wagtail looks for them on the object it is given, or on the page itself.
+        page._wagtail_cached_site_root_paths = paths
+    return pages
 
 
 # Routing ---------------------------------------------------------------------------------------

@@ -1,0 +1,157 @@
+"""While Redis is down the site is served from the database, quickly, and loses nothing.
+
+Redis is made to fail for real: the cache points at a port where nothing listens (refused), or
+at a server of this test's that accepts connections and never answers (a Redis that hangs).
+"""
+
+import socket
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from courses.models import StepCompletion
+from elearning import page_cache
+from elearning.redis_cache import ResilientRedisCache
+
+from ..courses.factories import lessons_of, make_course, publish
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def redis_at(port: int, **options) -> dict:
+    return {
+        "default": {
+            "BACKEND": "elearning.redis_cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2, **options},
+        }
+    }
+
+
+REFUSED = redis_at(9)  # the discard port: nothing listens on it here
+
+
+@pytest.fixture(autouse=True)
+def cache_up_again():
+    """The outage state is the process's: leave none of it to the next test."""
+    yield
+    ResilientRedisCache._down_until = 0.0
+    page_cache._fallback = None
+    page_cache._missed_bumps.clear()
+
+
+def queries_for(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_lessons_are_served_from_the_process_while_redis_is_down(client, demo_site):
+    small = make_course(slug="mic", lessons=3, translate=False)
+    big = make_course(slug="mare", lessons=30, translate=False)
+    learner = UserFactory()
+    client.force_login(learner)
+    with override_settings(CACHES=REFUSED):
+        for lesson in (lessons_of(small)[1], lessons_of(big)[15]):
+            queries_for(client, lesson.url)  # first views
+        # Views after the first read the tree from the process, not from the database: only
+        # the session, the user, the admin flag and the learner's progress, whatever the course.
+        again_small = queries_for(client, lessons_of(small)[1].url)
+        again_big = queries_for(client, lessons_of(big)[15].url)
+        assert len(again_small) == len(again_big) <= 9, "\n".join(q[:100] for q in again_big)
+        # Before, every view read the whole tree again: 50 queries, and 100 for 30 lessons.
+        first_of_a_new_lesson = queries_for(client, lessons_of(big)[16].url)
+        assert len(first_of_a_new_lesson) <= 25, len(first_of_a_new_lesson)
+
+        # Progress made during the outage is kept and shown.
+        lesson = lessons_of(small)[1]
+        response = client.post(f"/ro/learning/lessons/{lesson.pk}/complete/")
+        assert response.status_code == 302
+        assert StepCompletion.objects.filter(learner=learner, step_key=lesson.translation_key)
+        assert "Ați terminat această lecție." in client.get(lesson.url).content.decode()
+
+        # A change published by this process during the outage shows at once.
+        lesson.title = "Titlu schimbat în timpul întreruperii"
+        publish(lesson)
+        assert "Titlu schimbat în timpul întreruperii" in client.get(lesson.url).content.decode()
+
+
+class SilentServer:
+    """Accepts connections and reads what it is sent, but never answers: a Redis that hangs."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections = 0
+        self.received = 0
+        self.open = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            self.open.append(conn)
+            threading.Thread(target=self._read, args=(conn,), daemon=True).start()
+
+    def _read(self, conn):
+        while True:
+            try:
+                data = conn.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.received += 1
+
+    def close(self):
+        self.listener.close()
+        for conn in self.open:
+            conn.close()
+
+
+def test_a_redis_that_hangs_costs_one_timeout_not_one_per_operation(monkeypatch):
+    server = SilentServer()
+    monkeypatch.setattr(ResilientRedisCache, "RETRY_AFTER", 30.0)
+    try:
+        with override_settings(CACHES=redis_at(server.port, socket_timeout=0.2)):
+            assert cache.get("anything") is None  # waited 0.2 s for an answer, then gave up
+            asked = (server.connections, server.received)
+            assert asked[0] == 1 and asked[1] >= 1
+            for _ in range(20):
+                assert cache.get("anything", "default") == "default"
+                cache.set("anything", 1)
+                assert cache.get_many(["a", "b"]) == {}
+                assert cache.incr("throttle") == 1
+            assert (server.connections, server.received) == asked  # not asked again
+            assert page_cache.cache_is_down()
+
+            # Once the pause is over it is asked again.
+            ResilientRedisCache._down_until = 0.0
+            cache.get("anything")
+            assert server.received > asked[1]
+    finally:
+        server.close()
+
+
+def test_a_change_redis_missed_is_applied_when_it_answers_again(client, demo_site):
+    # Something cached under a version (a user's account, the page tree) that this process
+    # moves on while Redis is down: the old number would be served again when Redis answers.
+    cache.set("account-version:42", 5, None)
+    with override_settings(CACHES=REFUSED):
+        page_cache.bump("account-version:42")
+        assert page_cache.cache_is_down()
+    ResilientRedisCache._down_until = 0.0  # Redis answers again
+    assert cache.get("account-version:42") == 5  # the bump was lost...
+    assert client.get("/ro/").status_code == 200  # ...until this process serves a request
+    assert cache.get("account-version:42") not in (5, None)
+    assert not page_cache._missed_bumps
