@@ -9,6 +9,7 @@ written to the `PendingTask` outbox in the database, and the beat task
 from __future__ import annotations
 
 import logging
+import time
 
 from django.db import transaction
 from kombu.exceptions import OperationalError
@@ -18,21 +19,37 @@ logger = logging.getLogger(__name__)
 # What a broker that is down raises when publishing (kombu wraps redis' ConnectionError).
 BROKER_ERRORS = (OperationalError, ConnectionError, OSError)
 
+# After a failure, requests of this process put their tasks straight into the outbox for this
+# long instead of trying the broker again: each try costs its connection attempts (about half a
+# second, or the connect timeout for a broker host that does not answer at all). Beat sends the
+# outbox once the broker is back, so a task waits no longer than it would have anyway.
+BROKER_PAUSE = 10.0
+_broker_down_until = 0.0
+
 
 def send_now(task, args=(), kwargs=None) -> bool:
     """Hand the task to the broker; on failure keep it in the outbox. True if it was sent."""
-    from .models import PendingTask
-
+    global _broker_down_until
     kwargs = kwargs or {}
+    if time.monotonic() < _broker_down_until:
+        _keep(task, args, kwargs, "broker unavailable (not tried again yet)")
+        return False
     try:
         task.apply_async(args=list(args), kwargs=kwargs, retry=False)
         return True
     except BROKER_ERRORS as error:
+        _broker_down_until = time.monotonic() + BROKER_PAUSE
         logger.warning("broker unavailable, %s kept for later: %s", task.name, error)
-        PendingTask.objects.create(
-            task=task.name, args=list(args), kwargs=kwargs, last_error=str(error)[:1000]
-        )
+        _keep(task, args, kwargs, str(error))
         return False
+
+
+def _keep(task, args, kwargs, error: str) -> None:
+    from .models import PendingTask
+
+    PendingTask.objects.create(
+        task=task.name, args=list(args), kwargs=kwargs, last_error=error[:1000]
+    )
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:

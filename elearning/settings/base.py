@@ -232,8 +232,21 @@ def filesystem_broker_options(root: Path) -> dict:
     }
 
 
+# Publishing a task to a broker that does not answer is tried three times within about half a
+# second, then the task waits in the outbox (elearning.queueing). Kombu's default retried for
+# 6 s, inside the learner's request (completing a course took 6 s while Redis was down). The
+# worker's own reconnection follows CELERY_BROKER_CONNECTION_* and is unchanged.
+BROKER_PUBLISH_RETRIES = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-CELERY_BROKER_TRANSPORT_OPTIONS = {} if REDIS_URL else filesystem_broker_options(VAR_DIR / "broker")
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    dict(BROKER_PUBLISH_RETRIES) if REDIS_URL else filesystem_broker_options(VAR_DIR / "broker")
+)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

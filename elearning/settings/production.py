@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, SITE_URL
+from .base import BROKER_PUBLISH_RETRIES, DATABASES, REDIS_URL, SITE_URL
 
 
 def _require(name: str) -> str:
@@ -25,5 +25,5 @@ assert DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or os.envi
 ), "Use PostgreSQL in production (DATABASE_URL=postgres://...)."
 
 CELERY_BROKER_URL = REDIS_URL
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, **BROKER_PUBLISH_RETRIES}
 CSRF_TRUSTED_ORIGINS = [SITE_URL]

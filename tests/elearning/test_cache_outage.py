@@ -4,9 +4,6 @@ Redis is made to fail for real: the cache points at a port where nothing listens
 at a server of this test's that accepts connections and never answers (a Redis that hangs).
 """
 
-import socket
-import threading
-
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -19,6 +16,7 @@ from elearning.redis_cache import ResilientRedisCache
 
 from ..courses.factories import lessons_of, make_course, publish
 from .factories import UserFactory
+from .servers import BrokenServer
 
 pytestmark = pytest.mark.django_db
 
@@ -82,45 +80,8 @@ def test_lessons_are_served_from_the_process_while_redis_is_down(client, demo_si
         assert "Titlu schimbat în timpul întreruperii" in client.get(lesson.url).content.decode()
 
 
-class SilentServer:
-    """Accepts connections and reads what it is sent, but never answers: a Redis that hangs."""
-
-    def __init__(self):
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.connections = 0
-        self.received = 0
-        self.open = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            self.connections += 1
-            self.open.append(conn)
-            threading.Thread(target=self._read, args=(conn,), daemon=True).start()
-
-    def _read(self, conn):
-        while True:
-            try:
-                data = conn.recv(65536)
-            except OSError:
-                return
-            if not data:
-                return
-            self.received += 1
-
-    def close(self):
-        self.listener.close()
-        for conn in self.open:
-            conn.close()
-
-
 def test_a_redis_that_hangs_costs_one_timeout_not_one_per_operation(monkeypatch):
-    server = SilentServer()
+    server = BrokenServer(hang=True)
     monkeypatch.setattr(ResilientRedisCache, "RETRY_AFTER", 30.0)
     try:
         with override_settings(CACHES=redis_at(server.port, socket_timeout=0.2)):

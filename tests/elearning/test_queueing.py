@@ -2,34 +2,65 @@
 task is queued once the broker answers again. Uses a real Redis client against a port where
 nothing listens, not a mock."""
 
+import time
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from elearning import queueing
 from elearning.celery import app
 from elearning.models import PendingTask, User
-from elearning.queueing import pending_tasks_send
+from elearning.queueing import pending_tasks_send, send_now
+from elearning.tasks import send_welcome_email
+
+from .servers import BrokenServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DEAD_BROKER = "redis://127.0.0.1:9/0"  # the discard port: connection refused at once
 
 
-@pytest.fixture
-def broker_down(settings):
-    """Point Celery at a broker that refuses connections, queueing for real (not eager)."""
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
+def point_celery_at(url: str):
+    """Point Celery at `url` with the transport options a Redis broker has in production,
+    queueing for real (not eager); gives back what undoes it."""
+    from django.conf import settings
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options)
 
     def reset_pools():
         app._pool = None
         app.amqp._producer_pool = None
 
-    app.conf.broker_url, app.conf.task_always_eager = DEAD_BROKER, False
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    app.conf.broker_transport_options = dict(settings.BROKER_PUBLISH_RETRIES)
     reset_pools()
+
+    def undo():
+        app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options = saved
+        reset_pools()
+        queueing._broker_down_until = 0.0  # the pause after a failure is the process's
+
+    return undo
+
+
+@pytest.fixture
+def broker_down(settings):
+    """A broker that refuses connections."""
+    undo = point_celery_at(DEAD_BROKER)
     yield
-    app.conf.broker_url, app.conf.task_always_eager = saved
-    reset_pools()
+    undo()
+
+
+@pytest.fixture
+def broker_closing():
+    """A broker that accepts connections and closes them at once, counting them."""
+    server = BrokenServer(hang=False)
+    undo = point_celery_at(server.url)
+    yield server
+    undo()
+    server.close()
 
 
 def test_registration_succeeds_and_its_email_waits_for_the_broker(client, demo_site, broker_down):
@@ -71,3 +102,25 @@ def test_pending_tasks_are_sent_when_the_broker_is_back(demo_site):
     assert pending_tasks_send() == 1  # eager in tests: the task runs as the worker would
     assert PendingTask.objects.count() == 0
     assert [m.to for m in mail.outbox] == [["ion@example.org"]]
+
+
+def test_after_a_failure_requests_do_not_wait_for_the_broker_again(demo_site, broker_closing):
+    # Each publish to a broker that is down costs its connection attempts (kombu's default
+    # was 6 s of them, in the learner's request); after one failure the next tasks go straight
+    # to the outbox for a while.
+    user = User.objects.create_user(email="ion@example.org", password=None, is_active=False)
+    started = time.monotonic()
+    assert send_now(send_welcome_email, [user.pk]) is False
+    # Three quick tries (about half a second), where kombu's defaults spent 6 s in two or three:
+    # a bound far from both, so a slow machine does not fail it.
+    assert time.monotonic() - started < 3
+    tried = broker_closing.connections
+    assert 1 <= tried <= 3
+    assert send_now(send_welcome_email, [user.pk]) is False
+    assert broker_closing.connections == tried  # not tried again
+    assert PendingTask.objects.count() == 2  # both kept for beat
+    assert "not tried again yet" in PendingTask.objects.order_by("pk").last().last_error
+
+    queueing._broker_down_until = 0.0  # the pause is over
+    assert send_now(send_welcome_email, [user.pk]) is False
+    assert broker_closing.connections > tried
