@@ -65,3 +65,13 @@ def lessons_of(course, language="ro"):
     if language != course.locale.language_code:
         course = course.get_translation(Locale.objects.get(language_code=language))
     return list(LessonPage.objects.child_of(course).live().order_by("path"))
+
+
+def lesson_queries(client, lesson) -> list[str]:
+    """The SQL of one view of `lesson` by `client` (which must answer 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(lesson.url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries]

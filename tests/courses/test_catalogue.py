@@ -12,7 +12,7 @@ from courses import services
 from courses.models import Enrollment, StepCompletion
 
 from ..elearning.factories import UserFactory
-from .factories import catalogue, lessons_of, make_course, publish
+from .factories import catalogue, lesson_queries, lessons_of, make_course, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -82,12 +82,6 @@ def test_my_learning_groups_courses(client, demo_site):
     assert [p.course.title for p in context["completed"]] == ["Terminat"]
     assert [(p.course.title, p.percent) for p in context["in_progress"]] == [("Început", 50)]
     assert [p.course.title for p in context["recommended"]] == ["Recomandat"]
-
-
-def lesson_queries(client, lesson) -> list[str]:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(lesson.url).status_code == 200
-    return [q["sql"] for q in queries.captured_queries]
 
 
 def test_lesson_page_queries_do_not_grow_with_lessons_or_learners(client, demo_site):
