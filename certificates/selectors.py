@@ -27,7 +27,14 @@ def dashboard_certificates(learner, course_keys) -> dict:
                 "note": note,
             }
         else:
-            item = {"label": _("Your certificate is being prepared."), "url": "", "note": ""}
+            # "pending": My learning asks for the item again until it changes (the worker is
+            # rendering it; see courses' my-learning.js).
+            item = {
+                "label": _("Your certificate is being prepared."),
+                "url": "",
+                "note": "",
+                "pending": True,
+            }
         extras[certificate.course_key] = [item]
     return extras
 

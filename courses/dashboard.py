@@ -1,7 +1,9 @@
 """Extras other apps show beside a completed course on "My learning" (a certificate, say).
 
 courses cannot import the apps that build on it, so they register a provider here:
-provider(learner, course_keys) -> {course_key: [{"label", "url", "note"}]}.
+provider(learner, course_keys) -> {course_key: [{"label", "url", "note"}]}. An item may also
+say "pending": True (it is still being made: a certificate the worker renders); the page then
+asks for it again every few seconds and shows it when it changes.
 """
 
 from collections.abc import Callable

@@ -5,10 +5,11 @@ from django.utils import timezone
 
 from certificates import services
 from courses import services as course_services
+from courses.models import Enrollment
 
 from ..courses.factories import lessons_of, make_course
 from ..elearning.factories import UserFactory
-from .conftest import assert_accessible, screenshot
+from .conftest import assert_accessible, in_combinations, log_in, say, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,3 +45,33 @@ def test_verification_pages(page, viewport, demo_site, media_root):
     response = page.goto("/verify/AAAA-BBBB-CCCC-DDDD/")
     assert response.status == 404
     assert_accessible(page)
+
+
+@in_combinations(("ro", "phone"))
+def test_my_learning_shows_the_certificate_when_it_is_ready(
+    page, language, viewport, demo_site, media_root
+):
+    # The course is complete and its certificate requested, not yet rendered (the worker's
+    # part, done below by this test).
+    learner = UserFactory(full_name="Ioana Țurcanu")
+    course = make_course(lessons=1)
+    Enrollment.objects.create(
+        learner=learner, course_key=course.translation_key, completed_at=timezone.now()
+    )
+    certificate = services.certificate_request(
+        learner_id=learner.pk, course_key=course.translation_key, completed_at=timezone.now()
+    )
+    log_in(page, learner.email, language)
+    page.get_by_role("link", name=say(language, "My learning")).first.click()
+    page.get_by_text(say(language, "Your certificate is being prepared.")).wait_for()
+    assert_accessible(page)
+    page.evaluate("window.notReloaded = true")
+
+    services.certificate_issue(certificate_id=certificate.pk)  # the worker renders it
+    download = page.get_by_role("link", name=say(language, "Download your certificate (PDF)"))
+    download.wait_for()  # without reloading: the page asked again by itself
+    assert page.evaluate("window.notReloaded") is True
+    assert_accessible(page)
+    with page.expect_download() as pdf:
+        download.click()
+    assert pdf.value.suggested_filename.endswith(".pdf")
