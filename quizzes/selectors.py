@@ -136,18 +136,26 @@ def knowledge_gain_summary(gains: list[KnowledgeGain]) -> dict:
     }
 
 
-def live_quiz(*, page_id: int) -> QuizPage:
+def live_quiz(*, page_id: int, public_only: bool = False) -> QuizPage:
     """The live quiz page with this id (its locale joined), from the page-tree cache; raises
     QuizPage.DoesNotExist, which is not cached.
 
-    Every submission needs it, and the query for this wide page cost ~2.5 ms of CPU. Its
+    `public_only`: also refuse a quiz under a view restriction (its own or an ancestor's, as
+    Wagtail's `.public()` does), for the views that show it. A submission does not ask: the
+    learner's own attempt proves they were shown it.
+
+    Every quiz view needs it, and the query for this wide page cost ~2.5 ms of CPU. Its
     settings (pass mark, kind) change only when it is published, which drops the cache, as do
-    unpublishing, moving and deleting it (elearning.page_cache).
+    unpublishing, moving and deleting it, and any change of a view restriction
+    (elearning.page_cache).
     """
-    return page_cache.cached(
+    quiz = page_cache.cached(
         f"live-quiz:{page_id}",
         lambda: QuizPage.objects.live().select_related("locale").get(pk=page_id),
     )
+    if public_only and quiz.get_view_restrictions():
+        raise QuizPage.DoesNotExist
+    return quiz
 
 
 def questions_by_key(quiz: QuizPage) -> dict:

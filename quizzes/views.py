@@ -16,9 +16,11 @@ from .selectors import quiz_answer_key
 from .services import QuizError
 
 
-def _quiz_in_language(page_id: int) -> QuizPage:
-    pages = QuizPage.objects.live().public().select_related("locale")
-    return _in_language(get_object_or_404(pages, pk=page_id))
+def _quiz_in_language(page_id: int, *, public_only: bool = True) -> QuizPage:
+    try:
+        return _in_language(selectors.live_quiz(page_id=page_id, public_only=public_only))
+    except QuizPage.DoesNotExist:
+        raise Http404 from None
 
 
 def _in_language(quiz: QuizPage) -> QuizPage:
@@ -68,11 +70,8 @@ def attempt_start(request, page_id: int):
 @require_POST
 def attempt_submit(request, page_id: int, attempt_id: int):
     # The learner's own attempt (checked below) proves they were shown this quiz, so no
-    # view-restriction check; the live page comes from the page-tree cache.
-    try:
-        quiz = _in_language(selectors.live_quiz(page_id=page_id))
-    except QuizPage.DoesNotExist:
-        raise Http404 from None
+    # view-restriction check.
+    quiz = _quiz_in_language(page_id, public_only=False)
     attempt = get_object_or_404(
         Attempt, pk=attempt_id, learner=request.user, quiz_key=quiz.translation_key
     )

@@ -192,6 +192,25 @@ def test_another_learners_attempt_is_404(client, learner):
     assert theirs.status == AttemptStatus.IN_PROGRESS
 
 
+def test_a_quiz_under_a_view_restriction_cannot_be_started_or_reviewed(client, learner):
+    from wagtail.models import PageViewRestriction
+
+    course = make_course()
+    quiz = make_quiz(course)
+    attempt = start(client, quiz)
+    submit(client, quiz, attempt, correct_answers(quiz, attempt))
+    result = url("attempt_result", page_id=quiz.pk, attempt_id=attempt.pk)
+    assert client.get(result).status_code == 200
+    # A trainer puts the course behind a password: the quiz (cached as live) is no longer public.
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    assert client.post(url("attempt_start", page_id=quiz.pk)).status_code == 404
+    assert client.get(result).status_code == 404
+    restriction.delete()
+    assert client.get(result).status_code == 200
+
+
 def test_submission_after_the_time_limit_is_refused(client, learner):
     quiz = make_quiz(time_limit_minutes=10)
     attempt = start(client, quiz)
