@@ -65,6 +65,7 @@ def test_my_learning_shows_the_certificate_when_it_is_ready(
     page.get_by_role("link", name=say(language, "My learning")).first.click()
     page.get_by_text(say(language, "Your certificate is being prepared.")).wait_for()
     assert_accessible(page)
+    screenshot(page, f"my-learning-pending-{language}-{viewport}")
     page.evaluate("window.notReloaded = true")
 
     services.certificate_issue(certificate_id=certificate.pk)  # the worker renders it
@@ -72,6 +73,7 @@ def test_my_learning_shows_the_certificate_when_it_is_ready(
     download.wait_for()  # without reloading: the page asked again by itself
     assert page.evaluate("window.notReloaded") is True
     assert_accessible(page)
+    screenshot(page, f"my-learning-ready-{language}-{viewport}")
     with page.expect_download() as pdf:
         download.click()
     assert pdf.value.suggested_filename.endswith(".pdf")
