@@ -145,11 +145,15 @@ def invalidate(**kwargs) -> None:
     Now, so this request and tests see the change, and again after the transaction commits,
     so a request that read the old rows before the commit cannot keep them cached.
     """
+    _tree_moved_on()
+    _request_version.set(None)
+    transaction.on_commit(_tree_moved_on)
+
+
+def _tree_moved_on() -> None:
     global _fallback
     bump(VERSION_KEY)
-    _request_version.set(None)
-    _fallback = None
-    transaction.on_commit(lambda: bump(VERSION_KEY))
+    _fallback = None  # while the cache is down: this process's own version, likewise
 
 
 # This process keeps what it read, as pickled bytes (so no two requests ever share a live
