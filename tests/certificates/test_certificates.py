@@ -367,6 +367,78 @@ def test_rendering_reads_both_designs_in_one_query(
     assert pdf.startswith(b"%PDF")
 
 
+def transparent_png(name: str, colour: str):
+    """A Wagtail image: a transparent PNG with a coloured mark, as trainers upload logos."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PillowImage
+    from PIL import ImageDraw
+    from wagtail.images.models import Image
+
+    picture = PillowImage.new("RGBA", (900, 300), (255, 255, 255, 0))
+    ImageDraw.Draw(picture).ellipse((20, 20, 880, 280), outline=colour, width=12)
+    data = io.BytesIO()
+    picture.save(data, "PNG")
+    return Image.objects.create(title=name, file=ImageFile(data, name=f"{name}.png"))
+
+
+def embedded_images(pdf: bytes, tmp_path) -> list[list[str]]:
+    """`pdfimages -list`: one row per image (type, size, colour, encoding...)."""
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf)
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    return [line.split() for line in listing.splitlines()[2:]]
+
+
+def test_the_designs_images_are_printed_as_jpeg_and_follow_a_new_upload(
+    learner, django_capture_on_commit_callbacks, tmp_path, django_assert_num_queries
+):
+    # WeasyPrint re-encodes a PNG (twice with transparency) for every PDF; a JPEG it embeds as
+    # it is. The certificate is white, so the transparent parts print white either way.
+    from wagtail.models import Locale
+
+    from certificates.models import CertificateDesign
+    from certificates.rendering import render_certificate_pdf
+
+    certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+    design = CertificateDesign.objects.create(
+        locale=Locale.objects.get(language_code="ro"),
+        issuers="Emitent",
+        logo=transparent_png("logo", "navy"),
+        signatory_name="Maria Ionescu",
+        signature=transparent_png("semnatura", "black"),
+        second_signatory_name="Ion Popa",
+        second_signature=transparent_png("semnatura-2", "black"),
+    )
+    images = embedded_images(render_certificate_pdf(certificate), tmp_path)
+    assert [(row[2], row[5], row[8]) for row in images] == [("image", "rgb", "jpeg")] * 3
+    # Later certificates find the renditions without asking the database for them.
+    with django_assert_num_queries(1):  # the designs
+        render_certificate_pdf(certificate)
+
+    assert logo_colour(render_certificate_pdf(certificate), tmp_path) == "blue"
+
+    # A trainer uploads another logo: the next certificate prints it.
+    design.logo = transparent_png("logo-nou", "darkred")
+    design.save()
+    assert logo_colour(render_certificate_pdf(certificate), tmp_path) == "red"
+
+
+def logo_colour(pdf: bytes, tmp_path) -> str:
+    """Whether the first image printed (the logo) is drawn in blue or in red."""
+    from PIL import Image as PillowImage
+
+    path = tmp_path / "logo-check.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdfimages", "-f", "1", "-png", str(path), str(tmp_path / "img")], check=True)
+    logo = PillowImage.open(tmp_path / "img-000.png").convert("RGB")
+    darkest = min(logo.get_flattened_data(), key=sum)
+    return "blue" if darkest[2] > darkest[0] else "red"
+
+
 def test_the_longest_texts_fit_on_one_page_above_the_footer(demo_site, tmp_path):
     """Every field at its maximum length: one page, and the last line of the text (the dates)
     ends above the QR code, the tallest block of the footer."""
