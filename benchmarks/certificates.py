@@ -9,6 +9,9 @@ Run from the project folder, one benchmark at a time (the machine's cores are sh
     flock /tmp/bench.lock .venv/bin/python -m benchmarks.certificates issue    # ~1-2 min
     flock /tmp/bench.lock .venv/bin/python -m benchmarks.certificates memory   # ~3 min
 
+Every benchmark prints the Romanian design with a logo and two signature images (transparent
+PNGs it creates once), as a real programme's design has; the demo's has none.
+
 - render: `render_certificate_pdf` on one certificate (template, QR code, design look-ups,
   WeasyPrint), after a warm-up, in several runs; p50 per run and the median of the runs. A
   reference is measured in the same runs, interleaved: WeasyPrint rendering a one-paragraph A4
@@ -55,6 +58,40 @@ def setup_django() -> None:
 
     if connection.settings_dict["NAME"] != DATABASE_NAME:
         sys.exit(f"Refusing to run on {connection.settings_dict['NAME']!r}: use {DATABASE_NAME}.")
+
+
+def ensure_design_images() -> int:
+    """The Romanian design with a logo and two signature images, as a real programme's has
+    (the demo's has none): transparent PNGs, created once. Returns how many it prints."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PillowImage
+    from PIL import ImageDraw
+    from wagtail.images.models import Image
+
+    from certificates.models import CertificateDesign
+
+    def image(title: str, size: tuple[int, int], colour: str):
+        found = Image.objects.filter(title=title).first()
+        if found is not None:
+            return found
+        picture = PillowImage.new("RGBA", size, (255, 255, 255, 0))
+        draw = ImageDraw.Draw(picture)
+        draw.ellipse((10, 10, size[0] - 10, size[1] - 10), outline=colour, width=8)
+        draw.line((40, size[1] // 2, size[0] - 40, size[1] // 3), fill=colour, width=6)
+        data = io.BytesIO()
+        picture.save(data, "PNG")
+        return Image.objects.create(title=title, file=ImageFile(data, name=f"{title}.png"))
+
+    design = CertificateDesign.objects.get(locale__language_code="ro")
+    design.logo = image("bench-logo", (1200, 400), "navy")
+    design.signature = image("bench-signature-1", (900, 300), "black")
+    design.second_signature = image("bench-signature-2", (900, 300), "black")
+    design.signatory_name = design.signatory_name or "Maria Ionescu"
+    design.second_signatory_name = design.second_signatory_name or "Ion Popa"
+    design.save()
+    return 3
 
 
 def bench_course():
@@ -456,10 +493,12 @@ def main() -> None:
     memory.add_argument("--log", default=str(LOGS / "memory-worker.log"))
     args = parser.parse_args()
     setup_django()
+    design_images = ensure_design_images()
     result = {"cmd_render": cmd_render, "cmd_issue": cmd_issue, "cmd_memory": cmd_memory}[
         f"cmd_{args.command}"
     ](args)
-    print(json.dumps({**result, "machine": machine()}, ensure_ascii=False))
+    output = {**result, "design_images": design_images, "machine": machine()}
+    print(json.dumps(output, ensure_ascii=False))
 
 
 if __name__ == "__main__":
