@@ -28,7 +28,7 @@ def dashboard_certificates(learner, course_keys) -> dict:
             }
         else:
             # "pending": My learning asks for the item again until it changes (the worker is
-            # rendering it; see courses' my-learning.js).
+            # rendering it; see courses/static/courses/js/my-learning.js).
             item = {
                 "label": _("Your certificate is being prepared."),
                 "url": "",

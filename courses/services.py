@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from elearning.page_cache import bump
+from elearning.page_cache import bump_now_and_after_commit
 
 from .models import CoursePage, Enrollment, StepCompletion
 from .selectors import LearnerProgress, course_required_keys, progress_version_key
@@ -21,14 +21,9 @@ VISIT_REFRESH = timedelta(minutes=10)
 
 
 def progress_changed(*, learner_id: int, course_key: UUID) -> None:
-    """Retire the learner's cached progress in this course (courses.selectors.learner_progress).
-
-    Now, so the next read sees the write, and again after the transaction commits, so a
-    concurrent request that read the old rows just before the commit cannot keep them cached.
-    """
-    key = progress_version_key(learner_id=learner_id, course_key=course_key)
-    bump(key)
-    transaction.on_commit(lambda: bump(key))
+    """Retire the learner's cached progress in this course (courses.selectors.learner_progress),
+    now and after the transaction commits."""
+    bump_now_and_after_commit(progress_version_key(learner_id=learner_id, course_key=course_key))
 
 
 def enrollment_start(*, learner, course: CoursePage) -> Enrollment:

@@ -122,6 +122,14 @@ def bump(key: str) -> None:
         bump_missed()
 
 
+def bump_now_and_after_commit(key: str) -> None:
+    """`bump` now, so the next read (in this request, in a test) sees the write, and again after
+    the transaction commits, so a request that read the old rows just before the commit cannot
+    keep them cached under the new version."""
+    bump(key)
+    transaction.on_commit(lambda: bump(key))
+
+
 # Versions this process could not move on while the cache was down. Whatever the cache still
 # holds under their old numbers (a page published during an outage, a deactivated account)
 # would be served again when it answers, so they are moved on as soon as it does: at the next

@@ -27,12 +27,11 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from . import admin_access, request_cache
 from .models.accounts import SESSION_HASH_ATTRIBUTE
-from .page_cache import bump, version_in
+from .page_cache import bump_now_and_after_commit, version_in
 
 # A bound on how long a change made without saving the model (a bulk UPDATE in a shell) stays
 # unseen; every change through the ORM is seen at once.
@@ -102,9 +101,7 @@ def user_changed(*, instance, **kwargs) -> None:
 def account_changed(user_id) -> None:
     """Retire the cached copy of this user: now, and again after the transaction commits. For
     writes that send no signal (a queryset update), the caller says so here."""
-    key = version_key(user_id)
-    bump(key)
-    transaction.on_commit(lambda: bump(key))
+    bump_now_and_after_commit(version_key(user_id))
 
 
 def connect_signals() -> None:
