@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import FULL_NAME_MAX_LENGTH, County, Institution, Language, ProfessionalRole, User
@@ -39,6 +40,16 @@ def normalise_full_name(value: str) -> str:
     return value
 
 
+def own_max_length_message(field: forms.Field, message) -> None:
+    """Give `field`'s length limit the form's own message (or none, with `message=None`, when
+    the form's clean method says it after normalising): Django's generic "Ensure this value has
+    at most N characters" runs first and would win over it. `message` may use %(limit_value)d."""
+    validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    if message is not None and field.max_length is not None:
+        validators.append(MaxLengthValidator(field.max_length, message=message))
+    field.validators = validators
+
+
 class InstitutionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
@@ -52,7 +63,9 @@ class ProfileFieldsMixin(forms.Form):
     )
 
     def _setup_profile_fields(self):
-        self.fields["full_name"].max_length = None  # normalise_full_name gives a clearer message
+        # normalise_full_name says it, once spaces are collapsed.
+        own_max_length_message(self.fields["full_name"], None)
+        self.fields["full_name"].max_length = None
         self.fields["full_name"].widget.attrs.update(
             {"autocomplete": "name", "maxlength": FULL_NAME_MAX_LENGTH}
         )
@@ -67,6 +80,10 @@ class ProfileFieldsMixin(forms.Form):
             empty_label=_("Choose your institution"),
         )
         self.fields["institution_other"].widget.attrs["maxlength"] = 255
+        own_max_length_message(
+            self.fields["institution_other"],
+            _("The name of an institution can have at most %(limit_value)d characters."),
+        )
         self.fields["institution_other"].label = _("Name of your institution")
         self.fields["institution_other"].help_text = ""
         # Required only when "not in the list" is ticked: don't label it optional.
@@ -151,6 +168,10 @@ class RegistrationForm(ProfileFieldsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_profile_fields()
+        own_max_length_message(
+            self.fields["email"],
+            _("An e-mail address can have at most %(limit_value)d characters."),
+        )
         self.order_fields(self.field_order)
 
     def clean_email(self):

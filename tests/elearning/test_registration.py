@@ -215,3 +215,65 @@ def test_wrong_activation_tokens_are_400_and_change_nothing(client, demo_site):
         assert client.get(path).status_code == 400
     user.refresh_from_db()
     assert not user.is_active
+
+
+@pytest.mark.parametrize(
+    ("language", "overrides", "field", "own", "generic"),
+    [
+        ("en", {"full_name": "A" * 1000}, "full_name", "A name can have at most 150", "Ensure"),
+        ("ro", {"full_name": "A" * 1000}, "full_name", "Numele poate avea cel mult 150", "Asigura"),
+        (
+            "en",
+            {"email": "a" * 990 + "@example.org"},
+            "email",
+            "An e-mail address can have at most 254",
+            "Ensure",
+        ),
+        (
+            "ro",
+            {"email": "a" * 990 + "@example.org"},
+            "email",
+            "O adresă de e-mail poate avea cel mult 254",
+            "Asigura",
+        ),
+        (
+            "en",
+            {"institution": "", "institution_not_listed": "on", "institution_other": "Ș" * 1000},
+            "institution_other",
+            "The name of an institution can have at most 255",
+            "Ensure",
+        ),
+        (
+            "ro",
+            {"institution": "", "institution_not_listed": "on", "institution_other": "Ș" * 1000},
+            "institution_other",
+            "Numele instituției poate avea cel mult 255",
+            "Asigura",
+        ),
+    ],
+)
+def test_too_long_input_gets_the_forms_own_message_in_both_languages(
+    client, demo_site, language, overrides, field, own, generic
+):
+    """Django's generic "Ensure this value has at most N characters" never wins over the
+    form's own message (issue 14, item 6), on registration and on the profile."""
+    response = client.post(register_url(language), registration_data(**overrides))
+    assert response.status_code == 400
+    errors = " ".join(response.context["form"].errors[field])
+    assert own in errors
+    assert generic not in errors
+    assert own in response.content.decode()
+    assert User.objects.count() == 0
+    if field == "email":
+        return  # the profile does not edit the address
+    user = UserFactory(full_name="Ana Popescu")
+    client.force_login(user)
+    with translation.override(language):
+        profile_url = reverse("accounts:profile")
+    data = {k: v for k, v in registration_data(**overrides).items() if "password" not in k}
+    response = client.post(profile_url, data)
+    assert response.status_code == 400
+    errors = " ".join(response.context["form"].errors[field])
+    assert own in errors and generic not in errors
+    user.refresh_from_db()
+    assert user.full_name == "Ana Popescu" and user.institution_other == ""
