@@ -16,6 +16,7 @@ urlpatterns = [
         name="logout",
     ),
     path("profile/", views.profile, name="profile"),
+    path("preferred-language/", views.preferred_language, name="preferred_language"),
     path("my-data/", views.my_data, name="my_data"),
     path("delete/", views.account_delete, name="account_delete"),
     path("deleted/", views.account_deleted, name="account_deleted"),

@@ -226,6 +226,18 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
         self.order_fields(self.field_order)
 
 
+class PreferredLanguageForm(forms.Form):
+    """The profile's one-click "Make English my preferred language"."""
+
+    language = forms.ChoiceField(
+        choices=Language.choices,
+        error_messages={
+            "required": _("Choose English or Romanian."),
+            "invalid_choice": _("Choose English or Romanian."),
+        },
+    )
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit, urlunsplit
 
 from django.urls import Resolver404, resolve, translate_url
-from django.utils.translation import get_language_from_path
+from django.utils.translation import get_language_from_path, override
 from wagtail.models import Locale, Page, Site
 
 
@@ -54,13 +54,15 @@ def url_in_language(url: str, language: str) -> str:
         return url  # outside the language prefix (admin, verification): unchanged
     if current == language:
         return url
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return home_page_url(language)
-    if match.url_name == "wagtail_serve":
-        page = _page_for_path(path, current)
-        new_path = page_translation_url(page, language) if page else home_page_url(language)
-    else:
-        new_path = urlsplit(translate_url(path, language)).path
+    # i18n_patterns resolve only the active language's prefix: resolve in the URL's own.
+    with override(current):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return home_page_url(language)
+        if match.url_name == "wagtail_serve":
+            page = _page_for_path(path, current)
+            new_path = page_translation_url(page, language) if page else home_page_url(language)
+        else:
+            new_path = urlsplit(translate_url(path, language)).path
     return urlunsplit(("", "", new_path, parts.query, ""))

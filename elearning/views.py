@@ -14,12 +14,14 @@ from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import personal_data, services
 from .forms import (
     AccountDeleteForm,
     LoginForm,
+    PreferredLanguageForm,
     ProfileForm,
     QueuedPasswordResetForm,
     RegistrationForm,
@@ -97,7 +99,11 @@ def activate(request, uidb64: str, token: str):
 
 def redirect_to_preferred_language(request, user, url: str):
     """Send the learner to `url` in their preferred language and remember that language."""
-    language = user.preferred_language or settings.LANGUAGE_CODE
+    return redirect_in_language(url, user.preferred_language or settings.LANGUAGE_CODE)
+
+
+def redirect_in_language(url: str, language: str):
+    """Send the person to `url` in `language` and remember that language."""
     response = redirect(url_in_language(url, language))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
@@ -136,7 +142,9 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         login_account_throttle().reset(form.cleaned_data["username"])
         login(self.request, form.get_user())
-        return redirect_to_preferred_language(self.request, form.get_user(), self.get_success_url())
+        # The language of the login page wins for this visit, not the account's preference
+        # (which the profile offers to change): someone reading in English stays in English.
+        return redirect_in_language(self.get_success_url(), translation.get_language())
 
     def get_default_redirect_url(self):
         return "/"
@@ -175,7 +183,50 @@ def profile(request):
         status = 400
     else:
         form = ProfileForm(instance=request.user)
-    return render(request, "elearning/accounts/profile.html", {"form": form}, status=status)
+    return _render_profile(request, form, status=status)
+
+
+# Shown in the language the learner reads now, which is the one the button offers.
+MAKE_PREFERRED = {
+    "en": gettext_lazy("Make English my preferred language"),
+    "ro": gettext_lazy("Make Romanian my preferred language"),
+}
+NOW_PREFERRED = {
+    "en": gettext_lazy("English is now your preferred language."),
+    "ro": gettext_lazy("Romanian is now your preferred language."),
+}
+
+
+def _render_profile(request, form, *, status=200, language_form=None):
+    """The profile page; it offers to make the language read now the preferred one when the
+    two differ (logging in keeps the login page's language, whatever the preference)."""
+    current = translation.get_language()
+    offer = None
+    if current in MAKE_PREFERRED and current != request.user.preferred_language:
+        offer = {"language": current, "label": MAKE_PREFERRED[current]}
+    context = {
+        "form": form,
+        "language_offer": offer,
+        "preferred_language_label": request.user.get_preferred_language_display(),
+        "language_form": language_form,
+    }
+    return render(request, "elearning/accounts/profile.html", context, status=status)
+
+
+@login_required
+@require_POST
+def preferred_language(request):
+    """Make one language the learner's preferred one (the profile's one-click offer)."""
+    form = PreferredLanguageForm(request.POST)
+    if not form.is_valid():
+        return _render_profile(
+            request, ProfileForm(instance=request.user), status=400, language_form=form
+        )
+    language = form.cleaned_data["language"]
+    user = services.profile_update(user=request.user, data={"preferred_language": language})
+    with translation.override(language):
+        messages.success(request, str(NOW_PREFERRED[language]))
+    return redirect_to_preferred_language(request, user, reverse("accounts:profile"))
 
 
 @login_required

@@ -19,21 +19,32 @@ def url(name, language="ro", **kwargs):
         return reverse(name, kwargs=kwargs or None)
 
 
-def test_login_redirects_to_the_preferred_language(client, demo_site):
-    user = UserFactory(preferred_language="en")
+@pytest.mark.parametrize(("login_language", "preferred"), [("en", "ro"), ("ro", "en")])
+def test_login_keeps_the_language_of_the_login_page(client, demo_site, login_language, preferred):
+    """The language the person is using now wins for this visit, whatever the account prefers
+    (issue 14, item 7): logging in from the English page lands on the English site."""
+    user = UserFactory(preferred_language=preferred)
     response = client.post(
-        url("accounts:login"),
+        url("accounts:login", login_language),
         {"username": user.email.upper(), "password": PASSWORD, "next": "/ro/contact/"},
     )
     assert response.status_code == 302
-    assert response["Location"] == "/en/contact/"
-    assert response.cookies["elearning_language"].value == "en"
+    assert response["Location"] == f"/{login_language}/contact/"
+    assert response.cookies["elearning_language"].value == login_language
+    user.refresh_from_db()
+    assert user.preferred_language == preferred  # the preference is the learner's to change
+
+    client.post(url("accounts:logout"))
+    response = client.post(
+        url("accounts:login", login_language), {"username": user.email, "password": PASSWORD}
+    )
+    assert response["Location"] == f"/{login_language}/"
 
 
 def test_login_next_to_an_account_view_is_translated(client, demo_site):
-    user = UserFactory(preferred_language="en")
+    user = UserFactory(preferred_language="ro")
     response = client.post(
-        url("accounts:login"),
+        url("accounts:login", "en"),
         {"username": user.email, "password": PASSWORD, "next": "/ro/accounts/profile/"},
     )
     assert response["Location"] == "/en/accounts/profile/"
@@ -228,3 +239,42 @@ def test_change_password(client, demo_site):
     )
     assert response.status_code == 302
     assert User.objects.get(pk=user.pk).check_password("brand-New-passw0rd")
+
+
+def test_profile_offers_to_make_the_current_language_the_preferred_one(client, demo_site):
+    user = UserFactory(preferred_language="ro")
+    client.force_login(user)
+    assert "Faceți" not in client.get(url("accounts:profile", "ro")).content.decode()
+    page = client.get(url("accounts:profile", "en")).content.decode()
+    assert "Make English my preferred language" in page
+    action = url("accounts:preferred_language", "en")
+    assert f'action="{action}"' in page
+
+    response = client.post(action, {"language": "en"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/accounts/profile/"
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+    page = client.get(url("accounts:profile", "en")).content.decode()
+    assert "Make English my preferred language" not in page
+    assert "English is now your preferred language." in page
+    romanian = client.get(url("accounts:profile", "ro")).content.decode()
+    assert "Faceți din română limba mea preferată" in romanian
+
+
+@pytest.mark.parametrize("data", [{"language": "de"}, {}, {"language": "x" * 1000}])
+def test_preferred_language_bad_input_is_400_and_changes_nothing(client, demo_site, data):
+    user = UserFactory(preferred_language="ro")
+    client.force_login(user)
+    response = client.post(url("accounts:preferred_language", "en"), data)
+    assert response.status_code == 400
+    assert "Choose English or Romanian." in response.content.decode()
+    user.refresh_from_db()
+    assert user.preferred_language == "ro"
+    assert client.get(url("accounts:preferred_language", "en")).status_code == 405
+
+
+def test_preferred_language_needs_login(client, demo_site):
+    response = client.post(url("accounts:preferred_language", "en"), {"language": "en"})
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
