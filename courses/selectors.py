@@ -10,7 +10,8 @@ from operator import or_
 from uuid import UUID
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Case, Expression, IntegerField, Q, Value, When
+from django.db.models.functions import Least
 from wagtail.models import Page
 
 from elearning import page_cache, request_cache
@@ -20,6 +21,36 @@ from .models import CoursePage, Enrollment, StepCompletion
 # Progress changes only through courses.services, which drops these entries when it writes; the
 # timeout bounds how long a change made any other way (a shell, a script) stays unseen.
 PROGRESS_TIMEOUT = 10 * 60
+
+
+def progress_percent(*, done: int, total: int, completed: bool = False) -> int:
+    """The one progress percentage: the share of a course's steps done, half rounded up, and
+    100 once the course is complete. Every page, report and export shows this (the reports in
+    SQL through `progress_percent_expression`, which gives the same integers).
+
+    A step is what completing the course needs (`counts_for_completion`: its lessons and
+    graded final quizzes); a pre-test, post-test or practice quiz is optional and not counted.
+    Integer arithmetic, not round(): round() takes halves to even (1 of 8 would be 12, 5 of 8
+    62) and SQL has no portable equivalent.
+    """
+    if completed:
+        return 100
+    if total <= 0:
+        return 0
+    done = max(0, min(done, total))
+    return (200 * done + total) // (2 * total)
+
+
+def progress_percent_expression(*, done, total, completed) -> Expression:
+    """`progress_percent` in SQL, for the reports: `done` and `total` integer expressions
+    (`total` at least 1), `completed` a condition (a Q or a boolean expression). Integer
+    division truncates on SQLite and PostgreSQL alike, and the operands are never negative, so
+    (200 * done + total) / (2 * total) is the floor of 100 * done / total + 1/2 on both."""
+    return Case(
+        When(completed, then=Value(100)),
+        default=Least(Value(100), (Value(200) * done + total) / (Value(2) * total)),
+        output_field=IntegerField(),
+    )
 
 
 @dataclass(frozen=True)
@@ -44,6 +75,13 @@ class OutlineStep:
     completed: bool
     current: bool = False
     link: str = ""
+    # The step's place among the steps that count (1, 2, ...); None for an optional one.
+    number: int | None = None
+
+    @property
+    def counts(self) -> bool:
+        """Whether it is a step of the course's progress (see `progress_percent`)."""
+        return self.page.counts_for_completion
 
     @property
     def key(self) -> UUID:
@@ -66,9 +104,19 @@ class CourseOutline:
 
     @property
     def percent(self) -> int:
-        if not self.required_keys:
-            return 0
-        return round(100 * len(self.required_keys & self.completed_keys) / len(self.required_keys))
+        return progress_percent(
+            done=self.completed_count, total=self.step_count, completed=self.is_complete
+        )
+
+    @property
+    def step_count(self) -> int:
+        """The course's steps: what the outline numbers and "2 of 6 steps done" counts."""
+        return len(self.required_keys)
+
+    @property
+    def optional_count(self) -> int:
+        """Listed in the outline but not steps: pre-tests, post-tests, practice quizzes."""
+        return sum(1 for step in self.steps if not step.counts)
 
     @property
     def is_complete(self) -> bool:
@@ -251,19 +299,31 @@ def course_outline(
     completed = set(progress.completed_keys) if progress else set()
     return CourseOutline(
         course=course,
-        steps=[
-            OutlineStep(
-                page=link,
-                completed=link.translation_key in completed,
-                current=current is not None and link.pk == current.pk,
-                link=link.url,
-            )
-            for link in links
-        ],
+        steps=_numbered(
+            [
+                OutlineStep(
+                    page=link,
+                    completed=link.translation_key in completed,
+                    current=current is not None and link.pk == current.pk,
+                    link=link.url,
+                )
+                for link in links
+            ]
+        ),
         enrollment=progress.enrollment if progress else None,
         required_keys={link.translation_key for link in links if link.counts_for_completion},
         completed_keys=completed,
     )
+
+
+def _numbered(steps: list[OutlineStep]) -> list[OutlineStep]:
+    """Number the steps that count, 1, 2, ...: the outline shows as many as the course has."""
+    number = 0
+    for step in steps:
+        if step.counts:
+            number += 1
+            step.number = number
+    return steps
 
 
 @dataclass
@@ -274,6 +334,8 @@ class CourseProgress:
     completed_at: datetime | None
     continue_url: str | None
     extras: list[dict] = field(default_factory=list)
+    done: int = 0  # steps done, of `total` (see progress_percent)
+    total: int = 0
 
 
 def courses_with_progress(*, courses: list[CoursePage], learner) -> list[CourseProgress]:
@@ -322,6 +384,8 @@ def courses_with_progress(*, courses: list[CoursePage], learner) -> list[CourseP
                 started_at=enrollment.started_at if enrollment else None,
                 completed_at=enrollment.completed_at if enrollment else None,
                 continue_url=step.url if step else None,
+                done=outline.completed_count,
+                total=outline.step_count,
             )
         )
     return result

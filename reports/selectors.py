@@ -26,13 +26,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least, TruncMonth, TruncYear
+from django.db.models.functions import Coalesce, TruncMonth, TruncYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate
 from courses.models import CoursePage, Enrollment, StepCompletion
-from courses.selectors import course_step_links
+from courses.selectors import course_step_links, progress_percent_expression
 from elearning import page_cache
 from elearning.models import County, ProfessionalRole
 from quizzes.models import Attempt, AttemptStatus, QuizKind
@@ -233,10 +233,11 @@ def completion_rows(
             certificate_expires_at=F("course_certificate__expires_at"),
         )
         .annotate(
-            progress=Case(
-                When(completed_at__isnull=False, then=Value(100)),
-                default=Least(Value(100), Value(100) * Coalesce("steps_done", 0) / total_steps),
-                output_field=IntegerField(),
+            # What the learner sees on their pages, computed the same way in SQL.
+            progress=progress_percent_expression(
+                done=Coalesce("steps_done", 0),
+                total=total_steps,
+                completed=Q(completed_at__isnull=False),
             ),
             status=Case(
                 When(completed_at__isnull=False, then=Value(Status.COMPLETED.value)),
