@@ -8,7 +8,7 @@ from django.core import mail
 
 from elearning.models import User
 
-from .conftest import assert_accessible, in_combinations, screenshot
+from .conftest import assert_accessible, in_combinations, say, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -106,6 +106,36 @@ def test_teacher_from_cluj_registers_and_uses_the_site(page, viewport, demo_site
     assert user.full_name == "Ana-Maria Popescu-Pop"
     assert user.institution is None and user.institution_other.endswith("Dej")
     assert user.is_active and user.role == "teacher" and user.county == "CJ"
+
+    # A 1,000-character name pasted past the field's limit gets the form's own message, not
+    # Django's generic one (issue 14, item 6).
+    page.locator("#id_full_name").evaluate("field => field.removeAttribute('maxlength')")
+    page.locator("#id_full_name").fill("A" * 1000)
+    page.get_by_role("button", name=t["save"]).click()
+    own = say(language, "A name can have at most %(max)d characters.") % {"max": 150}
+    page.get_by_text(own).first.wait_for()
+    assert "Ensure this value" not in page.content()
+    assert "Asigurați-vă că" not in page.content()
+    assert User.objects.get(email=email).full_name == "Ana-Maria Popescu-Pop"
+
+    # Logging in from the other language's page stays in that language for the visit, and
+    # the profile offers to make it the preferred one (issue 14, item 7).
+    page.get_by_role("button", name=t["logout"]).click()
+    page.goto(f"/{other}/accounts/login/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill("a-Good-passw0rd-for-tests")
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(f"**/{other}/")
+    assert page.locator("html").get_attribute("lang") == other
+    page.goto(f"/{other}/accounts/profile/")
+    name_of = {"en": "English", "ro": "Romanian"}[other]
+    offer = page.get_by_role("button", name=say(other, f"Make {name_of} my preferred language"))
+    assert_accessible(page)
+    screenshot(page, f"profile-language-offer-{name}")
+    offer.click()
+    page.get_by_text(say(other, f"{name_of} is now your preferred language.")).wait_for()
+    assert offer.count() == 0
+    assert User.objects.get(email=email).preferred_language == other
 
 
 @pytest.mark.parametrize(

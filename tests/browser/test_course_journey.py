@@ -13,6 +13,7 @@ from elearning.models import User
 
 from ..courses.factories import catalogue, lessons_of, make_course, publish
 from ..elearning.factories import UserFactory
+from ..quizzes.factories import make_quiz
 from .conftest import assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,6 +32,8 @@ def rich_course():
         lesson.body = demo._stream(data[language]["body"], document)
         publish(lesson)
     assert lessons_of(course)[1].get_translation(en).live
+    # An optional post-test after the lessons: listed, but not a step (see progress_percent).
+    make_quiz(course, kind="post_test", slug="post-test")
     return course
 
 
@@ -47,6 +50,9 @@ def test_teacher_completes_a_course_across_languages(page, viewport, demo_site):
     screenshot(page, f"catalogue-ro-{viewport}")
     page.get_by_role("link", name="Curs pentru profesori").click()
     assert_accessible(page)
+    # Four steps, as the outline numbers them; the post-test is optional (issue 14, item 1).
+    assert page.locator(".summary dd").nth(1).inner_text() == "4 (și 1 test opțional)"
+    assert page.locator(".outline__mark").all_inner_texts() == ["1", "2", "3", "4", "–"]
     page.get_by_role("button", name="Începeți cursul").click()
     page.get_by_role("heading", name="Lecția 1").wait_for()
 
@@ -70,6 +76,15 @@ def test_teacher_completes_a_course_across_languages(page, viewport, demo_site):
         done
     ) == 2
     assert page.locator(".outline__step--done").count() == 2
+    # The same count in words, in the outline and on "My learning" (issue 14, item 1).
+    assert page.locator(".outline__mark").all_inner_texts() == ["✓", "✓", "3", "4", "–"]
+    assert page.get_by_text("2 of 4 steps done").count() == 1
+    assert page.locator(".outline__step--optional").inner_text().endswith("(optional)")
+    page.get_by_role("link", name="My learning").click()
+    page.get_by_text("2 of 4 steps done").wait_for()
+    assert page.get_by_text("50% complete").first.is_visible()
+    page.go_back()
+    page.get_by_role("heading", name="Lesson 3").wait_for()
     assert_accessible(page)
     screenshot(page, f"lesson-en-{viewport}")
     for title in ("Lesson 4", None):
