@@ -101,6 +101,7 @@ RULES = {
     "accounts:login": [200] + ["home"] * 6,
     "accounts:logout": _POST_ONLY,
     "accounts:profile": _MEMBERS,
+    "accounts:preferred_language": _LEARNER_POST_ONLY,
     "accounts:my_data": _MEMBERS,
     "accounts:account_delete": _MEMBERS,
     "accounts:account_deleted": _PUBLIC,
