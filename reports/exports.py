@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from certificates.codes import grouped
 from elearning.models import County, Language, ProfessionalRole
@@ -146,7 +147,7 @@ def completion_table(*, scope, filters, courses) -> Table:
             _("Due date"),
             _("Progress (%)"),
             _("Status"),
-            _("Completed"),
+            pgettext("one learner's course", "Completed"),
             _("Final score (%)"),
             _("Attempts"),
             _("Certificate code"),

@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least, TruncMonth, TruncYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certificates.models import Certificate
 from courses.models import CoursePage, Enrollment, StepCompletion
@@ -47,7 +48,9 @@ class Status(TextChoices):
 
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
+    # One learner's status: singular in Romanian ("Finalizat"); the plain "Completed" is the
+    # plural heading of a group of courses ("Finalizate").
+    COMPLETED = "completed", pgettext_lazy("one learner's course", "Completed")
     OVERDUE = "overdue", _("Overdue")
 
 

@@ -373,3 +373,27 @@ def test_coordinator_revokes_and_reissues_in_scope_only(client, world, media_roo
     assert not CertificateEvent.objects.filter(
         certificate=mihai, kind=CertificateEvent.Kind.REISSUED
     ).exists()
+
+
+def test_one_learners_status_is_singular_in_romanian(client, world):
+    """A row says "Finalizat" (the filter's help says „Finalizat” too); "Finalizate" is the
+    plural, for a heading over a group of courses (My learning)."""
+    login(client, world.coordinators["cluj"])
+    response = client.get(COMPLETION, {"status": "completed"})
+    html = response.content.decode()
+    assert "<small>Finalizat</small>" in html
+    assert '<option value="completed" selected>Finalizat</option>' in html
+    assert "Finalizate" not in html
+    rows = _csv(
+        client.get(
+            reverse("learning_reports:export", args=["completion"]),
+            {"format": "csv", "status": "completed"},
+        )
+    )
+    assert "Finalizate" not in rows[0]
+    (ana,) = rows[1:]
+    assert ana[rows[0].index("Stare")] == "Finalizat"
+    from django.utils import translation
+
+    with translation.override("ro"):
+        assert translation.gettext("Completed") == "Finalizate"  # My learning's heading
