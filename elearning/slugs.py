@@ -14,6 +14,7 @@ Wagtail derives from a title on the server. Two paths it leaves alone are covere
 from __future__ import annotations
 
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.coreutils import find_available_slug
 
@@ -38,14 +39,22 @@ class PageForm(WagtailAdminPageForm):
         if typed:
             self.cleaned_data["slug"] = ascii_slug(typed) or typed
         elif "slug" in self.fields and not self.has_error("slug"):
-            base = ascii_slug(self.cleaned_data.get("title") or "")
+            title = self.cleaned_data.get("title") or ""
+            base = ascii_slug(title)
             if base and self.parent_page is not None:
                 # Derived, not chosen: a sibling's slug is no reason to refuse the page.
                 self.cleaned_data["slug"] = find_available_slug(
                     self.parent_page, base, ignore_page_id=self.instance.pk
                 )
-            else:
-                self.add_error("slug", self.fields["slug"].error_messages["required"])
+            elif title:
+                # Said on the title, where the trainer is, not on the "Promote" tab.
+                self.add_error(
+                    "title",
+                    _(
+                        "This title gives no web address: add letters or digits to it, or type "
+                        "the address (slug) on the “Promote” tab."
+                    ),
+                )
         return super().clean()
 
 

@@ -275,6 +275,18 @@ def test_a_romanian_title_gives_an_ascii_slug_when_the_slug_is_left_empty(client
     assert LessonPage.objects.child_of(course).get().slug == "lectie-noua-semne"
 
 
+def test_a_title_without_letters_or_digits_is_told_on_the_title(client, editorial):
+    """No slug can come from "???": the message is on the title (the tab the trainer is on),
+    not only on the slug's "Promote" tab."""
+    trainer, _reviewer = editorial
+    index = catalogue()
+    client.force_login(trainer)
+    response = client.post(add_url(CoursePage, index), course_form(title="???", slug=""))
+    assert response.status_code == 200
+    assert "adresă" in " ".join(response.context["form"].errors["title"])
+    assert not CoursePage.objects.filter(title="???").exists()
+
+
 def test_a_slug_typed_with_diacritics_is_saved_in_ascii(client, editorial):
     trainer, _reviewer = editorial
     index = catalogue()
