@@ -14,11 +14,13 @@ class ElearningConfig(AppConfig):
             checks,  # noqa: F401  (registers system checks)
             navigation,
             page_cache,
+            slugs,
             user_cache,
         )
 
         admin_access.connect_signals()
         admin_language.connect_signals()
         page_cache.connect_signals()
+        slugs.connect_signals()
         navigation.connect_signals()
         user_cache.connect_signals()

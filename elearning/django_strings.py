@@ -5,7 +5,7 @@ them poorly (a typo, cedilla letters). Listing them here makes `makemessages` ke
 locale/ro, whose translations take precedence over Django's. Nothing imports this module.
 """
 
-from django.utils.translation import gettext_noop, ngettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
 STRINGS = [
     gettext_noop("This field is required."),
@@ -26,4 +26,34 @@ STRINGS = [
         "Your password must contain at least %(min_length)d character.",
         "Your password must contain at least %(min_length)d characters.",
     ),
+]
+
+# Month names: Django's Romanian catalogue capitalises them ("3 Decembrie 2026"); Romanian
+# writes them in lower case ("3 decembrie 2026"). The "F" date format (django.utils.dates.MONTHS)
+# and "E" (MONTHS_ALT). Literal strings, one a line: makemessages reads them from the source.
+STRINGS += [
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+    pgettext_lazy("alt. month", "January"),
+    pgettext_lazy("alt. month", "February"),
+    pgettext_lazy("alt. month", "March"),
+    pgettext_lazy("alt. month", "April"),
+    pgettext_lazy("alt. month", "May"),
+    pgettext_lazy("alt. month", "June"),
+    pgettext_lazy("alt. month", "July"),
+    pgettext_lazy("alt. month", "August"),
+    pgettext_lazy("alt. month", "September"),
+    pgettext_lazy("alt. month", "October"),
+    pgettext_lazy("alt. month", "November"),
+    pgettext_lazy("alt. month", "December"),
 ]

@@ -6,21 +6,26 @@ label is escaped, since course titles and groups come from the database.
 
 from __future__ import annotations
 
+import textwrap
+
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 640
 COLOURS = ["#1f5f99", "#d97a00", "#2e7d32", "#8e24aa"]
 TEXT = "#1b1f24"
-FONT = 'font-family="Noto Sans" font-size="11"'
+FONT = 'font-family="Noto Sans"'
+# One font-size per element: a second one (after FONT's own) was dropped by the HTML parser,
+# so every label came out at the same size.
+F9, F11, F14 = (f'{FONT} font-size="{n}"' for n in (9, 11, 14))
 
 
 def _svg(height: int, body: list[str], title: str) -> SafeString:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
         f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}">',
-        f'<text x="0" y="16" {FONT} font-size="14" font-weight="700" fill="{TEXT}">'
-        f"{escape(title)}</text>",
+        f'<text x="0" y="16" {F14} font-weight="700" fill="{TEXT}">{escape(title)}</text>',
         *body,
         "</svg>",
     ]
@@ -32,12 +37,33 @@ def _empty(title: str) -> SafeString:
     from django.utils.translation import gettext as _
 
     return _svg(
-        50, [f'<text x="0" y="40" {FONT} fill="{TEXT}">{escape(_("No data yet."))}</text>'], title
+        50, [f'<text x="0" y="40" {F11} fill="{TEXT}">{escape(_("No data yet."))}</text>'], title
     )
 
 
 def _fmt(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+    """In the reader's language, as the tables beside the charts: 42,9 in Romanian."""
+    return formats.number_format(value, decimal_pos=0 if value == int(value) else 1)
+
+
+# A label column of 230 px holds about 36 characters of 11 px Noto Sans; a longer label is
+# wrapped on as many lines as it needs (a donor reads the whole role or course title).
+LABEL_CHARS = 36
+LINE_H = 13
+
+
+def _lines(label: str) -> list[str]:
+    return textwrap.wrap(label, LABEL_CHARS, break_long_words=True) or [""]
+
+
+def _label(lines: list[str], *, x: int, y: float, size: int = 11) -> str:
+    """Right-aligned label, one <tspan> per line, its block centred on `y`."""
+    first = y - (len(lines) - 1) * LINE_H / 2
+    spans = "".join(
+        f'<tspan x="{x}" y="{first + n * LINE_H:.1f}">{escape(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
+    return f'<text text-anchor="end" {FONT} font-size="{size}" fill="{TEXT}">{spans}</text>'
 
 
 def bar_chart(rows: list[tuple[str, float]], *, title: str) -> SafeString:
@@ -48,18 +74,21 @@ def bar_chart(rows: list[tuple[str, float]], *, title: str) -> SafeString:
     top_value = max(v for _label, v in rows) or 1
     span = WIDTH - label_w - 50
     body = []
-    for i, (label, value) in enumerate(rows):
-        y = top + i * (bar_h + gap)
+    y = top
+    for label, value in rows:
+        lines = _lines(label)
+        row_h = max(bar_h, len(lines) * LINE_H)
+        bar_y = y + (row_h - bar_h) / 2
         w = span * value / top_value
-        short = label if len(label) <= 38 else label[:36] + "…"
         body.append(
-            f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end" {FONT} fill="{TEXT}">'
-            f"{escape(short)}</text>"
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{COLOURS[0]}"/>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y + 12}" {FONT} fill="{TEXT}">'
+            _label(lines, x=label_w - 6, y=bar_y + 12)
+            + f'<rect x="{label_w}" y="{bar_y:.1f}" width="{w:.1f}" height="{bar_h}" '
+            f'fill="{COLOURS[0]}"/>'
+            f'<text x="{label_w + w + 4:.1f}" y="{bar_y + 12:.1f}" {F11} fill="{TEXT}">'
             f"{_fmt(value)}</text>"
         )
-    return _svg(top + len(rows) * (bar_h + gap) + 4, body, title)
+        y += row_h + gap
+    return _svg(int(y) + 4, body, title)
 
 
 def column_chart(rows: list[tuple[str, float]], *, title: str) -> SafeString:
@@ -78,13 +107,13 @@ def column_chart(rows: list[tuple[str, float]], *, title: str) -> SafeString:
         body.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w:.1f}" height="{h:.1f}" '
             f'fill="{COLOURS[0]}"/>'
-            f'<text x="{x + col_w / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" {FONT} '
+            f'<text x="{x + col_w / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" {F11} '
             f'fill="{TEXT}">{_fmt(value)}</text>'
         )
         if len(rows) <= 12 or i % max(1, len(rows) // 12) == 0:
             body.append(
                 f'<text x="{x + col_w / 2:.1f}" y="{top + height + 16}" text-anchor="middle" '
-                f'{FONT} font-size="9" fill="{TEXT}">{escape(label)}</text>'
+                f'{F9} fill="{TEXT}">{escape(label)}</text>'
             )
     return _svg(top + height + bottom, body, title)
 
@@ -102,22 +131,22 @@ def grouped_bar_chart(
     for s, name in enumerate(series):
         body.append(
             f'<rect x="{s * 200}" y="26" width="10" height="10" fill="{COLOURS[s]}"/>'
-            f'<text x="{s * 200 + 14}" y="35" {FONT} fill="{TEXT}">{escape(name)}</text>'
+            f'<text x="{s * 200 + 14}" y="35" {F11} fill="{TEXT}">{escape(name)}</text>'
         )
-    for i, (label, values) in enumerate(rows):
-        y0 = top + i * group_h
-        short = label if len(label) <= 38 else label[:36] + "…"
-        body.append(
-            f'<text x="{label_w - 6}" y="{y0 + bar_h + 2}" text-anchor="end" {FONT} '
-            f'fill="{TEXT}">{escape(short)}</text>'
-        )
+    y0 = top
+    for label, values in rows:
+        lines = _lines(label)
+        row_h = max(group_h, len(lines) * LINE_H + 10)
+        bars_y = y0 + (row_h - group_h) / 2
+        body.append(_label(lines, x=label_w - 6, y=bars_y + bar_h + 2))
         for s, value in enumerate(values):
-            y = y0 + s * bar_h
+            y = bars_y + s * bar_h
             w = span * min(value, maximum) / maximum
             body.append(
-                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
+                f'<rect x="{label_w}" y="{y:.1f}" width="{w:.1f}" height="{bar_h - 2}" '
                 f'fill="{COLOURS[s]}"/>'
-                f'<text x="{label_w + w + 4:.1f}" y="{y + 9}" {FONT} font-size="9" '
+                f'<text x="{label_w + w + 4:.1f}" y="{y + 9:.1f}" {F9} '
                 f'fill="{TEXT}">{_fmt(value)}</text>'
             )
-    return _svg(top + len(rows) * group_h + 4, body, title)
+        y0 += row_h
+    return _svg(int(y0) + 4, body, title)

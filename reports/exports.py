@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from certificates.codes import grouped
 from elearning.models import County, Language, ProfessionalRole
@@ -146,7 +147,7 @@ def completion_table(*, scope, filters, courses) -> Table:
             _("Due date"),
             _("Progress (%)"),
             _("Status"),
-            _("Completed"),
+            pgettext("one learner's course", "Completed"),
             _("Final score (%)"),
             _("Attempts"),
             _("Certificate code"),
@@ -342,9 +343,7 @@ def donor_summary_html(*, scope: CoordinatorScope, filters: dict, courses) -> st
     )
     context = {
         "scope": scope,
-        "filters": filters,
-        "role": dict(ProfessionalRole.choices).get(filters.get("role"), ""),
-        "county": dict(County.choices).get(filters.get("county"), ""),
+        "applied_filters": _applied_filters(filters, courses),
         "generated_at": timezone.now(),
         "summary": summary,
         "gains": gains,
@@ -354,7 +353,8 @@ def donor_summary_html(*, scope: CoordinatorScope, filters: dict, courses) -> st
             "people": sum(n for _label, n in by_role),
         },
         "chart_month": charts.column_chart(
-            [(formats.date_format(d, "M Y"), n) for d, n in per_month],
+            # Translated, as a format: "Dec 2026" in English, "dec 2026" in Romanian.
+            [(formats.date_format(d, pgettext("chart month", "M Y")), n) for d, n in per_month],
             title=_("People trained per month"),
         ),
         "chart_role": charts.bar_chart(by_role, title=_("People trained by role")),
@@ -373,3 +373,32 @@ def donor_summary_html(*, scope: CoordinatorScope, filters: dict, courses) -> st
         ),
     }
     return render_to_string("reports/pdf/donor_summary.html", context)
+
+
+def _applied_filters(filters: dict, courses) -> list[tuple[str, str]]:
+    """Every filter the summary was made with, as (label, value), for its header: a donor
+    reading the PDF sees what it counts."""
+    applied = []
+    if filters.get("course"):
+        titles = {c.key: c.title for c in courses}
+        applied.append((_("Course"), titles.get(filters["course"], "")))
+    if filters.get("role"):
+        applied.append((_("Role"), str(dict(ProfessionalRole.choices)[filters["role"]])))
+    if filters.get("institution"):
+        applied.append((_("Institution"), filters["institution"].name))
+    if filters.get("county"):
+        applied.append((_("County"), str(dict(County.choices)[filters["county"]])))
+    start, end = filters.get("date_from"), filters.get("date_to")
+    if start or end:
+        # "j F Y" through the catalogue: 3 decembrie 2026 (Django's Romanian months are
+        # capitalised; locale/ro writes them as Romanian does, see elearning/django_strings.py).
+        start = formats.date_format(start, "DATE_FORMAT") if start else ""
+        end = formats.date_format(end, "DATE_FORMAT") if end else ""
+        if start and end:
+            period = _("%(start)s to %(end)s") % {"start": start, "end": end}
+        elif start:
+            period = _("from %(start)s") % {"start": start}
+        else:
+            period = _("until %(end)s") % {"end": end}
+        applied.append((_("Period"), period))
+    return applied

@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth, TruncYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certificates.models import Certificate
 from courses.models import CoursePage, Enrollment, StepCompletion
@@ -47,7 +48,9 @@ class Status(TextChoices):
 
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
+    # One learner's status: singular in Romanian ("Finalizat"); the plain "Completed" is the
+    # plural heading of a group of courses ("Finalizate").
+    COMPLETED = "completed", pgettext_lazy("one learner's course", "Completed")
     OVERDUE = "overdue", _("Overdue")
 
 
@@ -502,8 +505,15 @@ def certificate_register(
 # Donor summary -------------------------------------------------------------------------------
 
 
+# A range longer than this (a "from" date typed years before anyone enrolled) starts at the
+# first month with a completion instead: a chart of ten years of zeros says nothing.
+MAX_MONTHS = 120
+
+
 def trained_per_month(*, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]):
-    """People who completed a course, per month of completion: [(date, count)]."""
+    """People who completed a course, per month of completion: [(date, count)], one entry for
+    every month of the filtered range (the data's range for a bound not given), zeros included,
+    so that a month without completions shows as one and is not silently left out."""
     qs = (
         _enrollments(scope=scope, filters={**filters, "status": Status.COMPLETED}, courses=courses)
         .filter(completed_at__isnull=False)
@@ -513,7 +523,30 @@ def trained_per_month(*, scope: CoordinatorScope, filters: dict, courses: list[C
         .annotate(n=Count("learner", distinct=True))
         .order_by("month")
     )
-    return [(i["month"].date() if hasattr(i["month"], "date") else i["month"], i["n"]) for i in qs]
+    counts = {
+        (i["month"].date() if hasattr(i["month"], "date") else i["month"]): i["n"] for i in qs
+    }
+    if not counts and not (filters.get("date_from") and filters.get("date_to")):
+        return []
+    first = filters["date_from"].replace(day=1) if filters.get("date_from") else min(counts)
+    # Not past this month: nobody has completed anything in a month still to come.
+    this_month = timezone.localdate().replace(day=1)
+    if filters.get("date_to"):
+        last = min(filters["date_to"].replace(day=1), this_month)
+    else:
+        last = max(counts)
+    if _months_between(first, last) >= MAX_MONTHS and counts:
+        first = max(first, min(counts))
+    months = []
+    month = first
+    while month <= last and len(months) < MAX_MONTHS:
+        months.append((month, counts.get(month, 0)))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _months_between(start: datetime.date, end: datetime.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
 
 
 def trained_by(*, scope, filters, courses, group_by: str) -> list[tuple[str, int]]:

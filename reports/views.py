@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import exports, selectors, services
@@ -122,7 +122,7 @@ def _sortable_columns(request, ordering):
         (None, _("Course")),
         ("enrolled", _("Enrolled")),
         ("progress", _("Progress")),
-        ("completed", _("Completed")),
+        ("completed", pgettext("one learner's course", "Completed")),
         ("score", _("Final score")),
         (None, _("Attempts")),
         (None, _("Certificate")),

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -15,6 +14,7 @@ from wagtail.search import index
 from courses.blocks import LessonBodyBlock
 from elearning.models import ProfessionalRole
 from elearning.page_cache import CachedViewRestrictionsMixin
+from elearning.slugs import PageForm
 
 
 class CourseStepMixin:
@@ -43,6 +43,8 @@ class CourseStepMixin:
 class CourseIndexPage(CachedViewRestrictionsMixin, Page):
     """The catalogue: every course in the active language."""
 
+    base_form_class = PageForm
+
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -59,7 +61,7 @@ class CourseIndexPage(CachedViewRestrictionsMixin, Page):
         return catalogue(request, self)
 
 
-class CoursePageForm(WagtailAdminPageForm):
+class CoursePageForm(PageForm):
     target_roles = forms.MultipleChoiceField(
         label=_("target roles"),
         choices=ProfessionalRole.choices,
@@ -157,6 +159,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
 
 class LessonPage(CachedViewRestrictionsMixin, CourseStepMixin, Page):
     can_mark_complete = True
+    base_form_class = PageForm
 
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"))

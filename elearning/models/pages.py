@@ -9,10 +9,13 @@ from wagtail.search import index
 
 from elearning.blocks import BaseContentBlock
 from elearning.page_cache import CachedViewRestrictionsMixin
+from elearning.slugs import PageForm
 
 
 class HomePage(CachedViewRestrictionsMixin, Page):
     """The root of each language tree: /ro/ and /en/."""
+
+    base_form_class = PageForm
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(BaseContentBlock(), blank=True, verbose_name=_("body"))
@@ -30,6 +33,8 @@ class HomePage(CachedViewRestrictionsMixin, Page):
 
 class ContentPage(CachedViewRestrictionsMixin, Page):
     """A page of prose: the accessibility statement, contact, about."""
+
+    base_form_class = PageForm
 
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     body = StreamField(BaseContentBlock(), verbose_name=_("body"))

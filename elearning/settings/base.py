@@ -142,6 +142,9 @@ LANGUAGE_CODE = "ro"
 LANGUAGES = [("ro", "Română"), ("en", "English")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Slugs in ASCII (“curs-de-proba”): a URL with diacritics is percent-encoded when copied
+# (“curs-de-prob%C4%83”). Also see elearning.slugs.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # The admin speaks the site's two languages; a person's choice is kept in step with their
 # preferred language on the site (elearning.admin_language).
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES

@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page
 
 from courses.models import CourseStepMixin
 from elearning.page_cache import CachedViewRestrictionsMixin
+from elearning.slugs import PageForm
 
 
 class QuizKind(models.TextChoices):
@@ -37,6 +38,7 @@ class QuestionKind(models.TextChoices):
 
 
 class QuizPage(CachedViewRestrictionsMixin, CourseStepMixin, Page):
+    base_form_class = PageForm
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
     kind = models.CharField(
         _("kind"), max_length=16, choices=QuizKind.choices, default=QuizKind.FINAL

@@ -28,6 +28,10 @@ TEXT = {
         "done": "Gata:",
         "bad": "Selectați o opțiune validă",
         "chart": "Persoane instruite pe lună",
+        "completed": "Finalizat",  # one learner's course: singular ("Finalizate" is a heading)
+        "role": "Rol: Cadru didactic sau personal școlar",
+        "from": "Perioadă: de la 1 ianuarie",
+        "january": "ian",
     },
     "en": {
         "apply": "Apply filters",
@@ -40,6 +44,10 @@ TEXT = {
         "done": "Done:",
         "bad": "Select a valid choice",
         "chart": "People trained per month",
+        "completed": "Completed",
+        "role": "Role: Teacher or school staff",
+        "from": "Period: from 1 January",
+        "january": "Jan",
     },
 }
 
@@ -71,6 +79,8 @@ def test_county_coordinator_journey(page, viewport, language, world, tmp_path): 
     table.get_by_text("Ana Țăranu").wait_for()
     assert table.get_by_text("Mihai Iașiotul").count() == 0
     assert table.get_by_text("Radu Moldovan").count() == 0
+    table.locator("td small").get_by_text(text["completed"], exact=True).wait_for()
+    assert "Finalizate" not in table.inner_text()
     axe_on_report(page)
     screenshot(page, f"reports-completion-{language}-{viewport}")
 
@@ -81,6 +91,7 @@ def test_county_coordinator_journey(page, viewport, language, world, tmp_path): 
     assert body.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == ["Ana Țăranu"]
+    assert text["completed"] in rows[1]
 
     page.get_by_role("button", name=text["xlsx"]).click()
     page.get_by_text(text["ready"]).wait_for()
@@ -102,6 +113,11 @@ def test_county_coordinator_journey(page, viewport, language, world, tmp_path): 
         ["pdftotext", download.value.path(), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert text["chart"] in pdf_text
+    # The header names the page's filters; the chart has every month from January, zeros too.
+    year = timezone.localdate().year
+    words = " ".join(pdf_text.split())
+    assert text["role"] in words and f"{text['from']} {year}" in words
+    assert f"{text['january']} {year}" in words
     if viewport == "desktop":
         subprocess.run(
             [

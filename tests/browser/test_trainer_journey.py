@@ -103,7 +103,7 @@ def test_trainer_writes_submits_and_translates_a_course(page, viewport, demo_sit
     reviewer = admin_user("Moderators", language)
     index = catalogue()
     tag = uuid.uuid4().hex[:6]
-    course_title = f"Curs nou {tag}"
+    course_title = f"Curs de probă {tag}"
     lesson_title = f"Lecție nouă {tag}"
 
     admin_log_in(page, trainer)
@@ -112,8 +112,11 @@ def test_trainer_writes_submits_and_translates_a_course(page, viewport, demo_sit
     page.locator("#id_summary").fill("Ce face asistentul social când observă semne de trafic.")
     submit_for_moderation(page, text)
     course = CoursePage.objects.get(title=course_title)
+    # ASCII slugs from Romanian titles (copied, /curs-de-prob%C4%83-…/ was no address to share).
+    assert course.slug == f"curs-de-proba-{tag}"
 
     submitted = [course, add_lesson_with_preview(page, text, course, lesson_title, shot)]
+    assert submitted[1].slug == f"lectie-noua-{tag}"
     for item in submitted:
         state = Page.objects.get(pk=item.pk).current_workflow_state
         assert state is not None and state.status == "in_progress", item
@@ -145,6 +148,7 @@ def test_trainer_writes_submits_and_translates_a_course(page, viewport, demo_sit
     assert course_en.title == course_title and not course_en.live  # a draft, to translate
     (lesson_en,) = LessonPage.objects.child_of(course_en)
     assert lesson_en.translation_key == submitted[1].translation_key
+    assert (course_en.slug, lesson_en.slug) == (course.slug, submitted[1].slug)
     screenshot(page, f"trainer-translated-{shot}")
 
     # The "Course translations" report lists the new course's copy as not yet published.

@@ -246,3 +246,91 @@ def test_seeded_workflow_waits_for_a_moderator(client, demo_site):
     course = CoursePage.objects.get(slug="curs-nou")
     assert not course.live
     assert course.current_workflow_task.name == "Moderators approval"
+
+
+# Slugs (issue 14, items 10 and 11) ------------------------------------------------------------
+
+
+def test_a_romanian_title_gives_an_ascii_slug_when_the_slug_is_left_empty(client, editorial):
+    """A trainer who saves before the title reaches the slug (empty slug in the POST) gets a
+    page, with an ASCII slug made from the title, not an error on the "Promote" tab."""
+    trainer, _reviewer = editorial
+    index = catalogue()
+    client.force_login(trainer)
+    title = "Curs de probă: ședință, țară, învățământ și şcoală (ţintă)"
+    response = client.post(add_url(CoursePage, index), course_form(title=title, slug=""))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    course = CoursePage.objects.get(title=title)
+    slug = "curs-de-proba-sedinta-tara-invatamant-si-scoala-tinta"
+    assert course.slug == slug and course.url_path.endswith(f"/cursuri/{slug}/")
+
+    # The same title again under the same parent: a free slug, still no error.
+    response = client.post(add_url(CoursePage, index), course_form(title=title, slug=""))
+    assert response.status_code == 302
+    assert CoursePage.objects.filter(title=title).exclude(pk=course.pk).get().slug == f"{slug}-1"
+
+    # A lesson saved the same way (the browser journey's quick trainer).
+    response = client.post(add_url(LessonPage, course), lesson_form("Lecție nouă: semne", ""))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert LessonPage.objects.child_of(course).get().slug == "lectie-noua-semne"
+
+
+def test_a_title_without_letters_or_digits_is_told_on_the_title(client, editorial):
+    """No slug can come from "???": the message is on the title (the tab the trainer is on),
+    not only on the slug's "Promote" tab."""
+    trainer, _reviewer = editorial
+    index = catalogue()
+    client.force_login(trainer)
+    response = client.post(add_url(CoursePage, index), course_form(title="???", slug=""))
+    assert response.status_code == 200
+    assert "adresă" in " ".join(response.context["form"].errors["title"])
+    assert not CoursePage.objects.filter(title="???").exists()
+
+
+def test_a_slug_typed_with_diacritics_is_saved_in_ascii(client, editorial):
+    trainer, _reviewer = editorial
+    index = catalogue()
+    client.force_login(trainer)
+    response = client.post(add_url(CoursePage, index), course_form(slug="curs-de-probă-ș-ţ"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert CoursePage.objects.get(title=course_form()["title"]).slug == "curs-de-proba-s-t"
+
+
+def test_a_slug_taken_by_a_sibling_is_still_refused_when_typed(client, editorial):
+    trainer, _reviewer = editorial
+    index = catalogue()
+    client.force_login(trainer)
+    assert client.post(add_url(CoursePage, index), course_form()).status_code == 302
+    response = client.post(add_url(CoursePage, index), course_form(title="Alt curs"))
+    assert response.status_code == 200
+    assert "slug" in response.context["form"].errors
+    assert not CoursePage.objects.filter(title="Alt curs").exists()
+
+
+def test_a_page_created_by_code_without_a_slug_gets_an_ascii_one(demo_site):
+    index = catalogue()
+    course = CoursePage(title="Curs de probă în școală", summary="Rezumat")
+    index.add_child(instance=course)
+    assert course.slug == "curs-de-proba-in-scoala"
+
+
+def test_a_translations_default_slug_is_ascii(client, editorial):
+    """ "Translate" copies the source's slug; one made before slugs were ASCII is not copied
+    with its diacritics (nor are the lessons' slugs, with the subtree)."""
+    trainer, _reviewer = editorial
+    course = make_course(lessons=0, slug="curs-de-probă-școală", translate=False)
+    lesson = LessonPage(title="Lecția întâi", slug="lecția-întâi", body=[])
+    course.add_child(instance=lesson)
+    client.force_login(trainer)
+    en = Locale.objects.get(language_code="en")
+    response = client.post(
+        reverse("simple_translation:submit_page_translation", args=[course.pk]),
+        {"locales": [en.pk], "include_subtree": "on"},
+    )
+    assert response.status_code == 302
+    course_en = course.get_translation(en)
+    assert course_en.slug == "curs-de-proba-scoala"
+    assert course_en.url_path.endswith("/courses/curs-de-proba-scoala/")
+    lesson_en = LessonPage.objects.child_of(course_en).get()
+    assert lesson_en.slug == "lectia-intai"
+    assert lesson_en.url_path == course_en.url_path + "lectia-intai/"

@@ -373,3 +373,114 @@ def test_coordinator_revokes_and_reissues_in_scope_only(client, world, media_roo
     assert not CertificateEvent.objects.filter(
         certificate=mihai, kind=CertificateEvent.Kind.REISSUED
     ).exists()
+
+
+def test_one_learners_status_is_singular_in_romanian(client, world):
+    """A row says "Finalizat" (the filter's help says „Finalizat” too); "Finalizate" is the
+    plural, for a heading over a group of courses (My learning)."""
+    login(client, world.coordinators["cluj"])
+    response = client.get(COMPLETION, {"status": "completed"})
+    html = response.content.decode()
+    assert "<small>Finalizat</small>" in html
+    assert '<option value="completed" selected>Finalizat</option>' in html
+    assert "Finalizate" not in html
+    rows = _csv(
+        client.get(
+            reverse("learning_reports:export", args=["completion"]),
+            {"format": "csv", "status": "completed"},
+        )
+    )
+    assert "Finalizate" not in rows[0]
+    (ana,) = rows[1:]
+    assert ana[rows[0].index("Stare")] == "Finalizat"
+    from django.utils import translation
+
+    with translation.override("ro"):
+        assert translation.gettext("Completed") == "Finalizate"  # My learning's heading
+
+
+# The donor PDF (issue 14, item 9) ------------------------------------------------------------
+
+
+def _complete_in(world, *months: datetime.date):
+    """Move the world's completions to the given months (in order), mid-month, local time."""
+    from courses.models import Enrollment
+
+    completed = list(Enrollment.objects.filter(completed_at__isnull=False).order_by("pk"))
+    for enrolment, month in zip(completed, months, strict=False):
+        moment = timezone.make_aware(datetime.datetime(month.year, month.month, 10, 12))
+        enrolment.started_at = moment - datetime.timedelta(days=3)
+        enrolment.completed_at = moment
+        enrolment.save(update_fields=["started_at", "completed_at"])
+    return len(completed)
+
+
+def test_trained_per_month_has_every_month_zeros_included(world):
+    from reports import selectors
+
+    jul, aug, sep, octo = (datetime.date(2025, m, 1) for m in (7, 8, 9, 10))
+    assert _complete_in(world, jul, sep, sep) >= 2
+    scope = selectors.scope_for(world.coordinators["national"])
+    courses = selectors.report_courses()
+    per_month = selectors.trained_per_month(scope=scope, filters={}, courses=courses)
+    assert [m for m, _n in per_month] == [jul, aug, sep]  # the data's range: August is there
+    assert dict(per_month)[aug] == 0 and dict(per_month)[jul] == 1
+    # A filtered range: every month of it, before and after the data too.
+    filters = {"date_from": datetime.date(2025, 6, 15), "date_to": datetime.date(2025, 10, 31)}
+    per_month = selectors.trained_per_month(scope=scope, filters=filters, courses=courses)
+    assert [m for m, _n in per_month] == [datetime.date(2025, 6, 1), jul, aug, sep, octo]
+    assert [n for _m, n in per_month][::2] == [0, 0, 0]
+    # Nothing at all: no chart of zeros without a range asked for.
+    judges = {"role": "judge"}
+    assert selectors.trained_per_month(scope=scope, filters=judges, courses=courses) == []
+
+
+def test_chart_numbers_are_in_the_readers_language_and_labels_are_whole(world):
+    from django.utils import translation
+
+    from reports import charts
+
+    role = "Asistent social sau specialist în protecția copilului"
+    with translation.override("ro"):
+        svg = charts.bar_chart([(role, 42.9), ("Judecător", 7)], title="Rol")
+        rates = charts.grouped_bar_chart(
+            [(role, [42.9, 100])], series=["a", "b"], title="Rate", maximum=100
+        )
+    for drawn in (svg, rates):
+        assert "42,9" in drawn and "42.9" not in drawn
+        assert "…" not in drawn
+        assert "protecția copilului" in drawn  # on a second line, not cut off
+    assert ">100<" in rates and ">7<" in svg
+    with translation.override("en"):
+        assert "42.9" in charts.bar_chart([(role, 42.9)], title="Role")
+
+
+def test_donor_summary_header_names_every_filter_with_romanian_months(world):
+    from django.utils import translation
+
+    from reports import exports, selectors
+
+    _complete_in(world, datetime.date(2025, 7, 1), datetime.date(2025, 9, 1))
+    scope = selectors.scope_for(world.coordinators["national"])
+    with translation.override("ro"):
+        courses = selectors.report_courses()
+        filters = {
+            "course": world.course.translation_key,
+            "role": "teacher",
+            "institution": world.cluj_school,
+            "county": "CJ",
+            "date_from": datetime.date(2025, 7, 1),
+            "date_to": datetime.date(2025, 12, 3),
+        }
+        html = exports.donor_summary_html(scope=scope, filters=filters, courses=courses)
+        month_today = translation.gettext(timezone.localdate().strftime("%B"))
+    header = html.split('<p class="meta">')[1].split("</p>")[0]
+    assert "Curs: Curs pentru rapoarte" in header
+    assert "Rol: Cadru didactic sau personal școlar" in header
+    assert "Instituția: Școala Gimnazială" in header
+    assert "Județ: Cluj" in header
+    assert "Perioadă: 1 iulie 2025 – 3 decembrie 2025" in header
+    assert month_today.islower() and month_today in header  # "pregătit la 3 decembrie 2026"
+    # Every month of the range on the chart, the empty ones too, named in Romanian.
+    for label in ("iul 2025", "aug 2025", "sep 2025", "oct 2025", "noi 2025", "dec 2025"):
+        assert f">{label}<" in html
