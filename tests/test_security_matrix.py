@@ -73,6 +73,10 @@ RULES = {
     "wagtailsnippets_certificates_certificate:list": _ADMIN_PAGE,
     "wagtailsnippets_certificates_certificate:list_results": _ADMIN_PAGE,
     "certificate_reissue": _ADMIN_POST_ONLY,
+    # The register's chooser lists learners nationwide: for those who may read the register.
+    "wagtailsnippetchoosers_certificates_certificate:choose": _ADMIN_PAGE,
+    "wagtailsnippetchoosers_certificates_certificate:choose_results": _ADMIN_PAGE,
+    "wagtailsnippetchoosers_certificates_certificate:chosen": _ADMIN_PAGE,
     "certificate_retry": _ADMIN_POST_ONLY,
     # (Re)issuing a course's certificates at once: certificate managers and administrators.
     "certificate_bulk:index": _ADMIN_PAGE,
@@ -191,6 +195,7 @@ def sample_urls(world, media_root):  # noqa: F811
         "certificate_revoke": [certificate.pk],
         "certificate_reissue": [certificate.pk],
         "certificate_retry": [certificate.pk],
+        "wagtailsnippetchoosers_certificates_certificate:chosen": [certificate.pk],
         "certificate_bulk:course": [world.course.translation_key],
         "learning_reports:export": ["completion"],
         "learning_reports:export_status": [job.pk],
