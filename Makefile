@@ -8,16 +8,21 @@ SYSTEM_PACKAGES := libharfbuzz-subset0 gettext
 TEST_SYSTEM_PACKAGES := chromium poppler-utils zbar-tools
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run DEBUG=1` shows Django's debug pages; without it the demo answers as production does.
+DEBUG ?= 0
+
+# The dev settings build SITE_URL (links in e-mails, QR codes) from the address served on.
+RUN_ENV = ELEARNING_HOST=$(HOST) ELEARNING_PORT=$(PORT) ELEARNING_DEBUG=$(DEBUG)
 
 .PHONY: run test setup system-packages test-system-packages messages lint lock clean
 
 run: setup
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ with a Celery worker beside it. Ctrl-C stops both."
 	@trap 'kill 0' INT TERM; \
-	$(VENV)/bin/celery -A elearning worker --beat --loglevel=INFO --pool=solo & \
-	$(PY) manage.py runserver $(HOST):$(PORT) --noreload; \
+	$(RUN_ENV) $(VENV)/bin/celery -A elearning worker --beat --loglevel=INFO --pool=solo & \
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload; \
 	kill 0
 
 test: setup test-system-packages node_modules/.installed
