@@ -79,9 +79,9 @@ class CertificateIndexView(IndexView):
 
 
 class RegisterReadersOnly:
-    """Wagtail opens a snippet's chooser to anyone with admin access; the register's lists
-    learners' names nationwide, so it is for those who may read the register (a trainer or a
-    county coordinator would otherwise see every county's certificates)."""
+    """Wagtail opens a snippet's chooser to anyone with admin access; the register's chooser
+    lists learners' names nationwide, so it is for those who may read the register (a trainer
+    or a county coordinator would otherwise see every county's certificates)."""
 
     def dispatch(self, request, *args, **kwargs):
         policy = CertificatePermissionPolicy(Certificate)
