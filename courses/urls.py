@@ -6,6 +6,6 @@ app_name = "courses"
 
 urlpatterns = [
     path("", views.my_learning, name="my_learning"),
-    path("courses/<int:page_id>/start/", views.course_start, name="course_start"),
-    path("lessons/<int:page_id>/complete/", views.lesson_complete, name="lesson_complete"),
+    path("courses/<id:page_id>/start/", views.course_start, name="course_start"),
+    path("lessons/<id:page_id>/complete/", views.lesson_complete, name="lesson_complete"),
 ]

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
+
+from .converters import DatabaseIdConverter
 
 
 class ElearningConfig(AppConfig):
@@ -8,6 +11,9 @@ class ElearningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Before any URL configuration is read: the apps' URLs name it.
+        register_converter(DatabaseIdConverter, "id")
+
         from . import (
             admin_access,
             admin_language,

@@ -20,7 +20,28 @@ PUBLIC_CSP = "; ".join(
     ]
 )
 
-# Wagtail's admin (and the page previews it serves) keeps its own inline scripts and styles.
+# Wagtail's admin: the public policy, except where Wagtail 8 needs more. It writes inline
+# scripts (date pickers, inline panels, page listings) and its jQuery runs those in HTML it
+# fetches (choosers, new StreamField blocks), and a bundled library injects <style> elements:
+# inline scripts and styles are allowed, but no inline event handler (script-src-attr), no
+# eval, nothing from another host. The admin frames its own pages (the preview panel) and
+# shows images it has just read from disk (upload previews: data: and blob:).
+ADMIN_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "script-src-attr 'none'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ]
+)
 ADMIN_PREFIXES = ("/admin/",)
 
 
@@ -32,9 +53,9 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         # A page preview is rendered through a fake request with the page's own path, then shown
         # in the admin's preview panel, an iframe: "frame-ancestors 'none'" would blank it.
-        if not request.path.startswith(ADMIN_PREFIXES) and not getattr(
-            request, "is_preview", False
-        ):
+        if request.path.startswith(ADMIN_PREFIXES):
+            response.setdefault("Content-Security-Policy", ADMIN_CSP)
+        elif not getattr(request, "is_preview", False):
             response.setdefault("Content-Security-Policy", PUBLIC_CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")

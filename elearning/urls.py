@@ -17,10 +17,18 @@ urlpatterns = [
     path("", include("certificates.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA_FILES", False):
+    # Development only (`make run` keeps DEBUG off): Django's static() helper serves nothing
+    # without DEBUG, so the view is mounted directly.
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 # Public pages live under /ro/ and /en/; Wagtail's catch-all comes last.
 urlpatterns += i18n_patterns(

@@ -271,9 +271,30 @@ def _service_unavailable(error) -> bool:
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
-    return isinstance(
-        error, OperationalError | InterfaceError | RedisConnectionError | RedisTimeoutError
-    )
+    if isinstance(error, OperationalError):
+        return _database_unreachable(error)
+    return isinstance(error, InterfaceError | RedisConnectionError | RedisTimeoutError)
+
+
+# PostgreSQL's SQLSTATE classes of a server that cannot serve: connection exception,
+# insufficient resources (too many connections, disk full), operator intervention (shutdown).
+_OUTAGE_SQLSTATE_CLASSES = {"08", "53", "57"}
+# SQLite's: the file is locked by another writer, cannot be opened, or cannot be read/written.
+_OUTAGE_SQLITE_ERRORS = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR")
+
+
+def _database_unreachable(error) -> bool:
+    """OperationalError also covers statements the database rejects (SQLite's syntax errors,
+    an FTS5 search syntax error among them): those are bugs, a 500, not the outage page."""
+    cause = error.__cause__
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate:
+        return sqlstate[:2] in _OUTAGE_SQLSTATE_CLASSES
+    sqlite_error = getattr(cause, "sqlite_errorname", None)
+    if sqlite_error:
+        return sqlite_error.startswith(_OUTAGE_SQLITE_ERRORS)
+    # psycopg gives no SQLSTATE when the server never answered (refused, lost, timed out).
+    return True
 
 
 def server_error(request):

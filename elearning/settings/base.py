@@ -283,7 +283,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The login address is changed by an administrator (Users), not on the Account page, as on the
 # site (elearning/admin_account.py).
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The database backend, fed only the words of what was typed (elearning/search.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "elearning.search"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -49,23 +49,51 @@ def in_combinations(*pairs: tuple[str, str]):
     return pytest.mark.parametrize(("language", "viewport"), pairs)
 
 
+# Reports every Content-Security-Policy violation of a document (and its frames) to the console.
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (e) => console.error(
+  `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} on ${e.documentURI}`
+  + ` (${e.sourceFile}:${e.lineNumber}) ${e.sample}`));
+"""
+
+
 @pytest.fixture
-def page(browser, viewport, live_server):
-    # bypass_csp lets the test inject axe-core; the site's own pages never need it.
+def page(request, browser, viewport, live_server):
+    """A browser tab. In a module that sets ENFORCE_CSP, the site's Content-Security-Policy
+    applies and any violation fails the test; axe-core is then injected as an init script,
+    which no page policy blocks. Elsewhere the policy is bypassed (to inject axe-core)."""
+    enforce_csp = getattr(request.module, "ENFORCE_CSP", False)
     context = browser.new_context(
-        viewport=VIEWPORTS[viewport], bypass_csp=True, base_url=live_server.url
+        viewport=VIEWPORTS[viewport], bypass_csp=not enforce_csp, base_url=live_server.url
     )
+    violations = []
+    if enforce_csp:
+        context.add_init_script(script=CSP_LISTENER)
+        if AXE.exists():
+            context.add_init_script(path=str(AXE))
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error"
+            and "Content Security Policy" in message.text
+            or message.text.startswith("CSP violation")
+            else None
+        ),
+    )
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def axe_violations(page) -> list[dict]:
     """WCAG 2.1 A and AA violations axe-core finds on the current page."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: `make test` installs it with npm")
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof window.axe !== 'undefined'"):  # not injected at start
+        page.add_script_tag(path=str(AXE))
     return page.evaluate(
         """async () => {
             const result = await axe.run(document, {
@@ -89,7 +117,8 @@ def axe_on_report(page):
     leaving Wagtail's own chrome to Wagtail."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: `make test` installs it with npm")
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof window.axe !== 'undefined'"):  # not injected at start
+        page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
         """async () => {
             const r = await axe.run(document.querySelector('main .nice-padding'), {

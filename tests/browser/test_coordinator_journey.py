@@ -15,6 +15,8 @@ from ..reports.conftest import world  # noqa: F401 - the reports' world, as a fi
 from .conftest import axe_on_report, in_combinations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The admin's Content-Security-Policy applies, and a violation fails the journey (conftest).
+ENFORCE_CSP = True
 
 TEXT = {
     "ro": {

@@ -20,6 +20,8 @@ from ..elearning.factories import UserFactory
 from .conftest import admin_log_in, axe_on_report, in_combinations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The admin's Content-Security-Policy applies, and a violation fails the journey (conftest).
+ENFORCE_CSP = True
 
 
 def admin_user(group: str, language: str):

@@ -81,3 +81,61 @@ def test_learner_logs_in_and_reads_while_redis_is_down(client, demo_site):
     home = client.get("/ro/")
     assert home.status_code == 200
     assert "Deconectare" in home.content.decode()  # the session came from the database
+
+
+def _answer_of(client, settings, view):
+    """The status the project's handler500 gives to `view`'s exception."""
+    from django.urls import path
+
+    import elearning.urls
+
+    settings.ROOT_URLCONF = type(
+        "Urls", (), {"urlpatterns": [path("v/", view)], "handler500": elearning.urls.handler500}
+    )
+    client.raise_request_exception = False
+    return client.get("/v/").status_code
+
+
+def test_a_query_the_database_refuses_is_a_500_not_the_outage_page(client, demo_site, settings):
+    """A statement the database rejects (as a search syntax error was) is a bug, not an outage:
+    SQLite calls it OperationalError too."""
+    from django.db import connection
+
+    def bad_statement(request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELEC 1")
+
+    assert _answer_of(client, settings, bad_statement) == 500
+
+
+def _unreachable(engine, **where):
+    """A connection of the engine's own wrapper to a database that is not there."""
+    from django.db import connections
+    from django.utils.module_loading import import_string
+
+    settings_dict = {**connections["default"].settings_dict, "OPTIONS": {}, **where}
+    wrapper_class = import_string(f"{engine}.base.DatabaseWrapper")
+    return wrapper_class({**settings_dict, "ENGINE": engine}, alias="unreachable")
+
+
+@pytest.mark.parametrize(
+    "engine, where",
+    [
+        ("django.db.backends.sqlite3", {"NAME": "/no-such-folder/db.sqlite3"}),
+        (
+            "django.db.backends.postgresql",
+            {"NAME": "x", "HOST": "127.0.0.1", "PORT": "9", "USER": "x", "PASSWORD": ""},
+        ),
+    ],
+)
+def test_a_database_that_does_not_answer_is_the_outage_page(
+    client, demo_site, settings, engine, where
+):
+    def unreachable(request):
+        database = _unreachable(engine, **where)
+        try:
+            database.ensure_connection()
+        finally:
+            database.close()
+
+    assert _answer_of(client, settings, unreachable) == 503
