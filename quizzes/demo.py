@@ -58,9 +58,12 @@ def _quiz_page(quiz_data: dict) -> QuizPage:
         pass_mark=quiz_data["pass_mark"],
         draw_count=quiz_data.get("draw"),
         max_attempts=1 if kind == QuizKind.PRE_TEST else None,
-        review_policy="after_each" if kind != QuizKind.FINAL else "after_last",
+        review_policy="after_each" if kind == QuizKind.PRE_TEST else "after_last",
     )
-    if kind == QuizKind.FINAL:
+    if kind in (QuizKind.FINAL, QuizKind.POST_TEST):
+        # The post-test measures what was learnt: like the final quiz it keeps its answers
+        # until the learner has passed or used the last attempt, so a retake is not taken
+        # knowing them (a retake that is still counts in no impact figure).
         quiz.max_attempts = 3
         quiz.cooldown_minutes = 60
     quiz.questions = _questions(quiz_data, "ro")

@@ -27,6 +27,9 @@ class Eligibility:
     next_start_at: datetime | None
     passed: bool
     best_score: Decimal | None
+    # The correct answers of this quiz are, or were, open to the learner: an attempt started
+    # now would be taken knowing them (Attempt.answers_revealed).
+    answers_revealed: bool = False
 
 
 def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) -> Eligibility:
@@ -54,6 +57,7 @@ def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) ->
         reason = _("You can try again from %(time)s.") % {
             "time": date_format(timezone.localtime(next_start), "SHORT_DATETIME_FORMAT")
         }
+    submitted = any(a.status == AttemptStatus.SUBMITTED for a in closed)
     return Eligibility(
         can_start=not reason,
         reason=reason,
@@ -62,21 +66,32 @@ def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) ->
         next_start_at=next_start,
         passed=passed,
         best_score=max(scores) if scores else None,
+        # Once seen, always seen: an earlier flag stands even if the policy has since changed.
+        answers_revealed=any(a.answers_revealed for a in attempts)
+        or (submitted and policy_reveals(quiz=quiz, passed=passed, attempts_left=left)),
     )
+
+
+def policy_reveals(*, quiz: QuizPage, passed: bool, attempts_left: int | None) -> bool:
+    """The review policy, in one place: whether a learner who has passed (or not) and has
+    this many attempts left may see the correct answers of their submitted attempts."""
+    policy = quiz.review_policy
+    if policy == ReviewPolicy.AFTER_EACH:
+        return True
+    if policy == ReviewPolicy.ONCE_PASSED:
+        return passed
+    if policy == ReviewPolicy.AFTER_LAST:
+        return attempts_left == 0 or passed
+    return False
 
 
 def review_allowed(*, attempt: Attempt, quiz: QuizPage, eligibility: Eligibility) -> bool:
     """Whether this submitted attempt may show the correct answers, per the quiz's policy."""
     if attempt.status != AttemptStatus.SUBMITTED:
         return False
-    policy = quiz.review_policy
-    if policy == ReviewPolicy.AFTER_EACH:
-        return True
-    if policy == ReviewPolicy.ONCE_PASSED:
-        return eligibility.passed
-    if policy == ReviewPolicy.AFTER_LAST:
-        return eligibility.attempts_left == 0 or eligibility.passed
-    return False
+    return policy_reveals(
+        quiz=quiz, passed=eligibility.passed, attempts_left=eligibility.attempts_left
+    )
 
 
 @dataclass
@@ -91,7 +106,8 @@ class KnowledgeGain:
 
 
 def knowledge_gain(*, course_key: UUID) -> list[KnowledgeGain]:
-    """Per learner: best post-test score minus first pre-test score, in percentage points.
+    """Per learner: best post-test score minus first pre-test score, in percentage points,
+    from attempts whose correct answers had not been revealed (see `measured_attempts`).
 
     Keyed by translation keys, so a pre-test in Romanian and a post-test in English pair up.
     """
@@ -101,14 +117,24 @@ def knowledge_gain(*, course_key: UUID) -> list[KnowledgeGain]:
     post_keys = set(
         QuizPage.objects.filter(kind=QuizKind.POST_TEST).values_list("translation_key", flat=True)
     )
-    rows = Attempt.objects.filter(
-        course_key=course_key, status=AttemptStatus.SUBMITTED, quiz_key__in=pre_keys | post_keys
-    ).values_list("learner_id", "quiz_key", "number", "score")
+    rows = (
+        measured_attempts()
+        .filter(course_key=course_key, quiz_key__in=pre_keys | post_keys)
+        .values_list("learner_id", "quiz_key", "number", "score")
+    )
     pairs = pre_post_pairs(rows, pre_keys=pre_keys)
     return [
         KnowledgeGain(learner_id=lid, pre_score=pairs[lid][0], post_score=pairs[lid][1])
         for lid in sorted(pairs)
     ]
+
+
+def measured_attempts():
+    """The attempts a measure of learning may count: submitted, and taken before the learner
+    could see that quiz's correct answers. A retake after a review (0 % → review → 100 %)
+    measures memory of the answers, not what the course taught. A pre-test's first attempt is
+    never revealed, so the pairing below always has it."""
+    return Attempt.objects.filter(status=AttemptStatus.SUBMITTED, answers_revealed=False)
 
 
 def pre_post_pairs(rows, *, pre_keys) -> dict:

@@ -269,6 +269,72 @@ def test_knowledge_gain_pairs_languages(demo_site):
     assert selectors.knowledge_gain_summary(gains) == {"pairs": 1, "mean": 100.0, "median": 100.0}
 
 
+def test_a_retake_after_the_review_does_not_move_the_knowledge_gain(client, learner):
+    """The gamed path of issue 13: 0 % on the post-test, read the review, 100 % seconds later."""
+    course = make_course(lessons=1)
+    pre = make_quiz(course, kind="pre_test", slug="pre", pass_mark=0, max_attempts=1)
+    post = make_quiz(course, kind="post_test", slug="post", review_policy="after_each")
+    attempt = start(client, pre)
+    submit(client, pre, attempt, wrong_answers(pre, attempt))
+    first = start(client, post)
+    result = submit(client, post, first, wrong_answers(post, first))
+    assert "EXPLICAȚIA-1" in client.get(result["Location"]).content.decode()  # the review
+    second = start(client, post)
+    submit(client, post, second, correct_answers(post, second))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.answers_revealed, second.answers_revealed) == (False, True)
+    assert second.score == 100
+    gains = selectors.knowledge_gain(course_key=course.translation_key)
+    assert [(g.pre_score, g.post_score, g.gain) for g in gains] == [(0, 0, 0)]
+
+
+def test_a_retake_that_saw_no_answers_still_counts(client, learner):
+    course = make_course(lessons=1)
+    pre = make_quiz(course, kind="pre_test", slug="pre", pass_mark=0, max_attempts=1)
+    post = make_quiz(course, kind="post_test", slug="post", review_policy="after_last")
+    attempt = start(client, pre)
+    submit(client, pre, attempt, wrong_answers(pre, attempt))
+    first = start(client, post)
+    submit(client, post, first, wrong_answers(post, first))  # failed: no review yet
+    second = start(client, post)
+    submit(client, post, second, correct_answers(post, second))
+    second.refresh_from_db()
+    assert second.answers_revealed is False
+    (gain,) = selectors.knowledge_gain(course_key=course.translation_key)
+    assert gain.post_score == 100
+    # Passed: now the answers are shown, and a third attempt is taken knowing them.
+    third = start(client, post)
+    assert third.answers_revealed is True
+
+
+def test_existing_retakes_are_marked_revealed_by_the_migration(demo_site):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("quizzes.migrations.0002_attempt_answers_revealed")
+    quiz = make_quiz()
+    learner, other = UserFactory(), UserFactory()
+    course_key = quiz.get_parent().translation_key
+
+    def attempt(who, number, status=AttemptStatus.SUBMITTED):
+        return Attempt.objects.create(
+            learner=who,
+            quiz_key=quiz.translation_key,
+            course_key=course_key,
+            number=number,
+            status=status,
+        )
+
+    first, second, third = attempt(learner, 1), attempt(learner, 2), attempt(learner, 3)
+    after_expired = [attempt(other, 1, AttemptStatus.EXPIRED), attempt(other, 2)]
+    migration.mark_retakes_revealed(apps, None)
+    revealed = dict(Attempt.objects.values_list("pk", "answers_revealed"))
+    assert [revealed[a.pk] for a in (first, second, third)] == [False, True, True]
+    assert [revealed[a.pk] for a in after_expired] == [False, False]
+
+
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL (CI runs it)"
 )

@@ -98,6 +98,11 @@ def test_starter_quizzes(demo_site):
     teachers = finals.get(slug="final-quiz", url_path__contains="/teachers/").get_parent()
     kinds = [p.specific.kind for p in teachers.get_children() if hasattr(p.specific, "kind")]
     assert kinds == ["pre_test", "post_test", "final"]
+    # The post-test shows no correct answer before the learner has passed or has no attempt
+    # left, and waits between attempts: no 0 % → review → 100 % in seconds.
+    post = QuizPage.objects.get(kind="post_test", locale__language_code="ro")
+    assert post.review_policy == "after_last"
+    assert post.max_attempts and post.cooldown_minutes
     counts = QuizPage.objects.count()
     demo.seed_quizzes()
     assert QuizPage.objects.count() == counts
