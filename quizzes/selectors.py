@@ -11,8 +11,11 @@ from uuid import UUID
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
+from courses.selectors import course_outline, course_step_links
 from elearning import page_cache
 
 from .models import Attempt, AttemptStatus, QuizKind, QuizPage, ReviewPolicy
@@ -30,6 +33,18 @@ class Eligibility:
     # The correct answers of this quiz are, or were, open to the learner: an attempt started
     # now would be taken knowing them (Attempt.answers_revealed).
     answers_revealed: bool = False
+
+    @property
+    def next_start_in_words(self) -> str:
+        return moment_in_words(self.next_start_at) if self.next_start_at else ""
+
+
+def moment_in_words(value: datetime) -> str:
+    """A moment written out, never as 03/12 (which reads as March to some): "3 December 2026,
+    13:55", "3 decembrie 2026, 13:55". Django's Romanian catalogue capitalises month names,
+    as for a calendar's headings; within a sentence Romanian writes them lower-case."""
+    text = date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return text.lower() if get_language() == "ro" else text
 
 
 def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) -> Eligibility:
@@ -54,9 +69,7 @@ def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) ->
     elif left == 0:
         reason = _("You have no attempts left for this quiz.")
     elif next_start is not None:
-        reason = _("You can try again from %(time)s.") % {
-            "time": date_format(timezone.localtime(next_start), "SHORT_DATETIME_FORMAT")
-        }
+        reason = _("You can try again from %(time)s.") % {"time": moment_in_words(next_start)}
     submitted = any(a.status == AttemptStatus.SUBMITTED for a in closed)
     return Eligibility(
         can_start=not reason,
@@ -92,6 +105,59 @@ def review_allowed(*, attempt: Attempt, quiz: QuizPage, eligibility: Eligibility
     return policy_reveals(
         quiz=quiz, passed=eligibility.passed, attempts_left=eligibility.attempts_left
     )
+
+
+def lessons_to_review(*, learner, quiz: QuizPage, eligibility: Eligibility) -> list:
+    """While the learner waits to try the quiz again: the lessons (courses' StepLinks, in
+    course order and this page's language) linked to the questions they missed in their last
+    attempt, else every lesson of the course. Nothing when there is no wait or they passed."""
+    if eligibility.next_start_at is None or eligibility.passed:
+        return []
+    last = (
+        Attempt.objects.filter(
+            learner=learner, quiz_key=quiz.translation_key, status=AttemptStatus.SUBMITTED
+        )
+        .order_by("-number")
+        .first()
+    )
+    lessons = [s for s in course_step_links(course=quiz.get_course()) if not s.kind]
+    if last is None:
+        return lessons
+    answer_key, questions = quiz_answer_key(quiz), questions_by_key(quiz)
+    missed = [
+        key
+        for key in last.question_keys
+        if key in answer_key
+        and set(last.answers.get(key, []))
+        != {c.key for c in answer_key[key].choices if c.is_correct}
+    ]
+    lesson_ids = {questions[key].lesson_id for key in missed} - {None}
+    # The question may name the lesson in another language: its translation key finds this one.
+    keys = set(Page.objects.filter(pk__in=lesson_ids).values_list("translation_key", flat=True))
+    return [s for s in lessons if s.translation_key in keys] or lessons
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A result page's main action: where the learner goes next in the course."""
+
+    url: str
+    title: str
+    is_quiz_again: bool = False  # this quiz, to try again once allowed
+    is_course: bool = False  # every step is done: the course page (and its certificate)
+
+
+def attempt_next_step(*, learner, quiz: QuizPage, eligibility: Eligibility) -> NextStep:
+    """After a submitted attempt: this quiz again while it is not done and has attempts left,
+    else the next step not done in the course (courses' outline), else the course."""
+    course = quiz.get_course()
+    outline = course_outline(course=course, learner=learner)
+    if quiz.translation_key not in outline.completed_keys and eligibility.attempts_left != 0:
+        return NextStep(url=quiz.url, title=quiz.title, is_quiz_again=True)
+    step = outline.step_after(quiz)
+    if step is None:
+        return NextStep(url=course.url, title=course.title, is_course=True)
+    return NextStep(url=step.url, title=step.title)
 
 
 @dataclass

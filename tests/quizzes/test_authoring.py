@@ -1,5 +1,8 @@
 """Trainers author quizzes in the admin: questions with nested choices; translations keep pairs."""
 
+import json
+import re
+
 import pytest
 from django.urls import reverse
 from wagtail.models import Locale
@@ -106,3 +109,22 @@ def test_starter_quizzes(demo_site):
     counts = QuizPage.objects.count()
     demo.seed_quizzes()
     assert QuizPage.objects.count() == counts
+
+
+# What the learner sees after an attempt is said by the quiz page from the review policy
+# (QuizPage.review_policy_text); an intro that promises it too can contradict the policy.
+FEEDBACK_PROMISES = re.compile(
+    r"explanation|feedback|review|after each (question|attempt)|answers (are|will be) shown"
+    r"|explicați|după fiecare (întrebare|încercare)|răspunsurile corecte (sunt|vor fi) afișate",
+    re.IGNORECASE,
+)
+
+
+def test_starter_quiz_intros_leave_feedback_to_the_review_policy():
+    from quizzes.demo import CONTENT_DIR
+
+    for path in sorted(CONTENT_DIR.glob("*.json")):
+        for quiz in json.loads(path.read_text(encoding="utf-8"))["quizzes"]:
+            for language in ("ro", "en"):
+                intro = quiz[language].get("intro", "")
+                assert not FEEDBACK_PROMISES.search(intro), (path.name, quiz["kind"], intro)
