@@ -95,6 +95,11 @@ def test_starter_quizzes(demo_site):
         assert quiz.questions.count() >= 12 and quiz.draw_count == 10
         scenario_based = sum(bool(q.scenario) for q in quiz.questions.all())
         assert scenario_based >= 6
+        # Each question names the lesson of its own course that teaches it (cooldown advice).
+        lessons = {q.lesson for q in quiz.questions.select_related("lesson")}
+        assert None not in lessons and {lesson.get_parent() for lesson in lessons} == {
+            quiz.get_parent()
+        }
         en = quiz.get_translation(Locale.objects.get(language_code="en"))
         assert [q.key for q in en.questions.all()] == [q.key for q in quiz.questions.all()]
         assert en.questions.first().text != quiz.questions.first().text
