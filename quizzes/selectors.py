@@ -107,12 +107,17 @@ def review_allowed(*, attempt: Attempt, quiz: QuizPage, eligibility: Eligibility
     )
 
 
-def lessons_to_review(*, learner, quiz: QuizPage, eligibility: Eligibility) -> list:
-    """While the learner waits to try the quiz again: the lessons (courses' StepLinks, in
-    course order and this page's language) linked to the questions they missed in their last
-    attempt, else every lesson of the course. Nothing when there is no wait or they passed."""
+class LessonsToReview(NamedTuple):
+    lessons: list  # courses' StepLinks, in course order and the quiz page's language
+    cover_missed: bool  # linked to the questions missed; else the course's lessons, all of them
+
+
+def lessons_to_review(*, learner, quiz: QuizPage, eligibility: Eligibility) -> LessonsToReview:
+    """While the learner waits to try the quiz again: the lessons linked to the questions they
+    missed in their last attempt, else every lesson of the course. None when there is no wait
+    or they passed."""
     if eligibility.next_start_at is None or eligibility.passed:
-        return []
+        return LessonsToReview([], cover_missed=False)
     last = (
         Attempt.objects.filter(
             learner=learner, quiz_key=quiz.translation_key, status=AttemptStatus.SUBMITTED
@@ -122,7 +127,7 @@ def lessons_to_review(*, learner, quiz: QuizPage, eligibility: Eligibility) -> l
     )
     lessons = [s for s in course_step_links(course=quiz.get_course()) if not s.kind]
     if last is None:
-        return lessons
+        return LessonsToReview(lessons, cover_missed=False)
     answer_key, questions = quiz_answer_key(quiz), questions_by_key(quiz)
     missed = [
         key
@@ -134,7 +139,8 @@ def lessons_to_review(*, learner, quiz: QuizPage, eligibility: Eligibility) -> l
     lesson_ids = {questions[key].lesson_id for key in missed} - {None}
     # The question may name the lesson in another language: its translation key finds this one.
     keys = set(Page.objects.filter(pk__in=lesson_ids).values_list("translation_key", flat=True))
-    return [s for s in lessons if s.translation_key in keys] or lessons
+    linked = [s for s in lessons if s.translation_key in keys]
+    return LessonsToReview(linked or lessons, cover_missed=bool(linked))
 
 
 @dataclass(frozen=True)

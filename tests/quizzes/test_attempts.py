@@ -228,6 +228,9 @@ def test_cooldown_and_maximum_attempts(client, learner):
     response = client.post(url("attempt_start", page_id=quiz.pk))
     assert response.status_code == 403
     assert "Puteți încerca din nou" in response.content.decode()
+    # No question names a lesson: the course's lessons, said as such.
+    assert "Până atunci, recitiți lecțiile cursului:" in response.content.decode()
+    assert f'href="{lessons_of(quiz.get_parent())[0].url}"' in response.content.decode()
     Attempt.objects.update(submitted_at=timezone.now() - timedelta(minutes=31))
     second = start(client, quiz)
     submit(client, quiz, second, wrong_answers(quiz, second))
