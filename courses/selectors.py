@@ -158,10 +158,19 @@ class CourseOutline:
         last = self.enrollment.last_step_key if self.enrollment else None
         keys = [s.key for s in self.steps]
         start = keys.index(last) if last in keys else 0
+        return self._first_not_done(start) or self.steps[start].page
+
+    def step_after(self, page):
+        """The learner's next step once `page` is done (a result page's main action): the
+        first step not done after it, going round to the start; None when all are done."""
+        i = self._index(page)
+        return self._first_not_done(0 if i is None else i + 1)
+
+    def _first_not_done(self, start: int):
         for step in self.steps[start:] + self.steps[:start]:
             if not step.completed:
                 return step.page
-        return self.steps[start].page
+        return None
 
 
 def step_models() -> list[type[Page]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db import transaction
 from wagtail.models import Locale
 
-from courses.models import CoursePage
+from courses.models import CoursePage, LessonPage
 
 from .models import Choice, Question, QuizKind, QuizPage
 
@@ -23,7 +23,7 @@ SLUGS = {
 }
 
 
-def _questions(quiz_data: dict, language: str) -> list[Question]:
+def _questions(quiz_data: dict, language: str, lessons: dict) -> list[Question]:
     questions = []
     for order, item in enumerate(quiz_data["questions"]):
         texts = item[language]
@@ -34,6 +34,7 @@ def _questions(quiz_data: dict, language: str) -> list[Question]:
             scenario=texts.get("scenario", ""),
             text=texts["text"],
             explanation=texts.get("explanation", ""),
+            lesson=lessons.get(item.get("lesson")),
         )
         question.choices = [
             Choice(
@@ -48,7 +49,7 @@ def _questions(quiz_data: dict, language: str) -> list[Question]:
     return questions
 
 
-def _quiz_page(quiz_data: dict) -> QuizPage:
+def _quiz_page(quiz_data: dict, lessons: dict) -> QuizPage:
     kind = quiz_data["kind"]
     quiz = QuizPage(
         title=quiz_data["ro"]["title"],
@@ -58,12 +59,15 @@ def _quiz_page(quiz_data: dict) -> QuizPage:
         pass_mark=quiz_data["pass_mark"],
         draw_count=quiz_data.get("draw"),
         max_attempts=1 if kind == QuizKind.PRE_TEST else None,
-        review_policy="after_each" if kind != QuizKind.FINAL else "after_last",
+        review_policy="after_each" if kind == QuizKind.PRE_TEST else "after_last",
     )
-    if kind == QuizKind.FINAL:
+    if kind in (QuizKind.FINAL, QuizKind.POST_TEST):
+        # The post-test measures what was learnt: like the final quiz it keeps its answers
+        # until the learner has passed or used the last attempt, so a retake is not taken
+        # knowing them (a retake that is still counts in no impact figure).
         quiz.max_attempts = 3
         quiz.cooldown_minutes = 60
-    quiz.questions = _questions(quiz_data, "ro")
+    quiz.questions = _questions(quiz_data, "ro", lessons)
     return quiz
 
 
@@ -103,11 +107,13 @@ def _align_with_source(quiz: QuizPage, translation: QuizPage, en: Locale) -> Non
 @transaction.atomic
 def seed_course_quizzes(course: CoursePage, data: dict) -> None:
     en = Locale.objects.get(language_code="en")
+    # A question's "lesson" names the lesson (by its key, the Romanian slug) that teaches it.
+    lessons = {lesson.slug: lesson for lesson in LessonPage.objects.child_of(course)}
     for quiz_data in data["quizzes"]:
         kind = quiz_data["kind"]
         quiz = QuizPage.objects.child_of(course).filter(kind=kind).first()
         if quiz is None:
-            quiz = _quiz_page(quiz_data)
+            quiz = _quiz_page(quiz_data, lessons)
             first = course.get_first_child()
             if kind == QuizKind.PRE_TEST and first is not None:
                 first.add_sibling(pos="left", instance=quiz)

@@ -11,8 +11,11 @@ from uuid import UUID
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
+from courses.selectors import course_outline, course_step_links
 from elearning import page_cache
 
 from .models import Attempt, AttemptStatus, QuizKind, QuizPage, ReviewPolicy
@@ -27,6 +30,21 @@ class Eligibility:
     next_start_at: datetime | None
     passed: bool
     best_score: Decimal | None
+    # The correct answers of this quiz are, or were, open to the learner: an attempt started
+    # now would be taken knowing them (Attempt.answers_revealed).
+    answers_revealed: bool = False
+
+    @property
+    def next_start_in_words(self) -> str:
+        return moment_in_words(self.next_start_at) if self.next_start_at else ""
+
+
+def moment_in_words(value: datetime) -> str:
+    """A moment written out, never as 03/12 (which reads as March to some): "3 December 2026,
+    13:55", "3 decembrie 2026, 13:55". Django's Romanian catalogue capitalises month names,
+    as for a calendar's headings; within a sentence Romanian writes them lower-case."""
+    text = date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return text.lower() if get_language() == "ro" else text
 
 
 def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) -> Eligibility:
@@ -51,9 +69,8 @@ def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) ->
     elif left == 0:
         reason = _("You have no attempts left for this quiz.")
     elif next_start is not None:
-        reason = _("You can try again from %(time)s.") % {
-            "time": date_format(timezone.localtime(next_start), "SHORT_DATETIME_FORMAT")
-        }
+        reason = _("You can try again from %(time)s.") % {"time": moment_in_words(next_start)}
+    submitted = any(a.status == AttemptStatus.SUBMITTED for a in closed)
     return Eligibility(
         can_start=not reason,
         reason=reason,
@@ -62,21 +79,91 @@ def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) ->
         next_start_at=next_start,
         passed=passed,
         best_score=max(scores) if scores else None,
+        # Once seen, always seen: an earlier flag stands even if the policy has since changed.
+        answers_revealed=any(a.answers_revealed for a in attempts)
+        or (submitted and policy_reveals(quiz=quiz, passed=passed, attempts_left=left)),
     )
+
+
+def policy_reveals(*, quiz: QuizPage, passed: bool, attempts_left: int | None) -> bool:
+    """The review policy, in one place: whether a learner who has passed (or not) and has
+    this many attempts left may see the correct answers of their submitted attempts."""
+    policy = quiz.review_policy
+    if policy == ReviewPolicy.AFTER_EACH:
+        return True
+    if policy == ReviewPolicy.ONCE_PASSED:
+        return passed
+    if policy == ReviewPolicy.AFTER_LAST:
+        return attempts_left == 0 or passed
+    return False
 
 
 def review_allowed(*, attempt: Attempt, quiz: QuizPage, eligibility: Eligibility) -> bool:
     """Whether this submitted attempt may show the correct answers, per the quiz's policy."""
     if attempt.status != AttemptStatus.SUBMITTED:
         return False
-    policy = quiz.review_policy
-    if policy == ReviewPolicy.AFTER_EACH:
-        return True
-    if policy == ReviewPolicy.ONCE_PASSED:
-        return eligibility.passed
-    if policy == ReviewPolicy.AFTER_LAST:
-        return eligibility.attempts_left == 0 or eligibility.passed
-    return False
+    return policy_reveals(
+        quiz=quiz, passed=eligibility.passed, attempts_left=eligibility.attempts_left
+    )
+
+
+class LessonsToReview(NamedTuple):
+    lessons: list  # courses' StepLinks, in course order and the quiz page's language
+    cover_missed: bool  # linked to the questions missed; else the course's lessons, all of them
+
+
+def lessons_to_review(*, learner, quiz: QuizPage, eligibility: Eligibility) -> LessonsToReview:
+    """While the learner waits to try the quiz again: the lessons linked to the questions they
+    missed in their last attempt, else every lesson of the course. None when there is no wait
+    or they passed."""
+    if eligibility.next_start_at is None or eligibility.passed:
+        return LessonsToReview([], cover_missed=False)
+    last = (
+        Attempt.objects.filter(
+            learner=learner, quiz_key=quiz.translation_key, status=AttemptStatus.SUBMITTED
+        )
+        .order_by("-number")
+        .first()
+    )
+    lessons = [s for s in course_step_links(course=quiz.get_course()) if not s.kind]
+    if last is None:
+        return LessonsToReview(lessons, cover_missed=False)
+    answer_key, questions = quiz_answer_key(quiz), questions_by_key(quiz)
+    missed = [
+        key
+        for key in last.question_keys
+        if key in answer_key
+        and set(last.answers.get(key, []))
+        != {c.key for c in answer_key[key].choices if c.is_correct}
+    ]
+    lesson_ids = {questions[key].lesson_id for key in missed} - {None}
+    # The question may name the lesson in another language: its translation key finds this one.
+    keys = set(Page.objects.filter(pk__in=lesson_ids).values_list("translation_key", flat=True))
+    linked = [s for s in lessons if s.translation_key in keys]
+    return LessonsToReview(linked or lessons, cover_missed=bool(linked))
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A result page's main action: where the learner goes next in the course."""
+
+    url: str
+    title: str
+    is_quiz_again: bool = False  # this quiz, to try again once allowed
+    is_course: bool = False  # every step is done: the course page (and its certificate)
+
+
+def attempt_next_step(*, learner, quiz: QuizPage, eligibility: Eligibility) -> NextStep:
+    """After a submitted attempt: this quiz again while it is not done and has attempts left,
+    else the next step not done in the course (courses' outline), else the course."""
+    course = quiz.get_course()
+    outline = course_outline(course=course, learner=learner)
+    if quiz.translation_key not in outline.completed_keys and eligibility.attempts_left != 0:
+        return NextStep(url=quiz.url, title=quiz.title, is_quiz_again=True)
+    step = outline.step_after(quiz)
+    if step is None:
+        return NextStep(url=course.url, title=course.title, is_course=True)
+    return NextStep(url=step.url, title=step.title)
 
 
 @dataclass
@@ -91,7 +178,8 @@ class KnowledgeGain:
 
 
 def knowledge_gain(*, course_key: UUID) -> list[KnowledgeGain]:
-    """Per learner: best post-test score minus first pre-test score, in percentage points.
+    """Per learner: best post-test score minus first pre-test score, in percentage points,
+    from attempts whose correct answers had not been revealed (see `measured_attempts`).
 
     Keyed by translation keys, so a pre-test in Romanian and a post-test in English pair up.
     """
@@ -101,14 +189,24 @@ def knowledge_gain(*, course_key: UUID) -> list[KnowledgeGain]:
     post_keys = set(
         QuizPage.objects.filter(kind=QuizKind.POST_TEST).values_list("translation_key", flat=True)
     )
-    rows = Attempt.objects.filter(
-        course_key=course_key, status=AttemptStatus.SUBMITTED, quiz_key__in=pre_keys | post_keys
-    ).values_list("learner_id", "quiz_key", "number", "score")
+    rows = (
+        measured_attempts()
+        .filter(course_key=course_key, quiz_key__in=pre_keys | post_keys)
+        .values_list("learner_id", "quiz_key", "number", "score")
+    )
     pairs = pre_post_pairs(rows, pre_keys=pre_keys)
     return [
         KnowledgeGain(learner_id=lid, pre_score=pairs[lid][0], post_score=pairs[lid][1])
         for lid in sorted(pairs)
     ]
+
+
+def measured_attempts():
+    """The attempts a measure of learning may count: submitted, and taken before the learner
+    could see that quiz's correct answers. A retake after a review (0 % → review → 100 %)
+    measures memory of the answers, not what the course taught. A pre-test's first attempt is
+    never revealed, so the pairing below always has it."""
+    return Attempt.objects.filter(status=AttemptStatus.SUBMITTED, answers_revealed=False)
 
 
 def pre_post_pairs(rows, *, pre_keys) -> dict:

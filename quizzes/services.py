@@ -98,6 +98,7 @@ def attempt_start(*, learner, quiz: QuizPage) -> Attempt:
                 deadline=deadline,
                 question_keys=[str(q.key) for q in drawn],
                 choice_order=choice_order,
+                answers_revealed=eligibility.answers_revealed,
             )
     except IntegrityError:
         # A concurrent request started one first: use it.

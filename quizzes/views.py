@@ -34,11 +34,15 @@ def _render_quiz(request, quiz: QuizPage, error: QuizError | None = None):
     attempt = Attempt.objects.filter(
         learner=request.user, quiz_key=quiz.translation_key, status=AttemptStatus.IN_PROGRESS
     ).first()
+    eligibility = selectors.quiz_eligibility(learner=request.user, quiz=quiz)
     context = {
         "page": quiz,
         "self": quiz,
         "course": quiz.get_course(),
-        "eligibility": selectors.quiz_eligibility(learner=request.user, quiz=quiz),
+        "eligibility": eligibility,
+        "lessons_to_review": selectors.lessons_to_review(
+            learner=request.user, quiz=quiz, eligibility=eligibility
+        ),
         "attempt": attempt,
         "questions": selectors.attempt_questions(attempt=attempt, quiz=quiz) if attempt else [],
         "past_attempts": Attempt.objects.filter(learner=request.user, quiz_key=quiz.translation_key)
@@ -113,5 +117,11 @@ def attempt_result(request, page_id: int, attempt_id: int):
             "eligibility": eligibility,
             "review": review,
             "rows": rows,
+            "next_step": selectors.attempt_next_step(
+                learner=request.user, quiz=quiz, eligibility=eligibility
+            ),
+            "lessons_to_review": selectors.lessons_to_review(
+                learner=request.user, quiz=quiz, eligibility=eligibility
+            ),
         },
     )

@@ -347,6 +347,7 @@ def donor_summary_html(*, scope: CoordinatorScope, filters: dict, courses) -> st
         "generated_at": timezone.now(),
         "summary": summary,
         "gains": gains,
+        "impact_method": selectors.impact_method(),
         "totals": {
             "enrolled": sum(r.enrolled for r in summary),
             "completed": sum(r.completed for r in summary),
@@ -366,7 +367,7 @@ def donor_summary_html(*, scope: CoordinatorScope, filters: dict, courses) -> st
             maximum=100,
         ),
         "chart_gain": charts.grouped_bar_chart(
-            [(r.course.title, [r.mean_pre or 0, r.mean_post or 0]) for r in gains],
+            [(r.course.title, [r.mean_pre, r.mean_post]) for r in gains if not r.suppressed],
             series=[_("Mean pre-test (%)"), _("Mean post-test (%)")],
             title=_("Knowledge before and after"),
             maximum=100,

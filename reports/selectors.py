@@ -37,7 +37,7 @@ from courses.selectors import course_step_links, progress_percent_expression
 from elearning import page_cache
 from elearning.models import County, ProfessionalRole
 from quizzes.models import Attempt, AttemptStatus, QuizKind
-from quizzes.selectors import pre_post_pairs
+from quizzes.selectors import measured_attempts, pre_post_pairs
 
 from .models import CoordinatorScope, ScopeLevel
 
@@ -374,6 +374,10 @@ def course_summary(
 # Impact --------------------------------------------------------------------------------------
 
 
+# Scores of fewer learners than this are not shown: a mean of one or two people is their score.
+SMALLEST_CELL = 5
+
+
 @dataclass
 class ImpactRow:
     course: CourseInfo
@@ -387,38 +391,54 @@ class ImpactRow:
         return len(self.gains)
 
     @property
+    def suppressed(self) -> bool:
+        return self.pairs < SMALLEST_CELL
+
+    def _shown(self, values, average):
+        return None if self.suppressed or not values else round(average(values), 1)
+
+    @property
     def mean_gain(self):
-        return round(mean(self.gains), 1) if self.gains else None
+        return self._shown(self.gains, mean)
 
     @property
     def median_gain(self):
-        return round(median(self.gains), 1) if self.gains else None
+        return self._shown(self.gains, median)
 
     @property
     def mean_pre(self):
-        return round(mean(self.pre), 1) if self.pre else None
+        return self._shown(self.pre, mean)
 
     @property
     def mean_post(self):
-        return round(mean(self.post), 1) if self.post else None
+        return self._shown(self.post, mean)
+
+
+def impact_method() -> str:
+    """How the impact figures are computed, said beside them wherever they are shown."""
+    return _(
+        "Pairs (n): learners who took both the pre-test and the post-test. Each pair is the "
+        "learner's first pre-test and their best post-test attempt made before the "
+        "post-test's correct answers were shown to them; attempts made after seeing them are "
+        "not counted. Scores of fewer than %(smallest)d learners are not shown."
+    ) % {"smallest": SMALLEST_CELL}
 
 
 def impact(
     *, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo], group_by: str | None
 ) -> list[ImpactRow]:
     """Knowledge gain: each learner's best post-test minus their first pre-test, in points,
-    paired by translation key (a pre-test in Romanian pairs with a post-test in English)."""
+    paired by translation key (a pre-test in Romanian pairs with a post-test in English), from
+    attempts taken before their correct answers were revealed (quizzes' `measured_attempts`).
+    A row of fewer than SMALLEST_CELL pairs shows its n only."""
     group_field = GROUPS.get(group_by or "")
     chosen = [c for c in courses if not filters.get("course") or c.key == filters["course"]]
     pre_keys = set().union(*(c.pre_test_keys for c in chosen)) if chosen else set()
     post_keys = set().union(*(c.post_test_keys for c in chosen)) if chosen else set()
     enrollments = _enrollments(scope=scope, filters=filters, courses=chosen)
     rows = (
-        Attempt.objects.filter(
-            quiz_key__in=pre_keys | post_keys,
-            status=AttemptStatus.SUBMITTED,
-            learner__in=enrollments.values("learner"),
-        )
+        measured_attempts()
+        .filter(quiz_key__in=pre_keys | post_keys, learner__in=enrollments.values("learner"))
         .order_by()
         .values_list(
             "course_key", "learner_id", "quiz_key", "number", "score", group_field or "course_key"

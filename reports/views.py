@@ -160,10 +160,13 @@ def table_report(request, report):
             request, "reports/admin/table.html", _context(request, report, scope, form), status=400
         )
     table = exports.TABLES[report](scope=scope, filters=form.filters(), courses=courses)
+    method = selectors.impact_method() if report == "impact" else ""
     return render(
         request,
         "reports/admin/table.html",
-        _context(request, report, scope, form, table=table, rows=list(table.rows)),
+        _context(
+            request, report, scope, form, table=table, rows=list(table.rows), impact_method=method
+        ),
     )
 
 

@@ -38,6 +38,12 @@ class Attempt(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     score = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2, null=True)
     passed = models.BooleanField(_("passed"), null=True)
+    # Set when the attempt starts: the learner could already see the correct answers of this
+    # quiz (an earlier attempt's review, per the review policy). Its score then measures memory
+    # of the answers, not knowledge, and the impact figures leave it out.
+    answers_revealed = models.BooleanField(
+        _("correct answers seen before this attempt"), default=False
+    )
 
     class Meta:
         verbose_name = _("attempt")

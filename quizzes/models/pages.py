@@ -111,6 +111,33 @@ class QuizPage(CachedViewRestrictionsMixin, CourseStepMixin, Page):
     def is_graded(self) -> bool:
         return self.kind in (QuizKind.FINAL, QuizKind.POST_TEST, QuizKind.PRACTICE)
 
+    @property
+    def review_policy_text(self) -> str:
+        """What the learner will see after an attempt, said from the review policy itself, so
+        the quiz page never promises what the result page withholds (the trainer's intro
+        leaves feedback out)."""
+        policy = self.review_policy
+        if self.max_attempts == 1 and policy in (ReviewPolicy.AFTER_EACH, ReviewPolicy.AFTER_LAST):
+            return _(
+                "Once you have submitted your answers, you see the correct answers and their "
+                "explanations."
+            )
+        if policy == ReviewPolicy.AFTER_EACH:
+            return _("After each attempt you see the correct answers and their explanations.")
+        if policy == ReviewPolicy.ONCE_PASSED or (
+            policy == ReviewPolicy.AFTER_LAST and self.max_attempts is None
+        ):
+            return _(
+                "After each attempt you see your score; the correct answers and their "
+                "explanations are shown once you have passed."
+            )
+        if policy == ReviewPolicy.AFTER_LAST:
+            return _(
+                "After each attempt you see your score; the correct answers and their "
+                "explanations are shown once you have passed or used your last attempt."
+            )
+        return _("After each attempt you see your score; the correct answers are not shown.")
+
     def clean(self):
         super().clean()
         if self.draw_count and self.pk and self.draw_count > self.questions.count():
@@ -139,6 +166,20 @@ class Question(Orderable, ClusterableModel):
         default=False,
         help_text=_("Multiple response only: score each choice instead of all-or-nothing."),
     )
+    # Any language's version of the lesson: learners are sent to its translation in theirs
+    # (a translated quiz keeps pointing at the source lesson).
+    lesson = models.ForeignKey(
+        "courses.LessonPage",
+        verbose_name=_("lesson"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The lesson of this course that teaches the answer. A learner who misses the "
+            "question and has to wait before trying again is told to go back over it."
+        ),
+    )
 
     panels = [
         FieldPanel("kind"),
@@ -146,6 +187,7 @@ class Question(Orderable, ClusterableModel):
         FieldPanel("text"),
         FieldPanel("explanation"),
         FieldPanel("partial_credit"),
+        FieldPanel("lesson"),
         InlinePanel("choices", label=_("Choices"), min_num=2),
     ]
 

@@ -45,6 +45,12 @@ def test_learner_registers_completes_a_course_and_verifies_the_certificate(
     page, viewport, demo_site, media_root, language
 ):
     course = make_course(slug="profesori", title="Curs pentru profesori", lessons=2)
+    pre_test = make_quiz(
+        course, kind="pre_test", slug="pre-test", pass_mark=0, max_attempts=1, review_policy="never"
+    )
+    english = Locale.objects.get(language_code="en")
+    for version in (pre_test, pre_test.get_translation(english)):  # first, in both languages
+        version.move(version.get_parent().get_first_child(), pos="left")
     quiz = make_quiz(course, shuffle_choices=False, shuffle_questions=False)
     email = f"ana.{language}.{viewport}@example.org"
     shot = f"{language}-{viewport}"
@@ -56,6 +62,21 @@ def test_learner_registers_completes_a_course_and_verifies_the_certificate(
     page.get_by_role("link", name=re.compile("^Curs pentru profesori")).first.click()
     page.get_by_role("button", name=say(language, "Start the course")).click()
     lesson = {"ro": "Lecția {}", "en": "Lesson {}"}[language]
+
+    # The pre-test comes first; its quiz page says what it will show, from its review policy.
+    page.get_by_text(
+        say(language, "After each attempt you see your score; the correct answers are not shown.")
+    ).wait_for()
+    page.get_by_role("button", name=say(language, "Start the quiz")).click()
+    page.locator("fieldset.question").first.wait_for()
+    for fieldset in page.locator("fieldset.question").all():
+        fieldset.locator("input").first.check()
+    page.get_by_role("button", name=say(language, "Submit my answers")).click()
+    page.get_by_role("heading", name=say(language, "Your result")).wait_for()
+    # No attempt left: the main action is the first lesson, said and linked (issue 14, 2).
+    assert say(language, "Back to the quiz") not in page.locator(".quiz .actions").inner_text()
+    continue_to = say(language, "Continue with “%(title)s”") % {"title": lesson.format(1)}
+    page.get_by_role("link", name=continue_to).click()
     page.get_by_role("heading", name=lesson.format(1)).wait_for()
     page.get_by_role("button", name=say(language, "Mark as complete")).click()
     page.get_by_role("heading", name=lesson.format(2)).wait_for()
@@ -70,6 +91,9 @@ def test_learner_registers_completes_a_course_and_verifies_the_certificate(
     page.get_by_role("button", name=say(language, "Submit my answers")).click()
     page.get_by_role("heading", name=say(language, "Your result")).wait_for()
     assert "100%" in page.content()
+    # Every step done: the main action is the course page.
+    main_action = page.locator(".quiz .actions a.button").inner_text()
+    assert main_action == say(language, "Back to the course")
     screenshot(page, f"learner-quiz-result-{shot}")
 
     # The course is complete: the certificate task ran and its PDF is on "My learning".

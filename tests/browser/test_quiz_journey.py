@@ -6,7 +6,7 @@ from quizzes.models import Attempt
 
 from ..elearning.factories import UserFactory
 from ..quizzes.factories import make_quiz
-from .conftest import assert_accessible, in_combinations, log_in, screenshot
+from .conftest import assert_accessible, in_combinations, log_in, say, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +32,9 @@ def test_keyboard_only_quiz(page, viewport, demo_site, language):
     learner = UserFactory(preferred_language=language)
     log_in(page, learner.email, language)
     page.goto(quiz.url)
+    # What the result page will show is said from the review policy (issue 14, 3).
+    policy = "After each attempt you see the correct answers and their explanations."
+    assert page.locator(".review-policy").inner_text() == say(language, policy)
     assert_accessible(page)
     page.get_by_role("button", name=TEXT[language]["start"]).focus()
     page.keyboard.press("Enter")
@@ -54,3 +57,10 @@ def test_keyboard_only_quiz(page, viewport, demo_site, language):
     assert_accessible(page)
     screenshot(page, f"quiz-result-{language}-{viewport}")
     assert Attempt.objects.get(learner_id=learner.pk).score == 100
+
+    # Passed, with the course's lesson still to do: the main action leads there (issue 14, 2).
+    lesson = {"ro": "Lecția 1", "en": "Lesson 1"}[language]
+    continue_to = say(language, "Continue with “%(title)s”") % {"title": lesson}
+    page.get_by_role("link", name=continue_to).focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=lesson).wait_for()

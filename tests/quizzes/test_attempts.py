@@ -12,7 +12,7 @@ from wagtail.models import Locale
 from courses import services as course_services
 from courses.models import Enrollment, StepCompletion
 from quizzes import selectors, services
-from quizzes.models import Attempt, AttemptStatus
+from quizzes.models import Attempt, AttemptStatus, Question
 
 from ..courses.factories import lessons_of, make_course
 from ..elearning.factories import UserFactory
@@ -228,6 +228,9 @@ def test_cooldown_and_maximum_attempts(client, learner):
     response = client.post(url("attempt_start", page_id=quiz.pk))
     assert response.status_code == 403
     assert "Puteți încerca din nou" in response.content.decode()
+    # No question names a lesson: the course's lessons, said as such.
+    assert "Până atunci, recitiți lecțiile cursului:" in response.content.decode()
+    assert f'href="{lessons_of(quiz.get_parent())[0].url}"' in response.content.decode()
     Attempt.objects.update(submitted_at=timezone.now() - timedelta(minutes=31))
     second = start(client, quiz)
     submit(client, quiz, second, wrong_answers(quiz, second))
@@ -267,6 +270,188 @@ def test_knowledge_gain_pairs_languages(demo_site):
     gains = selectors.knowledge_gain(course_key=course.translation_key)
     assert [(g.pre_score, g.post_score, g.gain) for g in gains] == [(0, 100, 100)]
     assert selectors.knowledge_gain_summary(gains) == {"pairs": 1, "mean": 100.0, "median": 100.0}
+
+
+@pytest.mark.parametrize(
+    ("settings", "said"),
+    [
+        ({"review_policy": "after_each"}, "După fiecare încercare vedeți răspunsurile corecte"),
+        ({"review_policy": "once_passed"}, "sunt afișate după ce ați promovat."),
+        (
+            {"review_policy": "after_last", "max_attempts": 3},
+            "după ce ați promovat sau ați folosit ultima încercare",
+        ),
+        ({"review_policy": "never"}, "răspunsurile corecte nu sunt afișate"),
+        (
+            {"review_policy": "after_each", "max_attempts": 1},
+            "După ce trimiteți răspunsurile, vedeți răspunsurile corecte",
+        ),
+    ],
+)
+def test_the_quiz_page_says_what_its_review_policy_shows(client, learner, settings, said):
+    quiz = make_quiz(**settings)
+    assert said in client.get(quiz.url).content.decode()
+    attempt = start(client, quiz)
+    result = client.get(submit(client, quiz, attempt, wrong_answers(quiz, attempt))["Location"])
+    html = result.content.decode()
+    if result.context["review"]:
+        assert "EXPLICAȚIA-1" in html
+    else:  # the result page withholds them and says when they will be shown, in the same words
+        assert "nu sunt afișate pentru această încercare" in html and said in html
+    en = quiz.get_translation(Locale.objects.get(language_code="en"))
+    english = client.get(en.url).content.decode().split('class="review-policy">')[1]
+    assert "you see" in english.split("</p>")[0]
+
+
+MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "ro": "ianuarie februarie martie aprilie mai iunie iulie august septembrie octombrie "
+    "noiembrie decembrie",
+}
+
+
+def test_the_cooldown_says_when_in_words_and_which_lessons_to_go_back_over(client, learner):
+    course = make_course(lessons=2)
+    first_lesson, second_lesson = lessons_of(course)
+    quiz = make_quiz(
+        course, max_attempts=3, cooldown_minutes=60, shuffle_questions=False, translate=True
+    )
+    single = quiz.questions.get(kind="single")
+    true_false = quiz.questions.get(kind="true_false")
+    # Linked to the Romanian lessons, in both languages (as a translation copies them).
+    Question.objects.filter(key=single.key).update(lesson=first_lesson)
+    Question.objects.filter(key=true_false.key).update(lesson=second_lesson)
+    attempt = start(client, quiz)
+    data = correct_answers(quiz, attempt)
+    data[f"q-{single.key}"] = wrong_answers(quiz, attempt)[f"q-{single.key}"]  # missed
+    result = client.get(submit(client, quiz, attempt, data)["Location"]).content.decode()
+    attempt.refresh_from_db()
+    when = timezone.localtime(attempt.submitted_at + timedelta(minutes=60))
+
+    def written(language):
+        month = MONTHS[language].split()[when.month - 1]
+        return f"{when.day} {month} {when.year}, {when:%H:%M}"
+
+    page = client.get(quiz.url).content.decode()
+    for html in (page, result):
+        assert written("ro") in html
+        assert f'href="{first_lesson.url}"' in html and f'href="{second_lesson.url}"' not in html
+        assert "recitiți lecția" in html
+    en_quiz = quiz.get_translation(Locale.objects.get(language_code="en"))
+    en_first, en_second = lessons_of(course, "en")
+    page = client.get(en_quiz.url).content.decode()
+    assert f"You can try again from {written('en')}." in page
+    assert f'href="{en_first.url}"' in page and f'href="{en_second.url}"' not in page
+    # Tried again and passed: no more advice.
+    Attempt.objects.update(submitted_at=timezone.now() - timedelta(minutes=61))
+    attempt = start(client, quiz)
+    submit(client, quiz, attempt, correct_answers(quiz, attempt))
+    assert "lessons-to-review" not in client.get(quiz.url).content.decode()
+
+
+def main_action(html: str) -> str:
+    """The href of a result page's main button."""
+    import re
+
+    return re.search(r'<p class="actions"><a class="button" href="([^"]+)"', html).group(1)
+
+
+def test_every_result_page_leads_to_the_learners_next_step(client, learner):
+    course = make_course(lessons=2)
+    first_lesson, second_lesson = lessons_of(course)
+    pre = make_quiz(course, kind="pre_test", slug="pre", pass_mark=0, max_attempts=1)
+    pre.move(first_lesson, pos="left")
+    final = make_quiz(course, kind="final", slug="final", max_attempts=2)
+
+    # After the pre-test (no attempt left): the first lesson, said and linked.
+    attempt = start(client, pre)
+    html = client.get(submit(client, pre, attempt, wrong_answers(pre, attempt))["Location"])
+    html = html.content.decode()
+    assert main_action(html) == first_lesson.url
+    assert f"continuă cu „{first_lesson.title}”" in html
+    assert "Înapoi la chestionar" not in html
+
+    # A failed final quiz with an attempt left: the quiz again.
+    attempt = start(client, final)
+    html = client.get(submit(client, final, attempt, wrong_answers(final, attempt))["Location"])
+    assert main_action(html.content.decode()) == final.url
+    # Failed with no attempt left: the first step not done (here the first lesson).
+    attempt = start(client, final)
+    html = client.get(submit(client, final, attempt, wrong_answers(final, attempt))["Location"])
+    assert main_action(html.content.decode()) == first_lesson.url
+
+    # Everything done: the course.
+    for lesson in (first_lesson, second_lesson):
+        course_services.step_complete(learner=learner, course=course, step=lesson)
+    course_services.step_complete(learner=learner, course=course, step=final)
+    html = client.get(url("attempt_result", page_id=final.pk, attempt_id=attempt.pk))
+    assert main_action(html.content.decode()) == course.url
+
+
+def test_a_retake_after_the_review_does_not_move_the_knowledge_gain(client, learner):
+    """The gamed path of issue 13: 0 % on the post-test, read the review, 100 % seconds later."""
+    course = make_course(lessons=1)
+    pre = make_quiz(course, kind="pre_test", slug="pre", pass_mark=0, max_attempts=1)
+    post = make_quiz(course, kind="post_test", slug="post", review_policy="after_each")
+    attempt = start(client, pre)
+    submit(client, pre, attempt, wrong_answers(pre, attempt))
+    first = start(client, post)
+    result = submit(client, post, first, wrong_answers(post, first))
+    assert "EXPLICAȚIA-1" in client.get(result["Location"]).content.decode()  # the review
+    second = start(client, post)
+    submit(client, post, second, correct_answers(post, second))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.answers_revealed, second.answers_revealed) == (False, True)
+    assert second.score == 100
+    gains = selectors.knowledge_gain(course_key=course.translation_key)
+    assert [(g.pre_score, g.post_score, g.gain) for g in gains] == [(0, 0, 0)]
+
+
+def test_a_retake_that_saw_no_answers_still_counts(client, learner):
+    course = make_course(lessons=1)
+    pre = make_quiz(course, kind="pre_test", slug="pre", pass_mark=0, max_attempts=1)
+    post = make_quiz(course, kind="post_test", slug="post", review_policy="after_last")
+    attempt = start(client, pre)
+    submit(client, pre, attempt, wrong_answers(pre, attempt))
+    first = start(client, post)
+    submit(client, post, first, wrong_answers(post, first))  # failed: no review yet
+    second = start(client, post)
+    submit(client, post, second, correct_answers(post, second))
+    second.refresh_from_db()
+    assert second.answers_revealed is False
+    (gain,) = selectors.knowledge_gain(course_key=course.translation_key)
+    assert gain.post_score == 100
+    # Passed: now the answers are shown, and a third attempt is taken knowing them.
+    third = start(client, post)
+    assert third.answers_revealed is True
+
+
+def test_existing_retakes_are_marked_revealed_by_the_migration(demo_site):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("quizzes.migrations.0002_attempt_answers_revealed")
+    quiz = make_quiz()
+    learner, other = UserFactory(), UserFactory()
+    course_key = quiz.get_parent().translation_key
+
+    def attempt(who, number, status=AttemptStatus.SUBMITTED):
+        return Attempt.objects.create(
+            learner=who,
+            quiz_key=quiz.translation_key,
+            course_key=course_key,
+            number=number,
+            status=status,
+        )
+
+    first, second, third = attempt(learner, 1), attempt(learner, 2), attempt(learner, 3)
+    after_expired = [attempt(other, 1, AttemptStatus.EXPIRED), attempt(other, 2)]
+    migration.mark_retakes_revealed(apps, None)
+    revealed = dict(Attempt.objects.values_list("pk", "answers_revealed"))
+    assert [revealed[a.pk] for a in (first, second, third)] == [False, True, True]
+    assert [revealed[a.pk] for a in after_expired] == [False, False]
 
 
 postgres_only = pytest.mark.skipif(

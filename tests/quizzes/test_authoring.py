@@ -1,5 +1,8 @@
 """Trainers author quizzes in the admin: questions with nested choices; translations keep pairs."""
 
+import json
+import re
+
 import pytest
 from django.urls import reverse
 from wagtail.models import Locale
@@ -92,12 +95,41 @@ def test_starter_quizzes(demo_site):
         assert quiz.questions.count() >= 12 and quiz.draw_count == 10
         scenario_based = sum(bool(q.scenario) for q in quiz.questions.all())
         assert scenario_based >= 6
+        # Each question names the lesson of its own course that teaches it (cooldown advice).
+        lessons = {q.lesson for q in quiz.questions.select_related("lesson")}
+        assert None not in lessons and {lesson.get_parent() for lesson in lessons} == {
+            quiz.get_parent()
+        }
         en = quiz.get_translation(Locale.objects.get(language_code="en"))
         assert [q.key for q in en.questions.all()] == [q.key for q in quiz.questions.all()]
         assert en.questions.first().text != quiz.questions.first().text
     teachers = finals.get(slug="final-quiz", url_path__contains="/teachers/").get_parent()
     kinds = [p.specific.kind for p in teachers.get_children() if hasattr(p.specific, "kind")]
     assert kinds == ["pre_test", "post_test", "final"]
+    # The post-test shows no correct answer before the learner has passed or has no attempt
+    # left, and waits between attempts: no 0 % → review → 100 % in seconds.
+    post = QuizPage.objects.get(kind="post_test", locale__language_code="ro")
+    assert post.review_policy == "after_last"
+    assert post.max_attempts and post.cooldown_minutes
     counts = QuizPage.objects.count()
     demo.seed_quizzes()
     assert QuizPage.objects.count() == counts
+
+
+# What the learner sees after an attempt is said by the quiz page from the review policy
+# (QuizPage.review_policy_text); an intro that promises it too can contradict the policy.
+FEEDBACK_PROMISES = re.compile(
+    r"explanation|feedback|review|after each (question|attempt)|answers (are|will be) shown"
+    r"|explicați|după fiecare (întrebare|încercare)|răspunsurile corecte (sunt|vor fi) afișate",
+    re.IGNORECASE,
+)
+
+
+def test_starter_quiz_intros_leave_feedback_to_the_review_policy():
+    from quizzes.demo import CONTENT_DIR
+
+    for path in sorted(CONTENT_DIR.glob("*.json")):
+        for quiz in json.loads(path.read_text(encoding="utf-8"))["quizzes"]:
+            for language in ("ro", "en"):
+                intro = quiz[language].get("intro", "")
+                assert not FEEDBACK_PROMISES.search(intro), (path.name, quiz["kind"], intro)

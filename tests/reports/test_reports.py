@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from reports import services
 from reports.models import ExportJob
@@ -173,7 +174,7 @@ def test_summary_impact_and_certificates(client, world):
     assert groups == {"Cluj": 4, "Iași": 1}
     impact = client.get(reverse("learning_reports:impact"))
     (gain,) = impact.context["rows"]
-    assert gain[2:7] == [2, 30.0, 90.0, 60.0, 60.0]  # (40→80) and (20→100)
+    assert gain[2:7] == [2, "", "", "", ""]  # (40→80) and (20→100): two people, not shown
     certificates = client.get(reverse("learning_reports:certificates"))
     assert certificates.context["rows"][0][2] == 2
 
@@ -181,6 +182,44 @@ def test_summary_impact_and_certificates(client, world):
     (row,) = client.get(reverse("learning_reports:summary")).context["rows"]
     assert row[2:4] == [4, 1]
     assert client.get(reverse("learning_reports:certificates")).context["rows"][0][2] == 1
+
+
+def test_impact_counts_no_attempt_made_after_seeing_the_answers(client, world):
+    """Three more pairs make five, enough to show; a sixth learner games the post-test (0 %,
+    reads the review, 100 %): only the attempt made before the review counts."""
+    from courses.models import Enrollment
+    from quizzes import services as quiz_services
+    from quizzes.models import QuizPage
+
+    from .conftest import _attempt
+
+    course = world.course
+    for n in range(3):
+        learner = UserFactory(email=f"pereche-{n}@example.org")
+        Enrollment.objects.create(learner=learner, course_key=course.translation_key)
+        _attempt(learner, world.pre, course, 1, "50.00")
+        _attempt(learner, world.post, course, 1, "70.00")
+    QuizPage.objects.filter(pk=world.post.pk).update(review_policy="after_each")
+    post = QuizPage.objects.get(pk=world.post.pk)
+    gamer = UserFactory(email="gamer@example.org")
+    Enrollment.objects.create(learner=gamer, course_key=course.translation_key)
+    for quiz, right in ((world.pre, False), (post, False), (post, True)):
+        attempt = quiz_services.attempt_start(learner=gamer, quiz=quiz)
+        answers = {
+            str(q.key): [str(c.key) for c in q.choices.all() if c.is_correct == right]
+            for q in quiz.questions.all()
+        }
+        quiz_services.attempt_submit(attempt=attempt, quiz=quiz, answers=answers)
+    assert attempt.score == 100
+
+    login(client, world.coordinators["national"])
+    impact = client.get(reverse("learning_reports:impact"))
+    (gain,) = impact.context["rows"]
+    # Pre 40, 20, 50 x3, 0; post 80, 100, 70 x3 and the gamer's first attempt, 0 (not 100).
+    assert gain[2:7] == [6, 35.0, 65.0, 30.0, 20.0]
+    # How n is counted is said beside the figures (in the coordinator's language).
+    method = impact.context["impact_method"]
+    assert "5" in method and escape(method) in impact.content.decode()
 
 
 # Exports -------------------------------------------------------------------------------------
