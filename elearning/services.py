@@ -58,7 +58,7 @@ def registration_submit(*, email: str, password: str, profile: dict) -> User | N
     if existing is not None:
         enqueue_on_commit(send_account_exists_notice, existing.pk)
         return None
-    user = User(email=email.lower(), is_active=False, **profile)
+    user = User(email=email.lower(), is_active=False, awaiting_activation=True, **profile)
     user.set_password(password)
     try:
         with transaction.atomic():
@@ -72,11 +72,22 @@ def registration_submit(*, email: str, password: str, profile: dict) -> User | N
     return user
 
 
-def account_activate(*, user: User) -> None:
-    """Activate an account whose e-mail address has just been confirmed."""
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+def account_activate(*, user: User) -> bool:
+    """Activate an account whose e-mail address has just been confirmed. False when it was not
+    awaiting its confirmation any more (already activated, deactivated by an administrator).
+
+    One conditional UPDATE, so two clicks on the link at once activate it once.
+    """
+    from .user_cache import account_changed
+
+    activated = User.objects.filter(pk=user.pk, is_active=False, awaiting_activation=True).update(
+        is_active=True, awaiting_activation=False
+    )
+    if not activated:
+        return False
+    account_changed(user.pk)  # an UPDATE sends no post_save: retire the cached copy
+    user.is_active, user.awaiting_activation = True, False
+    return True
 
 
 def profile_update(*, user: User, data: dict) -> User:

@@ -83,9 +83,12 @@ def activate(request, uidb64: str, token: str):
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
-    if user is None or not account_activation_token.check_token(user, token):
+    if (
+        user is None
+        or not account_activation_token.check_token(user, token)
+        or not services.account_activate(user=user)
+    ):
         return render(request, "elearning/accounts/activation_invalid.html", status=400)
-    services.account_activate(user=user)
     login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     messages.success(request, _("Your e-mail address is confirmed and your account is ready."))
     return redirect_to_preferred_language(request, user, reverse("accounts:profile"))

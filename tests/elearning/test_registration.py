@@ -215,3 +215,40 @@ def test_wrong_activation_tokens_are_400_and_change_nothing(client, demo_site):
         assert client.get(path).status_code == 400
     user.refresh_from_db()
     assert not user.is_active
+
+
+def test_an_activation_link_dies_with_the_activation_and_with_deactivation(
+    client, demo_site, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(register_url(), registration_data())
+    link = activation_link(mail.outbox[0]).replace("http://testserver", "")
+    assert client.get(link).status_code == 302
+    client.logout()
+    # An administrator deactivates the account (Wagtail's user form saves the model).
+    user = User.objects.get(email="ana.popescu@example.org")
+    user.is_active = False
+    user.save()
+
+    response = client.get(link)
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+    assert not User.objects.get(pk=user.pk).is_active
+
+
+def test_a_deactivated_account_gets_no_activation_link_by_registering_again(
+    client, demo_site, django_capture_on_commit_callbacks
+):
+    owner = UserFactory(email="owner@example.org", is_active=False)  # deactivated by an admin
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(register_url(), registration_data(email="owner@example.org"))
+    notice = mail.outbox[-1]
+    assert notice.to == ["owner@example.org"]
+    assert "/accounts/activate/" not in notice.body
+    # Nor does a link made for it work.
+    from elearning.services import activation_url
+
+    link = activation_url(user=owner).replace("http://testserver", "")
+    assert client.get(link).status_code == 400
+    assert not User.objects.get(pk=owner.pk).is_active
+
