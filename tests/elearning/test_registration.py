@@ -252,3 +252,49 @@ def test_a_deactivated_account_gets_no_activation_link_by_registering_again(
     assert client.get(link).status_code == 400
     assert not User.objects.get(pk=owner.pk).is_active
 
+
+def test_new_and_registered_addresses_take_the_same_time(
+    client, demo_site, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Registration must not tell by its speed whether an address has an account: both paths
+    hash the password once and queue one e-mail (the primary assertion), so with the real
+    hasher their medians agree (the tester measured 300-470 ms against 54-62 ms)."""
+    import statistics
+    import time
+
+    from django.conf import global_settings
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # what production uses
+    settings.ACCOUNT_EMAILS_PER_IP_PER_HOUR = 1000
+    UserFactory(email="owner@example.org")
+    hashed = []
+    real_encode = PBKDF2PasswordHasher.encode
+
+    def counting_encode(self, password, salt, iterations=None):
+        hashed.append(1)
+        return real_encode(self, password, salt, iterations)
+
+    monkeypatch.setattr(PBKDF2PasswordHasher, "encode", counting_encode)
+
+    def register(email):
+        hashed.clear()
+        sent = len(mail.outbox)
+        with django_capture_on_commit_callbacks(execute=True):
+            started = time.perf_counter()
+            response = client.post(register_url(), registration_data(email=email))
+            elapsed = time.perf_counter() - started
+        assert response.status_code == 302
+        assert len(hashed) == 1  # the password is hashed once on both paths
+        assert len(mail.outbox) == sent + 1  # one e-mail queued (sent by the eager worker)
+        return elapsed
+
+    new, registered = [], []
+    for n in range(30):  # interleaved, so a busy moment of the machine hits both alike
+        new.append(register(f"new{n}@example.org"))
+        registered.append(register("owner@example.org"))
+    new_median, registered_median = statistics.median(new), statistics.median(registered)
+    assert abs(new_median - registered_median) <= 0.15 * max(new_median, registered_median), (
+        new_median,
+        registered_median,
+    )
