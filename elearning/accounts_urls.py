@@ -20,14 +20,7 @@ urlpatterns = [
     path("my-data/", views.my_data, name="my_data"),
     path("delete/", views.account_delete, name="account_delete"),
     path("deleted/", views.account_deleted, name="account_deleted"),
-    path(
-        "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="elearning/accounts/password_change_form.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
-        ),
-        name="password_change",
-    ),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(

@@ -5,16 +5,18 @@ has one full name, as printed on their certificates. The panel could not be save
 and what was typed was thrown away. Here it edits the full name, normalised as on the site.
 The e-mail address, which is the login, is not changed from this page
 (WAGTAIL_EMAIL_MANAGEMENT_ENABLED is off): the site does not offer it either, and an
-administrator changes it under Users.
+administrator changes it under Users. The "Password" panel checks the current password with
+the same throttled check as every login (elearning.user_cache), not with `check_password` alone.
 """
 
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.forms.account import NameEmailForm
+from wagtail.admin.forms.auth import PasswordChangeForm
 from wagtail.admin.views.account import AccountView as WagtailAccountView
-from wagtail.admin.views.account import NameEmailSettingsPanel
+from wagtail.admin.views.account import ChangePasswordPanel, NameEmailSettingsPanel
 
-from .forms import normalise_full_name
+from .forms import CurrentPasswordCheckMixin, normalise_full_name
 from .models import User
 
 
@@ -34,11 +36,26 @@ class FullNameSettingsPanel(NameEmailSettingsPanel):
     form_class = FullNameForm
 
 
+class CurrentPasswordChangeForm(CurrentPasswordCheckMixin, PasswordChangeForm):
+    """Wagtail's password change, with the current password checked (and throttled) by the
+    same check as every login."""
+
+
+class CurrentPasswordPanel(ChangePasswordPanel):
+    form_class = CurrentPasswordChangeForm
+
+
+REPLACED_PANELS = {
+    NameEmailSettingsPanel: FullNameSettingsPanel,
+    ChangePasswordPanel: CurrentPasswordPanel,
+}
+
+
 class AccountView(WagtailAccountView):
     def get_panels(self):
         return [
-            FullNameSettingsPanel(panel.request, panel.user, panel.profile)
-            if type(panel) is NameEmailSettingsPanel
+            REPLACED_PANELS[type(panel)](panel.request, panel.user, panel.profile)
+            if type(panel) in REPLACED_PANELS
             else panel
             for panel in super().get_panels()
         ]

@@ -3,8 +3,8 @@
 import unicodedata
 
 from django import forms
-from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
@@ -259,6 +259,32 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = _("Password")
 
 
+def current_password_is_right(*, user, password: str) -> bool:
+    """Check a logged-in person's password through `authenticate()`, the one throttled
+    password check (elearning.user_cache), never with `check_password` alone: guessing the
+    current password counts against the same limit as logging in. Over the limit it raises
+    TooManyPasswordAttempts, a ValidationError the form shows."""
+    found = authenticate(username=user.get_username(), password=password or "")
+    return found is not None and found.pk == user.pk
+
+
+class CurrentPasswordCheckMixin:
+    """For Django's PasswordChangeForm and its subclasses (Wagtail's): the current password
+    goes through the throttled check."""
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not current_password_is_right(user=self.user, password=old_password):
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
+class CurrentPasswordChangeForm(CurrentPasswordCheckMixin, PasswordChangeForm):
+    pass
+
+
 class QueuedPasswordResetForm(PasswordResetForm):
     """Sends the reset e-mail through the task queue, so that the response takes as long
     whether or not the address has an account."""
@@ -300,6 +326,6 @@ class AccountDeleteForm(forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not current_password_is_right(user=self.user, password=password):
             raise ValidationError(_("The password is not correct."), code="password_incorrect")
         return password

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -54,12 +55,15 @@ def registration_submit(*, email: str, password: str, profile: dict) -> User | N
     """
     from .tasks import send_account_exists_notice, send_welcome_email
 
+    # Hashed on both paths, before anything else: hashing is nearly all the time a registration
+    # takes, and a path without it would tell by its speed that the address has an account.
+    password_hash = make_password(password)
     existing = User.objects.select_for_update().filter(email__iexact=email).first()
     if existing is not None:
         enqueue_on_commit(send_account_exists_notice, existing.pk)
         return None
-    user = User(email=email.lower(), is_active=False, **profile)
-    user.set_password(password)
+    user = User(email=email.lower(), is_active=False, awaiting_activation=True, **profile)
+    user.password = password_hash
     try:
         with transaction.atomic():
             user.save()
@@ -72,11 +76,22 @@ def registration_submit(*, email: str, password: str, profile: dict) -> User | N
     return user
 
 
-def account_activate(*, user: User) -> None:
-    """Activate an account whose e-mail address has just been confirmed."""
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+def account_activate(*, user: User) -> bool:
+    """Activate an account whose e-mail address has just been confirmed. False when it was not
+    awaiting its confirmation any more (already activated, deactivated by an administrator).
+
+    One conditional UPDATE, so two clicks on the link at once activate it once.
+    """
+    from .user_cache import account_changed
+
+    activated = User.objects.filter(pk=user.pk, is_active=False, awaiting_activation=True).update(
+        is_active=True, awaiting_activation=False
+    )
+    if not activated:
+        return False
+    account_changed(user.pk)  # an UPDATE sends no post_save: retire the cached copy
+    user.is_active, user.awaiting_activation = True, False
+    return True
 
 
 def profile_update(*, user: User, data: dict) -> User:

@@ -18,7 +18,7 @@ EMAIL_RETRY = {
 def send_welcome_email(user_id: int) -> None:
     """Welcome a new learner and ask them to confirm their address."""
     user = User.objects.filter(pk=user_id).first()
-    if user is None or user.is_active:
+    if user is None or user.is_active or not user.awaiting_activation:
         return  # deleted, or already confirmed: nothing to say
     email_send_to_user(
         user=user,
@@ -33,7 +33,10 @@ def send_account_exists_notice(user_id: int) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return
-    context = {"activation_url": activation_url(user=user)} if not user.is_active else {}
+    # A link only for an account still awaiting its confirmation: not for one an administrator
+    # deactivated (no link would work for it).
+    awaiting = user.awaiting_activation and not user.is_active
+    context = {"activation_url": activation_url(user=user)} if awaiting else {}
     email_send_to_user(user=user, template="elearning/email/account_exists", context=context)
 
 

@@ -5,12 +5,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import admin_account
+from . import admin_account, admin_login
 from .views import serve_page
 
 urlpatterns = [
     # Wagtail's Account page, for a user with one full name (elearning/admin_account.py).
     path("admin/account/", admin_account.account, name="wagtailadmin_account"),
+    # Wagtail's login page, for admin users only and behind the site's throttled password check
+    # (elearning/admin_login.py).
+    path("admin/login/", admin_login.LoginView.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Outside the language prefix: the address printed in every certificate's QR code.

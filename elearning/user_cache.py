@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
 
-from . import admin_access, request_cache
+from . import admin_access, request_cache, throttling
 from .models.accounts import SESSION_HASH_ATTRIBUTE
 from .page_cache import bump_now_and_after_commit, version_in
 
@@ -66,7 +66,25 @@ def session_user_id(request):
 
 
 class CachedModelBackend(ModelBackend):
-    """Django's ModelBackend (logging in is unchanged), with `get_user` from the cache."""
+    """Django's ModelBackend, with `get_user` from the cache and the one password check.
+
+    Every password typed reaches `authenticate` (logging in on the site or in the admin, and
+    the forms that ask for the current password), so this is where attempts are counted and
+    refused over the limit (elearning.throttling). It keeps its name: sessions store the
+    backend's path, and another one would log everybody out.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        # Counted before the password is checked; raises TooManyPasswordAttempts over a limit.
+        throttling.password_attempt_begin(request=request, email=username)
+        user = super().authenticate(request, username=username, password=password)
+        if user is not None:
+            throttling.password_attempt_succeeded(request=request, email=username)
+        return user
 
     def get_user(self, user_id):
         keys = keys_for(user_id)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import personal_data, services
 from .forms import (
     AccountDeleteForm,
+    CurrentPasswordChangeForm,
     LoginForm,
     PreferredLanguageForm,
     ProfileForm,
@@ -27,12 +28,7 @@ from .forms import (
     RegistrationForm,
 )
 from .i18n import url_in_language
-from .throttling import (
-    account_email_throttle,
-    client_ip,
-    login_account_throttle,
-    login_ip_throttle,
-)
+from .throttling import account_email_throttle, client_ip, password_lock_retry_after
 from .tokens import account_activation_token
 
 User = get_user_model()
@@ -89,9 +85,12 @@ def activate(request, uidb64: str, token: str):
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
-    if user is None or not account_activation_token.check_token(user, token):
+    if (
+        user is None
+        or not account_activation_token.check_token(user, token)
+        or not services.account_activate(user=user)
+    ):
         return render(request, "elearning/accounts/activation_invalid.html", status=400)
-    services.account_activate(user=user)
     login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     messages.success(request, _("Your e-mail address is confirmed and your account is ready."))
     return redirect_to_preferred_language(request, user, reverse("accounts:profile"))
@@ -117,30 +116,22 @@ def redirect_in_language(url: str, language: str):
 
 
 class LoginView(auth_views.LoginView):
-    """Log in by e-mail, with lock-outs per account and per IP address."""
+    """Log in by e-mail. The lock-outs per account and per IP address are kept by the password
+    check itself (elearning.user_cache), the same for every way a password is typed."""
 
     template_name = "elearning/accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        email = request.POST.get("username", "")[:254]
-        ip = client_ip(request)
-        account, per_ip = login_account_throttle(), login_ip_throttle()
-        if account.is_blocked(email) or per_ip.is_blocked(ip):
-            return too_many_attempts(request, account.retry_after())
-        return super().post(request, *args, **kwargs)
-
     def form_invalid(self, form):
-        if form.data.get("username") or form.data.get("password"):
-            login_account_throttle().hit(form.data.get("username", "")[:254])
-            login_ip_throttle().hit(client_ip(self.request))
+        retry_after = password_lock_retry_after(form)
+        if retry_after is not None:
+            return too_many_attempts(self.request, retry_after)
         response = super().form_invalid(form)
         response.status_code = 400
         return response
 
     def form_valid(self, form):
-        login_account_throttle().reset(form.cleaned_data["username"])
         login(self.request, form.get_user())
         # The language of the login page wins for this visit, not the account's preference
         # (which the profile offers to change): someone reading in English stays in English.
@@ -148,6 +139,22 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return "/"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view, with the current password checked (and throttled) like a login."""
+
+    form_class = CurrentPasswordChangeForm
+    template_name = "elearning/accounts/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_invalid(self, form):
+        retry_after = password_lock_retry_after(form)
+        if retry_after is not None:
+            return too_many_attempts(self.request, retry_after)
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -251,6 +258,9 @@ def account_delete(request):
     form = AccountDeleteForm(request.user, request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
+            retry_after = password_lock_retry_after(form)
+            if retry_after is not None:
+                return too_many_attempts(request, retry_after)
             return render(
                 request, "elearning/accounts/account_delete.html", {"form": form}, status=400
             )

@@ -60,6 +60,9 @@ _VISITORS = [200] + ["profile"] * 6
 RULES = {
     # Wagtail's Account page, served by elearning for our user model: anyone with admin access.
     "wagtailadmin_account": ["admin-login"] * 3 + [200] * 4,
+    # Wagtail's login page, served by elearning (throttled, admin users only): the form, or for
+    # someone already in the admin, the dashboard (the same redirect as "denied").
+    "wagtailadmin_login": [200] * 3 + ["denied"] * 4,
     "course_translations": [
         "admin-login",
         "admin-login",

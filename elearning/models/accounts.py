@@ -124,6 +124,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # Registered on the site and not yet confirmed by the link in the welcome e-mail. Only such
+    # an account can be activated by a link: not one that was confirmed and later deactivated
+    # by an administrator, nor one created by other means.
+    awaiting_activation = models.BooleanField(_("awaiting e-mail confirmation"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     # Set when the learner deleted their account: name and address are gone, counts stay.
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)

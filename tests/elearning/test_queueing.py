@@ -97,7 +97,7 @@ def test_registration_succeeds_and_its_email_waits_for_the_broker(client, demo_s
 def test_pending_tasks_are_sent_when_the_broker_is_back(demo_site):
     from ..elearning.factories import UserFactory
 
-    user = UserFactory(email="ion@example.org", is_active=False)
+    user = UserFactory(email="ion@example.org", is_active=False, awaiting_activation=True)
     PendingTask.objects.create(task="elearning.tasks.send_welcome_email", args=[user.pk])
     assert pending_tasks_send() == 1  # eager in tests: the task runs as the worker would
     assert PendingTask.objects.count() == 0
