@@ -1,7 +1,7 @@
 """Local development: SQLite, a broker on disk, e-mail printed to the console; no environment."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import STORAGES, VAR_DIR
 
 DEBUG = True
 SECRET_KEY = "dev-only-not-secret"  # noqa: S105
@@ -21,6 +21,7 @@ WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": STORAGES["private"],  # PRIVATE_FILES_ROOT (var/private), never served
 }
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
