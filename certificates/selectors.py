@@ -24,7 +24,11 @@ def dashboard_certificates(learner, course_keys) -> dict:
         if certificate.is_revoked:
             item = {
                 "label": _("Certificate revoked on %(date)s")
-                % {"date": formats.date_format(localtime(certificate.revoked_at), "DATE_FORMAT")},
+                % {
+                    "date": formats.date_format(
+                        localtime(certificate.revoked_at), "SHORT_DATE_FORMAT"
+                    )
+                },
                 "url": "",
                 "note": certificate_revocation_note(certificate),
             }

@@ -91,7 +91,7 @@ def test_my_learning_shows_the_date_the_reason_and_whom_to_ask(
     client.force_login(certificate.learner)
     with translation.override("ro"):
         html = client.get(reverse("courses:my_learning")).content.decode()
-        day = formats.date_format(localtime(certificate.revoked_at), "DATE_FORMAT")
+        day = formats.date_format(localtime(certificate.revoked_at), "SHORT_DATE_FORMAT")
         date = translation.gettext("Certificate revoked on %(date)s") % {"date": day}
     assert date in html and date.startswith("Certificat revocat la ")
     assert "Motiv: Date greșite" in html
