@@ -154,7 +154,7 @@ def reset_certificates(course) -> None:
     from certificates.models import Certificate
 
     Certificate.objects.filter(course_key=course.translation_key).delete()
-    folder = Path(settings.MEDIA_ROOT) / "certificates"
+    folder = Path(settings.PRIVATE_FILES_ROOT) / "certificates"
     if folder.exists():
         for path in folder.iterdir():
             path.unlink()
@@ -289,7 +289,7 @@ def verify_one_each(course, learner_ids: list[int]) -> dict:
     certificates = Certificate.objects.filter(
         course_key=course.translation_key, learner_id__in=learner_ids
     ).annotate(issued=Count("events", filter=Q(events__kind="issued")))
-    files = sorted(p.name for p in (Path(settings.MEDIA_ROOT) / "certificates").iterdir())
+    files = sorted(p.name for p in (Path(settings.PRIVATE_FILES_ROOT) / "certificates").iterdir())
     return {
         "learners": len(learner_ids),
         "certificates": certificates.count(),

@@ -31,7 +31,10 @@ class RevokeForm(forms.Form):
         label=gettext_lazy("Reason for revocation"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text=gettext_lazy("Kept in the certificate's history; not shown publicly."),
+        help_text=gettext_lazy(
+            "Sent to the learner by e-mail and shown on their “My learning” page, with your "
+            "e-mail address to write to; kept in the certificate's history; not shown publicly."
+        ),
     )
 
 

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import TranslatableMixin
 
+from elearning.private_files import private_storage
+
 from .codes import grouped, new_code
 
 
@@ -48,7 +50,8 @@ class Certificate(models.Model):
         choices=CertificateStatus.choices,
         default=CertificateStatus.PENDING,
     )
-    pdf = models.FileField(_("PDF"), upload_to="certificates/", blank=True)
+    # Personal data: in the private storage, handed out only by the download view.
+    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="certificates/", blank=True)
     failure = models.TextField(_("reason for failure"), blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(

@@ -2,8 +2,11 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import formats
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, Enrollment
@@ -14,9 +17,21 @@ from .models import Certificate, CertificateEvent, CertificateStatus
 def dashboard_certificates(learner, course_keys) -> dict:
     """For "My learning": each completed course's certificate, ready or being prepared."""
     extras = {}
-    for certificate in Certificate.objects.filter(learner=learner, course_key__in=course_keys):
+    certificates = Certificate.objects.filter(
+        learner=learner, course_key__in=course_keys
+    ).select_related("revoked_by")
+    for certificate in certificates:
         if certificate.is_revoked:
-            item = {"label": _("Certificate revoked"), "url": "", "note": ""}
+            item = {
+                "label": _("Certificate revoked on %(date)s")
+                % {
+                    "date": formats.date_format(
+                        localtime(certificate.revoked_at), "SHORT_DATE_FORMAT"
+                    )
+                },
+                "url": "",
+                "note": certificate_revocation_note(certificate),
+            }
         elif certificate.status == CertificateStatus.READY:
             note = (
                 _("expired: take the course again to renew it") if certificate.is_expired() else ""
@@ -37,6 +52,27 @@ def dashboard_certificates(learner, course_keys) -> dict:
             }
         extras[certificate.course_key] = [item]
     return extras
+
+
+def certificate_revocation_contact(certificate: Certificate) -> str:
+    """Whom the holder of a revoked certificate asks: the person who revoked it (a coordinator
+    or administrator, who gave the reason and can correct a mistake), else the programme's
+    address (CERTIFICATES_CONTACT_EMAIL); "" when there is neither."""
+    by = certificate.revoked_by
+    if by is not None and by.is_active and by.email:
+        return f"{by.full_name} <{by.email}>" if by.full_name else by.email
+    return settings.CERTIFICATES_CONTACT_EMAIL
+
+
+def certificate_revocation_note(certificate: Certificate) -> str:
+    """The reason and the contact, as "My learning" and the download page show them."""
+    parts = []
+    if certificate.revocation_reason:
+        parts.append(_("Reason: %(reason)s") % {"reason": certificate.revocation_reason})
+    contact = certificate_revocation_contact(certificate)
+    if contact:
+        parts.append(_("For questions, write to %(contact)s.") % {"contact": contact})
+    return " ".join(parts)
 
 
 # Apps that depend on certificates may grant more people a download (reports: a coordinator,

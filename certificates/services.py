@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from courses.models import CoursePage, Enrollment
 from elearning.models import User
-from elearning.queueing import send_now
+from elearning.queueing import enqueue_on_commit, send_now
 
 from .models import Certificate, CertificateEvent, CertificateStatus
 from .rendering import render_certificate_pdf
@@ -74,8 +74,8 @@ def _store_pdf(certificate: Certificate, pdf: bytes) -> None:
     # One file per certificate, always the same name: a second render replaces the first.
     filename = f"{certificate.pk}.pdf"
     stored_name = certificate.pdf.field.generate_filename(certificate, filename)
-    if default_storage.exists(stored_name):
-        default_storage.delete(stored_name)
+    if certificate.pdf.storage.exists(stored_name):
+        certificate.pdf.storage.delete(stored_name)
     certificate.pdf.save(filename, ContentFile(pdf), save=False)
 
 
@@ -112,8 +112,18 @@ def certificate_mark_failed(*, certificate_id, reason: str) -> None:
 
 
 def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
-    """Revoke a certificate; its verification page says so from now on."""
+    """Revoke a certificate, once: its verification page says so from now on, its PDF is no
+    longer handed out, and its holder is told by e-mail why and whom to ask (after commit).
+
+    Revoking a certificate that is already revoked changes nothing and sends nothing (two
+    coordinators submitting the form at once, or the register and a report).
+    """
+    from .tasks import send_certificate_revoked_email  # the tasks import this module
+
     with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.is_revoked:
+            return locked
         certificate.revoked_at = timezone.now()
         certificate.revoked_by = by
         certificate.revocation_reason = reason
@@ -121,6 +131,8 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
         CertificateEvent.objects.create(
             certificate=certificate, kind=CertificateEvent.Kind.REVOKED, by=by, note=reason
         )
+        if certificate.learner_id:
+            enqueue_on_commit(send_certificate_revoked_email, str(certificate.pk))
     return certificate
 
 
@@ -224,3 +236,37 @@ def certificates_queue_for_course(*, course_key, reissue: bool = False, by=None)
 
     transaction.on_commit(queue)
     return {"requested": created, "issue": len(to_issue), "reissue": len(to_reissue)}
+
+
+def certificate_files_make_private(*, model=Certificate) -> dict[str, int]:
+    """Move certificate PDFs that are still in the public media storage (MEDIA_ROOT, where they
+    were stored before they became private) into the private storage; idempotent.
+
+    The file keeps its name when it can, and the row follows when the private storage chose
+    another. A file present in both places is copied again (the private copy may be a move
+    interrupted mid-write): the public one is deleted only after a complete copy. Migration
+    certificates 0002 runs this with its historical model; run `manage.py
+    certificates_make_private` again after a deployment in which a worker still running the
+    old code may have written a new PDF into MEDIA_ROOT.
+    """
+    public, private = storages["default"], storages["private"]
+    if getattr(public, "location", None) == getattr(private, "location", ""):
+        raise ValueError("PRIVATE_FILES_ROOT must not be MEDIA_ROOT.")
+    counts = {"moved": 0, "already_private": 0, "missing": 0}
+    rows = model.objects.exclude(pdf="").values_list("pk", "pdf").order_by("pk")
+    for pk, name in rows.iterator():
+        if public.exists(name):
+            if private.exists(name):
+                private.delete(name)
+            with public.open(name, "rb") as handle:
+                stored = private.save(name, handle)
+            if stored != name:
+                model.objects.filter(pk=pk).update(pdf=stored)
+            public.delete(name)
+            counts["moved"] += 1
+        elif private.exists(name):
+            counts["already_private"] += 1
+        else:
+            logger.warning("Certificate %s: its PDF %s is in neither storage", pk, name)
+            counts["missing"] += 1
+    return counts

@@ -85,3 +85,34 @@ def send_certificate_ready_email(certificate_id: str) -> None:
             ),
         },
     )
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_certificate_revoked_email(certificate_id: str) -> None:
+    """Tell the holder, in their language, that their certificate was revoked, why, and whom to
+    ask (queued once, after the revocation commits: certificates.services.certificate_revoke)."""
+    from elearning.services import email_send_to_user
+
+    from .models import Certificate
+    from .selectors import certificate_revocation_contact
+
+    certificate = (
+        Certificate.objects.select_related("learner", "revoked_by")
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if certificate is None or certificate.learner is None or not certificate.is_revoked:
+        return
+    if certificate.learner.erased_at:  # the account was erased: nobody to write to
+        return
+    language = certificate.learner.preferred_language
+    email_send_to_user(
+        user=certificate.learner,
+        template="certificates/email/revoked",
+        context={
+            "certificate": certificate,
+            "course_title": certificate.course_title(language),
+            "contact": certificate_revocation_contact(certificate),
+            "dashboard_url": f"{settings.SITE_URL}/{language}/learning/",
+        },
+    )

@@ -1,18 +1,19 @@
 """Certificate download and public verification. Thin: selectors decide who sees what."""
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from elearning.private_files import private_file_response
 from elearning.throttling import Limit, Throttle, client_ip
 from elearning.views import too_many_attempts
 
 from .codes import grouped, normalise
 from .forms import VerifyForm
 from .models import Certificate
-from .selectors import certificate_for_download
+from .selectors import certificate_for_download, certificate_revocation_note
 
 VERIFY_LIMIT = Limit("verify-ip", 60, 60)  # lookups per IP address per minute
 
@@ -21,13 +22,27 @@ def download(request, certificate_id):
     certificate = certificate_for_download(user=request.user, certificate_id=certificate_id)
     if certificate is None or not certificate.pdf:
         raise Http404  # the same answer whatever the id: it may not exist, or not be yours
-    filename = f"certificat-{certificate.code}.pdf"
-    return FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
-    )
+    if certificate.is_revoked:
+        # Refused, not stamped: a PDF that still looks like the certificate would travel on,
+        # printed or cropped; the verification page is where anyone learns what it is now.
+        return render(
+            request,
+            "certificates/download_revoked.html",
+            {
+                "certificate": certificate,
+                "note": certificate_revocation_note(certificate),
+                "course_title": certificate.course_title(translation.get_language()),
+            },
+            status=410,
+        )
+    try:
+        return private_file_response(
+            certificate.pdf,
+            filename=f"certificat-{certificate.code}.pdf",
+            content_type="application/pdf",
+        )
+    except FileNotFoundError as missing:
+        raise Http404 from missing
 
 
 def _activate_requested_language(request):

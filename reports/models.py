@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from elearning.models import County, Institution
+from elearning.private_files import private_storage
 
 
 class ScopeLevel(models.TextChoices):
@@ -91,9 +92,8 @@ class CoordinatorScope(models.Model):
 
 
 def export_storage() -> FileSystemStorage:
-    """Export files hold personal data: they live outside MEDIA_ROOT, so no web server serves
-    them; the only way out is the download view, which checks who asks. (A callable, so the
-    location is read from settings when used, and migrations do not record it.)"""
+    """Where exports were before they moved into the private storage's "exports/" folder (kept
+    for migrations 0001 and 0002)."""
     return FileSystemStorage(location=Path(settings.PRIVATE_FILES_ROOT) / "exports")
 
 
@@ -135,7 +135,9 @@ class ExportJob(models.Model):
     )
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
-    file = models.FileField(storage=export_storage, upload_to="%Y/%m/", blank=True)
+    # Personal data: in the private storage (as certificates), handed out only by the download
+    # view, which checks who asks.
+    file = models.FileField(storage=private_storage, upload_to="exports/%Y/%m/", blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

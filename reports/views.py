@@ -3,11 +3,13 @@ rows from selectors, the files from services. Bad filters answer 400 with the fo
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
+
+from elearning.private_files import private_file_response
 
 from . import exports, selectors, services
 from .forms import EnrolmentUploadForm, ReportFilterForm
@@ -231,11 +235,15 @@ def export_download(request, job_id):
         raise Http404
     if job.expires_at and job.expires_at < timezone.now():
         raise Http404
+    name = job.file.name.rsplit("/", 1)[-1]
     try:
-        handle = job.file.open("rb")
+        return private_file_response(
+            job.file,
+            filename=name,
+            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        )
     except FileNotFoundError as missing:
         raise Http404 from missing
-    return FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
 
 
 @require_GET

@@ -11,7 +11,15 @@ def _clean_cache():
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
+def private_root(settings, tmp_path):
+    """The test's own folder for the private storage (certificates, exports)."""
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    return tmp_path / "private"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path, private_root):
+    """The test's own MEDIA_ROOT, and its own private folder too (`private_root`)."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path / "media"
 

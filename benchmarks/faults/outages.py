@@ -303,7 +303,6 @@ def outbox_snapshot(certificate_ids: list[str]) -> dict:
 
 def completions_check(ids: dict, course_key) -> dict:
     """Per completer: the course complete, and exactly one certificate issued for it."""
-    from django.conf import settings
     from django.db.models import Count, Q
 
     from certificates.models import Certificate
@@ -322,9 +321,7 @@ def completions_check(ids: dict, course_key) -> dict:
             "certificates": certificates.count(),
             "status": first.status if first else None,
             "issued_events": first.issued if first else 0,
-            "pdf_on_disk": bool(
-                first and first.pdf and (Path(settings.MEDIA_ROOT) / first.pdf.name).exists()
-            ),
+            "pdf_on_disk": bool(first and first.pdf and first.pdf.storage.exists(first.pdf.name)),
         }
     return result
 

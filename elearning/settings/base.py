@@ -5,11 +5,13 @@ environment. `dev` and `test` relax what they need; `production` reads everythin
 environment.
 """
 
+import json
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -166,13 +168,29 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
-# Files with personal data that only views may hand out (report exports): never under MEDIA_ROOT.
+# Files with personal data that only views may hand out (certificates, report exports): never
+# under MEDIA_ROOT. They go through the "private" storage below (elearning/private_files.py): by
+# default the folder PRIVATE_FILES_ROOT; a deployment whose web and worker machines share no disk
+# names another backend, e.g. PRIVATE_STORAGE_BACKEND=storages.backends.s3.S3Storage with its
+# options as JSON in PRIVATE_STORAGE_OPTIONS (README, "Configuration").
 PRIVATE_FILES_ROOT = Path(os.environ.get("PRIVATE_FILES_ROOT", VAR_DIR / "private"))
+PRIVATE_STORAGE_BACKEND = os.environ.get(
+    "PRIVATE_STORAGE_BACKEND", "elearning.private_files.PrivateFileSystemStorage"
+)
+PRIVATE_STORAGE_OPTIONS = json.loads(os.environ.get("PRIVATE_STORAGE_OPTIONS") or "{}")
+# How the download views hand a private file out: "" streams it through Django;
+# "x-accel-redirect" (nginx, an `internal` location at PRIVATE_FILES_ACCEL_PREFIX) or
+# "x-sendfile" (Apache, lighttpd) let the proxy send it after the view has checked who asks.
+PRIVATE_FILES_SERVE = os.environ.get("PRIVATE_FILES_SERVE", "")
+if PRIVATE_FILES_SERVE not in ("", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured("PRIVATE_FILES_SERVE must be empty, x-accel-redirect or x-sendfile.")
+PRIVATE_FILES_ACCEL_PREFIX = os.environ.get("PRIVATE_FILES_ACCEL_PREFIX", "/_private/")
 # How long a coordinator's export file stays downloadable.
 REPORT_EXPORT_EXPIRY_DAYS = int(os.environ.get("REPORT_EXPORT_EXPIRY_DAYS", "7"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": {"BACKEND": PRIVATE_STORAGE_BACKEND, "OPTIONS": PRIVATE_STORAGE_OPTIONS},
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -220,6 +238,9 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Whom the holder of a revoked certificate writes to when the person who revoked it has no
+# active account any more (certificates.selectors.certificate_revocation_contact).
+CERTIFICATES_CONTACT_EMAIL = os.environ.get("CERTIFICATES_CONTACT_EMAIL", "")
 
 
 # Celery: Redis in production; a broker on disk for `make run` (Kombu's filesystem transport).

@@ -8,7 +8,7 @@ sees the site's own translated 404 and error pages, not Django's debug pages in 
 import os
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import STORAGES, VAR_DIR
 
 DEBUG = os.environ.get("ELEARNING_DEBUG", "") == "1"
 SECRET_KEY = "dev-only-not-secret"  # noqa: S105
@@ -37,6 +37,7 @@ WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": STORAGES["private"],  # PRIVATE_FILES_ROOT (var/private), never served
 }
 # Uploaded images and documents (the demo's) are served by Django here, DEBUG or not; in
 # production the proxy serves MEDIA_ROOT.

@@ -28,9 +28,13 @@ SECURE_HSTS_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Whatever the environment says: PRIVATE_FILES_ROOT, a temporary folder (a test's own with
+    # the `private_root` fixture).
+    "private": {"BACKEND": "elearning.private_files.PrivateFileSystemStorage"},
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="elearning-test-media-")
 PRIVATE_FILES_ROOT = Path(tempfile.mkdtemp(prefix="elearning-test-private-"))
+PRIVATE_FILES_SERVE = ""
 
 # Most tests run tasks in-process; tests marked `worker` start a real worker on the real broker.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -42,6 +42,18 @@ def test_verification_pages(page, viewport, demo_site, media_root):
     page.get_by_text("a fost revocat").wait_for()
     assert_accessible(page)
 
+    # Its holder: My learning says when and why; the PDF is refused with the same.
+    log_in(page, learner.email, "ro")
+    page.goto("/ro/learning/")
+    page.get_by_text("Motiv: Test").wait_for()
+    assert page.get_by_text("Certificat revocat la").count() == 1
+    assert_accessible(page)
+    response = page.goto(f"/certificates/{certificate.pk}/pdf/")
+    assert response.status == 410
+    page.get_by_text("Motiv: Test").wait_for()
+    assert_accessible(page)
+    screenshot(page, f"download-revoked-ro-{viewport}")
+
     response = page.goto("/verify/AAAA-BBBB-CCCC-DDDD/")
     assert response.status == 404
     assert_accessible(page)

@@ -32,8 +32,8 @@ postgres_only = pytest.mark.skipif(
 )
 
 
-def pdf_files(media_root: Path) -> list[str]:
-    return sorted(p.name for p in (media_root / "certificates").glob("*"))
+def pdf_files(private_root: Path) -> list[str]:
+    return sorted(p.name for p in (private_root / "certificates").glob("*"))
 
 
 def wait_for(condition, timeout=60.0) -> bool:
@@ -48,7 +48,7 @@ def wait_for(condition, timeout=60.0) -> bool:
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_issue_tasks_leave_one_certificate_and_one_file(
-    demo_site, media_root, monkeypatch
+    demo_site, media_root, private_root, monkeypatch
 ):
     course = make_course(lessons=1)
     learner = UserFactory(full_name="Ioana Țăranu")
@@ -57,7 +57,7 @@ def test_two_concurrent_issue_tasks_leave_one_certificate_and_one_file(
     # Eager Celery rendered it on completion; start again from a pending certificate.
     Certificate.objects.filter(pk=certificate.pk).update(status=CertificateStatus.PENDING)
     CertificateEvent.objects.all().delete()
-    for path in (media_root / "certificates").glob("*"):
+    for path in (private_root / "certificates").glob("*"):
         path.unlink()
 
     # Widen the race: each render takes at least half a second, so both tasks are inside the
@@ -96,7 +96,7 @@ def test_two_concurrent_issue_tasks_leave_one_certificate_and_one_file(
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.READY
     assert renders == [certificate.pk]  # the second task found it ready and rendered nothing
-    assert pdf_files(media_root) == [f"{certificate.pk}.pdf"]
+    assert pdf_files(private_root) == [f"{certificate.pk}.pdf"]
     assert CertificateEvent.objects.filter(certificate=certificate, kind="issued").count() == 1
 
 
@@ -153,7 +153,7 @@ def stop(process: subprocess.Popen) -> None:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("killed", ["whole worker", "pool child"])
 def test_worker_killed_mid_render_leaves_one_ready_certificate_after_redelivery(
-    demo_site, media_root, tmp_path, killed
+    demo_site, media_root, private_root, tmp_path, killed
 ):
     """Two ways to lose a worker mid-render, two ways back.
 
@@ -167,11 +167,13 @@ def test_worker_killed_mid_render_leaves_one_ready_certificate_after_redelivery(
     gate = tmp_path / "gate"
     gate.mkdir()
     media_root.mkdir(parents=True, exist_ok=True)
+    private_root.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.certificates.worker_settings",
         "CERT_TEST_DATABASE_NAME": connection.settings_dict["NAME"],
         "CERT_TEST_MEDIA_ROOT": str(media_root),
+        "CERT_TEST_PRIVATE_ROOT": str(private_root),
         "CERT_TEST_QUEUE": queue,
         "CERT_TEST_RENDER_GATE": str(gate),
         # Only the whole-worker case may rely on Redis's timeout. With a short timeout in the
@@ -228,7 +230,7 @@ def test_worker_killed_mid_render_leaves_one_ready_certificate_after_redelivery(
         app.conf.update(previous)
 
     assert Certificate.objects.filter(learner=learner).count() == 1
-    assert pdf_files(media_root) == [f"{certificate.pk}.pdf"]
+    assert pdf_files(private_root) == [f"{certificate.pk}.pdf"]
     assert CertificateEvent.objects.filter(certificate=certificate, kind="issued").count() == 1
 
 
