@@ -87,7 +87,7 @@ def test_starter_quizzes(demo_site):
     course_demo.seed_courses()
     demo.seed_quizzes()
     finals = QuizPage.objects.filter(kind="final", locale__language_code="ro")
-    assert finals.count() == 3
+    assert finals.count() == 4
     for quiz in finals:
         assert quiz.questions.count() >= 12 and quiz.draw_count == 10
         scenario_based = sum(bool(q.scenario) for q in quiz.questions.all())
@@ -97,6 +97,9 @@ def test_starter_quizzes(demo_site):
         assert en.questions.first().text != quiz.questions.first().text
     teachers = finals.get(slug="final-quiz", url_path__contains="/teachers/").get_parent()
     kinds = [p.specific.kind for p in teachers.get_children() if hasattr(p.specific, "kind")]
+    assert kinds == ["pre_test", "post_test", "final"]
+    social_workers = finals.get(url_path__contains="/social_workers/").get_parent()
+    kinds = [p.specific.kind for p in social_workers.get_children() if hasattr(p.specific, "kind")]
     assert kinds == ["pre_test", "post_test", "final"]
     counts = QuizPage.objects.count()
     demo.seed_quizzes()
