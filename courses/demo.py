@@ -21,7 +21,7 @@ from elearning.models import HomePage, NavigationSettings
 from .models import CourseIndexPage, CoursePage, LessonPage, ReferralContact
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
-COURSE_FILES = ["teachers.json", "police.json", "justice.json"]
+COURSE_FILES = ["teachers.json", "police.json", "justice.json", "social_workers.json"]
 PDF_FONTS = Path(settings.BASE_DIR) / "elearning" / "static" / "fonts" / "pdf"
 
 CATALOGUE = {

@@ -1,16 +1,24 @@
-"""The three starter courses: real, bilingual, sourced, and seeded idempotently."""
+"""The four starter courses: real, bilingual, sourced, and seeded idempotently."""
 
 import json
 import re
 from html import unescape
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 from wagtail.models import Locale
 
 from courses import demo
 from courses.models import CoursePage, LessonPage, ReferralContact
+from elearning.models import ProfessionalRole
 
 COURSES = demo.load_course_data()
+QUIZ_DIR = demo.CONTENT_DIR.parent.parent / "quizzes" / "demo_content"
+QUIZZES = {
+    data["course"]: data
+    for data in (json.loads(p.read_text(encoding="utf-8")) for p in sorted(QUIZ_DIR.glob("*.json")))
+}
 ALLOWED_PHONE_NUMBERS = {"112", "0800 800 678"}
 
 
@@ -45,6 +53,32 @@ def test_romanian_uses_comma_below_letters_and_no_invented_numbers(data):
         assert number in ALLOWED_PHONE_NUMBERS or not number.startswith("0"), number
 
 
+def test_every_professional_role_has_a_starter_course():
+    # The social workers' (DGASPC) learner used to be recommended nothing.
+    targeted = {role for c in COURSES for role in c["target_roles"]}
+    assert {r.value for r in ProfessionalRole} - {ProfessionalRole.OTHER} <= targeted
+
+
+@pytest.mark.parametrize("data", COURSES, ids=[c["key"] for c in COURSES])
+def test_each_course_has_a_quiz_file_with_a_final_quiz(data):
+    kinds = [q["kind"] for q in QUIZZES[data["key"]]["quizzes"]]
+    assert "final" in kinds
+
+
+def test_pre_and_post_tests_are_parallel():
+    """Matched pre/post measurement: a post-test has as many items as its pre-test; in the
+    social workers' course each post-test item measures, with other words, the point of the
+    pre-test item at the same position, so the kinds match position by position."""
+    for key, data in QUIZZES.items():
+        by_kind = {q["kind"]: q for q in data["quizzes"]}
+        if {"pre_test", "post_test"} <= by_kind.keys():
+            pre, post = by_kind["pre_test"]["questions"], by_kind["post_test"]["questions"]
+            assert len(pre) == len(post), key
+    sw = {q["kind"]: q["questions"] for q in QUIZZES["social_workers"]["quizzes"]}
+    assert [q["type"] for q in sw["pre_test"]] == [q["type"] for q in sw["post_test"]]
+    assert [q["ro"]["text"] for q in sw["pre_test"]] != [q["ro"]["text"] for q in sw["post_test"]]
+
+
 def test_every_block_type_is_used():
     used = {b["type"] for c in COURSES for lesson in c["lessons"] for b in lesson["ro"]["body"]}
     assert {
@@ -65,7 +99,7 @@ def test_seed_courses_builds_both_languages_once(client, demo_site):
     demo.seed_courses()
     en = Locale.objects.get(language_code="en")
     courses = CoursePage.objects.filter(locale__language_code="ro")
-    assert courses.count() == 3
+    assert courses.count() == len(COURSES) == 4
     for course in courses:
         assert course.live and course.get_translation(en).live
         lessons = LessonPage.objects.child_of(course).live()
@@ -97,3 +131,10 @@ def test_seed_courses_builds_both_languages_once(client, demo_site):
     html = client.get(lesson.url).content.decode()
     assert "0800 800 678" in html and ".pdf" in html
     assert "Surse" in html
+
+    # The DGASPC learner is recommended the social workers' course.
+    social_worker = UserFactory(role=ProfessionalRole.SOCIAL_WORKER)
+    client.force_login(social_worker)
+    with translation.override("ro"):
+        recommended = client.get(reverse("courses:my_learning")).context["recommended"]
+    assert [p.course.slug for p in recommended] == ["social_workers"]

@@ -90,7 +90,7 @@ def test_starter_quizzes(demo_site):
     course_demo.seed_courses()
     demo.seed_quizzes()
     finals = QuizPage.objects.filter(kind="final", locale__language_code="ro")
-    assert finals.count() == 3
+    assert finals.count() == 4
     for quiz in finals:
         assert quiz.questions.count() >= 12 and quiz.draw_count == 10
         scenario_based = sum(bool(q.scenario) for q in quiz.questions.all())
@@ -106,11 +106,16 @@ def test_starter_quizzes(demo_site):
     teachers = finals.get(slug="final-quiz", url_path__contains="/teachers/").get_parent()
     kinds = [p.specific.kind for p in teachers.get_children() if hasattr(p.specific, "kind")]
     assert kinds == ["pre_test", "post_test", "final"]
-    # The post-test shows no correct answer before the learner has passed or has no attempt
-    # left, and waits between attempts: no 0 % → review → 100 % in seconds.
-    post = QuizPage.objects.get(kind="post_test", locale__language_code="ro")
-    assert post.review_policy == "after_last"
-    assert post.max_attempts and post.cooldown_minutes
+    social_workers = finals.get(url_path__contains="/social_workers/").get_parent()
+    kinds = [p.specific.kind for p in social_workers.get_children() if hasattr(p.specific, "kind")]
+    assert kinds == ["pre_test", "post_test", "final"]
+    # The post-tests show no correct answer before the learner has passed or has no attempt
+    # left, and wait between attempts: no 0 % → review → 100 % in seconds.
+    posts = QuizPage.objects.filter(kind="post_test", locale__language_code="ro")
+    assert posts.count() == 2
+    for post in posts:
+        assert post.review_policy == "after_last"
+        assert post.max_attempts and post.cooldown_minutes
     counts = QuizPage.objects.count()
     demo.seed_quizzes()
     assert QuizPage.objects.count() == counts
