@@ -11,7 +11,9 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
+
+from elearning.admin_viewsets import SnippetViewSetWithoutChooser
 
 from . import admin_views
 from .models import Certificate, CertificateDesign
@@ -70,8 +72,13 @@ class CertificateIndexView(IndexView):
         ]
 
 
-class CertificateViewSet(SnippetViewSet):
-    """The register: searchable, filterable, read in the admin (issued by the worker)."""
+class CertificateViewSet(SnippetViewSetWithoutChooser):
+    """The register: searchable, filterable, read in the admin (issued by the worker).
+
+    Its views need the certificates' permissions (a national role, as for the actions in
+    admin_views); coordinators see their own people's certificates in the reports. Nothing
+    chooses a certificate, so it has no chooser (which would show the register to anyone
+    with the admin)."""
 
     model = Certificate
     index_view_class = CertificateIndexView
@@ -105,7 +112,9 @@ class CertificateViewSet(SnippetViewSet):
     ]
 
 
-class CertificateDesignViewSet(SnippetViewSet):
+class CertificateDesignViewSet(SnippetViewSetWithoutChooser):
+    """Nothing chooses a design (the certificate finds the one in its language)."""
+
     model = CertificateDesign
     icon = "image"
     menu_label = _("Design")
