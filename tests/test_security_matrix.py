@@ -626,3 +626,26 @@ def test_choosers_and_listings_show_nobody_out_of_scope(client, wagtail_people, 
                 if found:
                     leaks.append((person, url + query, found[:3]))
     assert not leaks, "\n".join(map(str, leaks))
+
+
+def test_site_history_shows_a_coordinator_no_scope(client, wagtail_people, world):  # noqa: F811
+    """Wagtail's site history lists the changes to every model on which a person holds any
+    permission: coordinators, whose reports permission sat on CoordinatorScope, saw every
+    scope an administrator assigned, with the other coordinators' names. Administrators
+    still see them."""
+    from wagtail.log_actions import log
+
+    from reports.models import CoordinatorScope
+
+    other = world.coordinators["iasi"]
+    other.full_name = "Coordonatoare Iasi"
+    other.save()
+    scope = CoordinatorScope.objects.get(user=other)
+    log(instance=scope, action="wagtail.create", user=wagtail_people["admin"])
+    urls = [reverse("wagtailadmin_reports:site_history")]
+    urls.append(reverse("wagtailadmin_reports:site_history_results") + "?label=Iasi")
+    for person in ("trainer", "reviewer", "coordinator", "admin"):
+        client.force_login(wagtail_people[person])
+        for url in urls:
+            content = client.get(url).content.decode()
+            assert ("Coordonatoare Iasi" in content) == (person == "admin"), (person, url)
