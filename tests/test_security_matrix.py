@@ -607,6 +607,8 @@ def test_choosers_and_listings_show_nobody_out_of_scope(client, wagtail_people, 
         (f"/admin/snippets/choose/certificates/certificate/chosen/{iasi_certificate.pk}/", False),
         (f"/admin/snippets/choose/reports/coordinatorscope/chosen/{iasi_scope.pk}/", False),
         (reverse("wagtailsnippets:index"), False),
+        # The admin's own search box (pages, and links to the other areas one may search).
+        (reverse("wagtailadmin_pages:search"), True),
     ]
 
     leaks = []
