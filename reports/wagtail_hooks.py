@@ -17,6 +17,15 @@ class CoordinatorMenuItem(MenuItem):
         return selectors.scope_for(request.user) is not None
 
 
+@hooks.register("register_permissions")
+def register_report_permission():
+    """Administrators grant the reports permission on a group's page (it sits on ReportAccess,
+    which no viewset registers; see reports.models)."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(content_type__app_label="reports", codename="view_reports")
+
+
 @hooks.register("register_admin_urls")
 def register_report_urls():
     return [path("learning-reports/", include(urls, namespace="learning_reports"))]

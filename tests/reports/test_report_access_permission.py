@@ -47,3 +47,16 @@ def test_the_migration_moves_the_permission_with_those_who_hold_it():
     migration.backwards(apps, None)
     permission.refresh_from_db()
     assert permission.content_type.model == "coordinatorscope"
+
+
+def test_administrators_grant_it_on_a_groups_page(client, world):
+    """Wagtail's group editor offers the permission (it did while it sat on a snippet's model,
+    which registers all of its permissions)."""
+    from django.urls import reverse
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    group = Group.objects.get(name="Coordinators")
+    response = client.get(reverse("wagtailusers_groups:edit", args=[group.pk]))
+    assert response.status_code == 200
+    permission = Permission.objects.get(content_type__app_label="reports", codename="view_reports")
+    assert f'value="{permission.pk}"' in response.content.decode()
