@@ -560,6 +560,33 @@ def _forms_of(text: str) -> list[str]:
     return [text, html.escape(text), json.dumps(text)[1:-1]]
 
 
+def _other_chooser_urls() -> list[str]:
+    """Every chooser listing of the URL configuration that takes no argument."""
+    from django.urls import NoReverseMatch
+
+    urls = []
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                walk(
+                    pattern.url_patterns,
+                    f"{namespace}:{inner}" if namespace and inner else inner or namespace,
+                )
+            elif isinstance(pattern, URLPattern) and pattern.name and "choose" in pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                if "chosen" in name or "create" in name or "upload" in name:
+                    continue
+                try:
+                    urls.append(reverse(name))
+                except NoReverseMatch:
+                    continue
+
+    walk(get_resolver().url_patterns)
+    return urls
+
+
 def test_choosers_and_listings_show_nobody_out_of_scope(client, wagtail_people, samples, world):  # noqa: F811
     """A trainer and a reviewer see no learner and no coordinator in any chooser, listing,
     search or chosen answer Wagtail generates for our models; a coordinator of Cluj sees no
@@ -610,6 +637,9 @@ def test_choosers_and_listings_show_nobody_out_of_scope(client, wagtail_people, 
         # The admin's own search box (pages, and links to the other areas one may search).
         (reverse("wagtailadmin_pages:search"), True),
     ]
+    # And every other chooser of the admin (pages, images, documents, tasks…): none may list
+    # a learner either.
+    urls += [(url, True) for url in _other_chooser_urls() if (url, True) not in urls]
 
     leaks = []
     for person in ("trainer", "reviewer", "coordinator"):
