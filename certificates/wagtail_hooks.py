@@ -1,6 +1,4 @@
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -13,13 +11,9 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.chooser import (
-    ChooseResultsView,
-    ChooseView,
-    SnippetChooserViewSet,
-    SnippetChosenView,
-)
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
+
+from elearning.admin_viewsets import SnippetViewSetWithoutChooser
 
 from . import admin_views
 from .models import Certificate, CertificateDesign
@@ -78,49 +72,16 @@ class CertificateIndexView(IndexView):
         ]
 
 
-class RegisterReadersOnly:
-    """Wagtail opens a snippet's chooser to anyone with admin access; the register's chooser
-    lists learners' names nationwide, so it is for those who may read the register (a trainer
-    or a county coordinator would otherwise see every county's certificates)."""
+class CertificateViewSet(SnippetViewSetWithoutChooser):
+    """The register: searchable, filterable, read in the admin (issued by the worker).
 
-    def dispatch(self, request, *args, **kwargs):
-        policy = CertificatePermissionPolicy(Certificate)
-        if not policy.user_has_any_permission(request.user, ["change", "view"]):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class CertificateChooseView(RegisterReadersOnly, ChooseView):
-    pass
-
-
-class CertificateChooseResultsView(RegisterReadersOnly, ChooseResultsView):
-    pass
-
-
-class CertificateChosenView(RegisterReadersOnly, SnippetChosenView):
-    """Also: an id that is no UUID is a 404 (Wagtail only expects a missing row, and the UUID
-    field's ValidationError would be a 500)."""
-
-    def get_object(self, pk):
-        try:
-            return super().get_object(pk)
-        except ValidationError:
-            raise Http404 from None
-
-
-class CertificateChooserViewSet(SnippetChooserViewSet):
-    choose_view_class = CertificateChooseView
-    choose_results_view_class = CertificateChooseResultsView
-    chosen_view_class = CertificateChosenView
-
-
-class CertificateViewSet(SnippetViewSet):
-    """The register: searchable, filterable, read in the admin (issued by the worker)."""
+    Its views need the certificates' permissions (a national role, as for the actions in
+    admin_views); coordinators see their own people's certificates in the reports. Nothing
+    chooses a certificate, so it has no chooser (which would show the register to anyone
+    with the admin)."""
 
     model = Certificate
     index_view_class = CertificateIndexView
-    chooser_viewset_class = CertificateChooserViewSet
     index_template_name = "certificates/admin/register_index.html"
     icon = "doc-full-inverse"
     menu_label = _("Register")
@@ -151,7 +112,9 @@ class CertificateViewSet(SnippetViewSet):
     ]
 
 
-class CertificateDesignViewSet(SnippetViewSet):
+class CertificateDesignViewSet(SnippetViewSetWithoutChooser):
+    """Nothing chooses a design (the certificate finds the one in its language)."""
+
     model = CertificateDesign
     icon = "image"
     menu_label = _("Design")

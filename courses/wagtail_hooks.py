@@ -10,6 +10,9 @@ from .models import ReferralContact
 
 
 class ReferralContactViewSet(SnippetViewSet):
+    """Editing needs the contacts' permissions. Its chooser stays open to anyone with the
+    admin: trainers put contacts in lessons (SnippetChooserBlock), which show them publicly."""
+
     model = ReferralContact
     icon = "group"
     menu_label = _("Referral contacts")

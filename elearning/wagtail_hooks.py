@@ -7,6 +7,10 @@ from .models import Institution
 
 
 class InstitutionViewSet(SnippetViewSet):
+    """Editing needs the institutions' permissions (administrators). Its chooser stays open to
+    anyone with the admin: a coordinator's scope chooses an institution, and the list is public
+    anyway (registration offers it); an institution holds no learner's data."""
+
     model = Institution
     icon = "site"
     menu_label = _("Institutions")

@@ -6,7 +6,7 @@ COORDINATORS_GROUP = "Coordinators"
 # What a coordinator may do: enter the admin and use the reports. Not edit pages or snippets.
 COORDINATOR_PERMISSIONS = [
     ("wagtailadmin", "admin", "access_admin"),
-    ("reports", "coordinatorscope", "view_reports"),
+    ("reports", "reportaccess", "view_reports"),
 ]
 
 

@@ -45,7 +45,6 @@ class CoordinatorScope(models.Model):
     class Meta:
         verbose_name = _("coordinator scope")
         verbose_name_plural = _("coordinator scopes")
-        permissions = [("view_reports", _("Can see coordinator reports"))]
         constraints = [
             models.CheckConstraint(
                 name="scope_names_its_institution_or_county",
@@ -89,6 +88,24 @@ class CoordinatorScope(models.Model):
         if self.level == ScopeLevel.COUNTY:
             return Q(**{f"{prefix}county": self.county})
         return Q()
+
+
+class ReportAccess(models.Model):
+    """Carries the permission to see coordinators' reports, and nothing else (no table).
+
+    The permission lived on CoordinatorScope until Wagtail's site history showed why not: it
+    lists the changes to every model on which a person holds any permission, so coordinators
+    saw each scope an administrator created or changed, with the other coordinators' names. No
+    object of this model exists, so no history does either."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [("view_reports", _("Can see coordinator reports"))]
+        verbose_name = _("access to reports")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
 
 
 def export_storage() -> FileSystemStorage:

@@ -191,6 +191,8 @@ class EnrolmentRow:
     errors: list[str] = field(default_factory=list)
     user: User | None = None
     institution: Institution | None = None
+    # The address has an account, but not one of the coordinator's people: left alone.
+    account_elsewhere: User | None = None
 
 
 @dataclass
@@ -338,11 +340,15 @@ def _check_rows(rows: list[EnrolmentRow], scope: CoordinatorScope) -> None:
             row.errors.append(_("This learner is outside your scope."))
         user = existing.get(email)
         if user is not None:
-            row.user = user
-            # An existing account is enrolled as it is; it must already be one of the
-            # coordinator's people (one query per existing account, at most MAX_ROWS).
-            if not User.objects.filter(scope.learner_filter(), pk=user.pk).exists():
-                row.errors.append(_("This address belongs to an account outside your scope."))
+            # An existing account is enrolled as it is when it is one of the coordinator's
+            # people (one query per existing account, at most MAX_ROWS). Anyone else's is left
+            # alone, and its line answers as a new address's would (no error, counted alike):
+            # a coordinator must not learn from a file which addresses have an account
+            # outside their scope. The address's owner is told instead (enrolment_import).
+            if User.objects.filter(scope.learner_filter(), pk=user.pk).exists():
+                row.user = user
+            else:
+                row.account_elsewhere = user
 
 
 def _in_scope(scope: CoordinatorScope, institution: Institution, county: str) -> bool:
@@ -358,6 +364,9 @@ class EnrolmentResult:
     created: int = 0
     enrolled: int = 0
     already: int = 0
+    # Addresses whose account is outside the coordinator's scope: e-mailed, not enrolled.
+    # Never shown to the coordinator (it would tell them which addresses have an account).
+    elsewhere: int = 0
 
 
 @transaction.atomic
@@ -365,13 +374,23 @@ def enrolment_import(
     *, check: EnrolmentCheck, course_keys: list, due_on: datetime.date, by
 ) -> EnrolmentResult:
     """Create the missing accounts and enrol everyone, all or nothing. New learners get an
-    invitation to set their password (after commit); existing ones keep their account as is."""
-    from .tasks import send_enrolment_invitation
+    invitation to set their password (after commit); existing ones keep their account as is.
+    An account outside the coordinator's scope is neither enrolled nor changed: its owner gets
+    an e-mail naming the courses, and may start them if they wish."""
+    from .tasks import send_enrolment_elsewhere_notice, send_enrolment_invitation
 
     if not check.is_clean:
         raise ValueError("enrolment_import needs a clean check")
     result = EnrolmentResult()
     for row in check.rows:
+        if row.account_elsewhere is not None:
+            enqueue_on_commit(
+                send_enrolment_elsewhere_notice,
+                row.account_elsewhere.pk,
+                [str(key) for key in course_keys],
+            )
+            result.elsewhere += 1
+            continue
         user = row.user
         if user is None:
             v = row.values

@@ -1,12 +1,14 @@
 """Background work for coordinators. Tasks take ids and call a service."""
 
+from uuid import UUID
+
 from celery import shared_task
 
 from elearning.models import User
 from elearning.services import email_send_to_user, password_set_url
 from elearning.tasks import EMAIL_RETRY
 
-from . import services
+from . import selectors, services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -35,4 +37,25 @@ def send_enrolment_invitation(user_id: int) -> None:
         user=user,
         template="reports/email/invitation",
         context={"set_password_url": password_set_url(user=user)},
+    )
+
+
+@shared_task(acks_late=True, **EMAIL_RETRY)
+def send_enrolment_elsewhere_notice(user_id: int, course_keys: list[str]) -> None:
+    """A coordinator listed the address of an account outside their scope: the account was
+    left alone; its owner is told which courses, and may start them from their account."""
+    user = User.objects.filter(pk=user_id, is_active=True, erased_at__isnull=True).first()
+    if user is None:
+        return
+    courses = selectors.course_titles_and_urls()
+    found = [courses[UUID(key)] for key in course_keys if UUID(key) in courses]
+    email_send_to_user(
+        user=user,
+        template="reports/email/enrolment_elsewhere",
+        context={
+            "courses": [
+                course.get(user.preferred_language) or next(iter(course.values()))
+                for course in found
+            ]
+        },
     )

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from elearning.private_files import private_file_response
@@ -288,14 +288,22 @@ def enrol(request):
         due_on=form.cleaned_data["due_on"],
         by=request.user,
     )
-    messages.success(
-        request,
-        _(
-            "Done: %(created)s new accounts invited, %(enrolled)s enrolments made, "
-            "%(already)s were already enrolled (their due date was updated)."
-        )
-        % {"created": result.created, "enrolled": result.enrolled, "already": result.already},
-    )
+    # Counted by line, not by what happened to each: an address whose account is outside the
+    # coordinator's scope (left alone, its owner e-mailed) must read exactly as a new one.
+    # Enrolments that already existed are those of the coordinator's own people.
+    done = ngettext(
+        "Done: the learner in the file is enrolled or has been sent an invitation by e-mail.",
+        "Done: each of the %(count)s learners in the file is enrolled or has been sent an "
+        "invitation by e-mail.",
+        len(check.rows),
+    ) % {"count": len(check.rows)}
+    if result.already:
+        done += " " + ngettext(
+            "%(already)s was already enrolled (the due date was updated).",
+            "%(already)s were already enrolled (their due date was updated).",
+            result.already,
+        ) % {"already": result.already}
+    messages.success(request, done)
     return redirect(
         reverse("learning_reports:completion")
         + "?"

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from elearning.admin_viewsets import SnippetViewSetWithoutChooser
 
 from . import selectors, urls
 from .models import CoordinatorScope
@@ -14,6 +15,15 @@ class CoordinatorMenuItem(MenuItem):
 
     def is_shown(self, request):
         return selectors.scope_for(request.user) is not None
+
+
+@hooks.register("register_permissions")
+def register_report_permission():
+    """Administrators grant the reports permission on a group's page (it sits on ReportAccess,
+    which no viewset registers; see reports.models)."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(content_type__app_label="reports", codename="view_reports")
 
 
 @hooks.register("register_admin_urls")
@@ -47,8 +57,10 @@ for _item in _ITEMS:
     _register(*_item)
 
 
-class CoordinatorScopeViewSet(SnippetViewSet):
-    """Administrators assign each coordinator their scope here."""
+class CoordinatorScopeViewSet(SnippetViewSetWithoutChooser):
+    """Administrators assign each coordinator their scope here. A scope names its coordinator,
+    and nothing chooses a scope: no chooser (it listed every coordinator to anyone with the
+    admin)."""
 
     model = CoordinatorScope
     icon = "group"

@@ -15,6 +15,7 @@ dashboard with Wagtail's message); for a logged-in person on a page meant for vi
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -77,10 +78,6 @@ RULES = {
     "wagtailsnippets_certificates_certificate:list": _ADMIN_PAGE,
     "wagtailsnippets_certificates_certificate:list_results": _ADMIN_PAGE,
     "certificate_reissue": _ADMIN_POST_ONLY,
-    # The register's chooser lists learners nationwide: for those who may read the register.
-    "wagtailsnippetchoosers_certificates_certificate:choose": _ADMIN_PAGE,
-    "wagtailsnippetchoosers_certificates_certificate:choose_results": _ADMIN_PAGE,
-    "wagtailsnippetchoosers_certificates_certificate:chosen": _ADMIN_PAGE,
     "certificate_retry": _ADMIN_POST_ONLY,
     # (Re)issuing a course's certificates at once: certificate managers and administrators.
     "certificate_bulk:index": _ADMIN_PAGE,
@@ -200,7 +197,6 @@ def sample_urls(world, media_root):  # noqa: F811
         "certificate_revoke": [certificate.pk],
         "certificate_reissue": [certificate.pk],
         "certificate_retry": [certificate.pk],
-        "wagtailsnippetchoosers_certificates_certificate:chosen": [certificate.pk],
         "certificate_bulk:course": [world.course.translation_key],
         "learning_reports:export": ["completion"],
         "learning_reports:export_status": [job.pk],
@@ -388,3 +384,351 @@ def _admin_policy_problems(directives: dict) -> list[str]:
         if directives.get(name) != sources:
             problems.append(f"{name}: {directives.get(name)}")
     return problems
+
+
+# Wagtail's generated admin URLs for our models (issue 13, item 1) ----------------------------
+#
+# Wagtail's viewsets generate a listing, a search, edit, inspect, history, usage, delete… and a
+# chooser (choose, results, chosen, chosen-multiple, create) for every model registered with its
+# admin. Their names are not written in our code, so they are collected here from the URL
+# configuration by the model each view serves: every view Wagtail generates for a model of ours
+# (snippets, their choosers, the users' admin for our user model, any ModelViewSet) needs a row
+# in WAGTAIL_RULES (or RULES), so a new chooser without a rule fails the build.
+
+OUR_APP_LABELS = ("elearning", "courses", "quizzes", "certificates", "reports")
+# Reviewers (Wagtail "Moderators") have the admin like trainers and, like them, no business with
+# learners' data; they are one more column here.
+WAGTAIL_PEOPLE = [*PEOPLE[:4], "reviewer", *PEOPLE[4:]]
+
+# anonymous, learner, other_learner, trainer, reviewer, coordinator, other_coordinator, admin
+_LOGIN3 = ["admin-login"] * 3
+_ADMINISTRATORS = [*_LOGIN3, "denied", "denied", "denied", "denied", 200]
+_NOBODY = [*_LOGIN3, "denied", "denied", "denied", "denied", "denied"]
+# Reference data that is public anyway (the registration form lists the institutions, lessons
+# show the referral contacts): anyone with the admin may choose it (a trainer puts a referral
+# contact in a lesson; an administrator an institution in a coordinator's scope).
+_ANY_ADMIN_USER = [*_LOGIN3, 200, 200, 200, 200, 200]
+
+
+def _snippet_rules(namespace: str, **overrides) -> dict:
+    """The snippet views Wagtail generates for one model: only for those with the model's
+    permissions (administrators here; nobody else is given any of them)."""
+    views = ["list", "list_results", "add", "edit", "copy", "delete", "usage", "history"]
+    views.append("history_results")
+    rules = {f"{namespace}:{view}": _ADMINISTRATORS for view in views}
+    rules.update({f"{namespace}:{view}": rule for view, rule in overrides.items()})
+    return rules
+
+
+def _reference_chooser_rules(namespace: str) -> dict:
+    return {
+        f"{namespace}:choose": _ANY_ADMIN_USER,
+        f"{namespace}:choose_results": _ANY_ADMIN_USER,
+        f"{namespace}:chosen": _ANY_ADMIN_USER,
+        f"{namespace}:chosen_multiple": _ANY_ADMIN_USER,
+        # Creating from the chooser needs the model's "add" permission.
+        f"{namespace}:create": _ADMINISTRATORS,
+    }
+
+
+WAGTAIL_RULES = {
+    **_snippet_rules("wagtailsnippets_elearning_institution"),
+    **_reference_chooser_rules("wagtailsnippetchoosers_elearning_institution"),
+    **_snippet_rules("wagtailsnippets_courses_referralcontact"),
+    **_reference_chooser_rules("wagtailsnippetchoosers_courses_referralcontact"),
+    # The national register: certificate managers (certificates.change_certificate, a national
+    # role, as for certificates.admin_views) and administrators. Nobody adds, copies or deletes
+    # a certificate (CertificatePermissionPolicy). It has no chooser: nothing chooses one.
+    **{
+        name: rule
+        for name, rule in _snippet_rules(
+            "wagtailsnippets_certificates_certificate",
+            inspect=_ADMINISTRATORS,
+            add=_NOBODY,
+            copy=_NOBODY,
+            delete=_NOBODY,
+        ).items()
+        if name not in RULES  # the listing has its row above, with the register's own views
+    },
+    **_snippet_rules("wagtailsnippets_certificates_certificatedesign"),
+    # Coordinators' scopes name coordinators: administrators only, and no chooser.
+    **_snippet_rules("wagtailsnippets_reports_coordinatorscope"),
+    # Wagtail's users admin lists every account, learners included: only for those with the
+    # user model's permissions (administrators); coordinators see their people in the reports.
+    **{
+        f"wagtailusers_users:{view}": _ADMINISTRATORS
+        for view in ["index", "index_results", "add", "edit", "delete", "history"]
+        + ["history_results", "usage", "copy"]
+    },
+}
+
+
+def _served_model(pattern: URLPattern):
+    """The model a generated view serves (Wagtail passes it to `as_view`), or None."""
+    from django.apps import apps
+    from django.db.models import Model
+
+    view = pattern.callback
+    model = getattr(view, "view_initkwargs", {}).get("model")
+    if model is None:
+        model = getattr(getattr(view, "view_class", None), "model", None)
+    if isinstance(model, str):
+        model = apps.get_model(model)
+    return model if isinstance(model, type) and issubclass(model, Model) else None
+
+
+def wagtail_generated_views() -> dict:
+    """Every named URL that serves one of our models through a view of Wagtail's (or of a
+    viewset of ours built on Wagtail's), and every name in a snippet namespace of our apps:
+    name → model."""
+    from django.apps import apps
+
+    snippet_namespace = re.compile(
+        rf"^wagtailsnippet(?:s|choosers)_({'|'.join(OUR_APP_LABELS)})_([a-z0-9]+)$"
+    )
+    views = {}
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                walk(
+                    pattern.url_patterns,
+                    f"{namespace}:{inner}" if namespace and inner else inner or namespace,
+                )
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                model = _served_model(pattern)
+                snippet = snippet_namespace.match(namespace or "")
+                if model is None and snippet:
+                    model = apps.get_model(*snippet.groups())
+                if model is not None and model._meta.app_label in OUR_APP_LABELS:
+                    views[name] = model
+
+    walk(get_resolver().url_patterns)
+    return views
+
+
+def test_every_wagtail_generated_view_of_our_models_has_a_rule():
+    names = set(wagtail_generated_views())
+    # The generator finds what it should (if Wagtail changed how it passes the model, this
+    # test would otherwise pass on an empty set).
+    assert {"wagtailusers_users:index", "wagtailsnippets_certificates_certificate:edit"} <= names
+    missing = names - set(RULES) - set(WAGTAIL_RULES)
+    assert not missing, f"Wagtail-generated views without an access rule: {sorted(missing)}"
+    stale = set(WAGTAIL_RULES) - names
+    assert not stale, f"rules for views that no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def wagtail_people(people):
+    """The matrix's people, and a reviewer: a Wagtail "Moderators" member who approves and
+    publishes pages."""
+    from wagtail.models import GroupPagePermission, Page
+
+    reviewer = UserFactory(email="evaluator@example.org", full_name="Evaluator Test")
+    moderators, _created = Group.objects.get_or_create(name="Moderators")
+    moderators.permissions.add(Permission.objects.get(codename="access_admin"))
+    for codename in ("change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=moderators,
+            page=Page.get_first_root_node(),
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+    reviewer.groups.add(moderators)
+    return {**people, "reviewer": reviewer}
+
+
+@pytest.fixture
+def samples(world):  # noqa: F811
+    """One object of each model our Wagtail admin serves, to fill the URLs' <pk>."""
+    from certificates.models import CertificateDesign
+    from courses.models import ReferralContact
+    from elearning.models import Institution, User
+    from reports.models import CoordinatorScope
+
+    return {
+        Certificate: Certificate.objects.get(learner=world.learners["iasi"]),
+        CertificateDesign: CertificateDesign.objects.create(issuers="Programul național"),
+        ReferralContact: ReferralContact.objects.create(
+            organisation="Linia de urgență", helps_with="Sfaturi"
+        ),
+        Institution: Institution.objects.get(pk=world.iasi_police.pk),
+        CoordinatorScope: CoordinatorScope.objects.get(user=world.coordinators["iasi"]),
+        User: world.learners["iasi"],
+    }
+
+
+def wagtail_sample_urls(samples: dict) -> dict[str, str]:
+    """The URL of every generated view, with the sample object of its model where it takes one."""
+    from django.urls import NoReverseMatch
+
+    urls = {}
+    for name, model in wagtail_generated_views().items():
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            url = reverse(name, kwargs={"pk": samples[model].pk})
+        if name.endswith(":chosen_multiple"):
+            url += f"?id={samples[model].pk}"
+        urls[name] = url
+    return urls
+
+
+def test_wagtail_generated_admin_matrix(client, wagtail_people, samples):
+    """Every generated view of our models × every kind of person (GET)."""
+    urls = wagtail_sample_urls(samples)
+    failures = []
+    for person, user in wagtail_people.items():
+        client.logout()
+        if user is not None:
+            assert client.login(email=user.email, password=PASSWORD)
+        for name, url in sorted(urls.items()):
+            if name not in WAGTAIL_RULES:
+                continue  # a view with its row in RULES: test_access_matrix
+            expected = WAGTAIL_RULES[name][WAGTAIL_PEOPLE.index(person)]
+            response = client.get(url)
+            if not _matches(response, expected):
+                failures.append(
+                    (person, name, expected, response.status_code, response.get("Location", ""))
+                )
+    assert not failures, "\n".join(map(str, failures))
+
+
+# What the issue's tester opened: the certificate chooser, its search, its chosen endpoint,
+# and the coordinator-scope chooser (they must not exist any more, for anybody).
+REMOVED_CHOOSERS = ["certificates/certificate", "certificates/certificatedesign"]
+REMOVED_CHOOSERS.append("reports/coordinatorscope")
+
+
+def _forms_of(text: str) -> list[str]:
+    """A name as it can appear in a page: as is, HTML-escaped, JSON-escaped (the modal's
+    chosen response is JSON, with non-ASCII letters as \\u escapes)."""
+    import html
+
+    return [text, html.escape(text), json.dumps(text)[1:-1]]
+
+
+def _other_chooser_urls() -> list[str]:
+    """Every chooser listing of the URL configuration that takes no argument."""
+    from django.urls import NoReverseMatch
+
+    urls = []
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                walk(
+                    pattern.url_patterns,
+                    f"{namespace}:{inner}" if namespace and inner else inner or namespace,
+                )
+            elif isinstance(pattern, URLPattern) and pattern.name and "choose" in pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                if "chosen" in name or "create" in name or "upload" in name:
+                    continue
+                try:
+                    urls.append(reverse(name))
+                except NoReverseMatch:
+                    continue
+
+    walk(get_resolver().url_patterns)
+    return urls
+
+
+def test_choosers_and_listings_show_nobody_out_of_scope(client, wagtail_people, samples, world):  # noqa: F811
+    """A trainer and a reviewer see no learner and no coordinator in any chooser, listing,
+    search or chosen answer Wagtail generates for our models; a coordinator of Cluj sees no
+    learner or certificate outside Cluj and no other coordinator. The searches ask for each
+    hidden name; the chosen endpoints are asked for the out-of-scope objects (Iași's)."""
+    from reports.models import CoordinatorScope
+
+    for key, coordinator in world.coordinators.items():
+        coordinator.full_name = f"Coordonatoare {key.capitalize()}"
+        coordinator.save()
+    learners = [u for k, u in world.learners.items() if k != "iasi_certificate"]
+    certificates = list(Certificate.objects.all())
+    outside_cluj = [world.learners["iasi"]]
+    other_coordinators = [u for k, u in world.coordinators.items() if k != "cluj"]
+    hidden = {
+        "trainer": learners + list(world.coordinators.values()),
+        "reviewer": learners + list(world.coordinators.values()),
+        "coordinator": outside_cluj + other_coordinators,
+    }
+    hidden_certificates = {
+        "trainer": certificates,
+        "reviewer": certificates,
+        "coordinator": [c for c in certificates if c.learner_id == world.learners["iasi"].pk],
+    }
+    iasi_scope = CoordinatorScope.objects.get(user=world.coordinators["iasi"])
+    out_of_scope = {**samples, CoordinatorScope: iasi_scope}
+
+    # (url, searched): the results views are also asked for each hidden name.
+    urls = []
+    for name, model in wagtail_generated_views().items():
+        view = name.rsplit(":", 1)[1]
+        if view in ("choose", "list", "index"):
+            urls.append((reverse(name), False))
+        elif view in ("choose_results", "list_results", "index_results"):
+            urls.append((reverse(name), True))
+        elif view in ("chosen", "edit", "inspect", "history", "usage", "delete"):
+            urls.append((reverse(name, kwargs={"pk": out_of_scope[model].pk}), False))
+        elif view == "chosen_multiple":
+            urls.append((reverse(name) + f"?id={out_of_scope[model].pk}", False))
+    iasi_certificate = world.learners["iasi_certificate"]
+    for path in REMOVED_CHOOSERS:
+        urls.append((f"/admin/snippets/choose/{path}/", False))
+        urls.append((f"/admin/snippets/choose/{path}/results/", True))
+    urls += [
+        (f"/admin/snippets/choose/certificates/certificate/chosen/{iasi_certificate.pk}/", False),
+        (f"/admin/snippets/choose/reports/coordinatorscope/chosen/{iasi_scope.pk}/", False),
+        (reverse("wagtailsnippets:index"), False),
+        # The admin's own search box (pages, and links to the other areas one may search).
+        (reverse("wagtailadmin_pages:search"), True),
+    ]
+    # And every other chooser of the admin (pages, images, documents, tasks…): none may list
+    # a learner either.
+    urls += [(url, True) for url in _other_chooser_urls() if (url, True) not in urls]
+
+    leaks = []
+    for person in ("trainer", "reviewer", "coordinator"):
+        client.force_login(wagtail_people[person])
+        forbidden = [
+            form
+            for user in hidden[person]
+            for text in (user.full_name, user.email)
+            for form in _forms_of(text)
+        ] + [code for c in hidden_certificates[person] for code in (c.code, c.grouped_code)]
+        searches = ["", *(f"?q={user.full_name.split()[-1]}" for user in hidden[person])]
+        for url, searched in urls:
+            for query in searches if searched else [""]:
+                content = client.get(url + query).content.decode()
+                found = [text for text in forbidden if text in content]
+                if found:
+                    leaks.append((person, url + query, found[:3]))
+    assert not leaks, "\n".join(map(str, leaks))
+
+
+def test_site_history_shows_a_coordinator_no_scope(client, wagtail_people, world):  # noqa: F811
+    """Wagtail's site history lists the changes to every model on which a person holds any
+    permission: coordinators, whose reports permission sat on CoordinatorScope, saw every
+    scope an administrator assigned, with the other coordinators' names. Administrators
+    still see them."""
+    from wagtail.log_actions import log
+
+    from reports.models import CoordinatorScope
+
+    other = world.coordinators["iasi"]
+    other.full_name = "Coordonatoare Iasi"
+    other.save()
+    scope = CoordinatorScope.objects.get(user=other)
+    log(instance=scope, action="wagtail.create", user=wagtail_people["admin"])
+    urls = [reverse("wagtailadmin_reports:site_history")]
+    urls.append(reverse("wagtailadmin_reports:site_history_results") + "?label=Iasi")
+    for person in ("trainer", "reviewer", "coordinator", "admin"):
+        client.force_login(wagtail_people[person])
+        for url in urls:
+            content = client.get(url).content.decode()
+            assert ("Coordonatoare Iasi" in content) == (person == "admin"), (person, url)

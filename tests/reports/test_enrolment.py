@@ -98,10 +98,6 @@ def test_clean_file_enrols_everyone_and_invites_new_learners(
             "Ana Pop;a@example.org;police_officer;Inspectoratul de Poliție Județean Iași;IS",
             "nu este în aria",
         ),
-        (
-            "Mihai Iașiotul;mihai@example.org;teacher;Școala Gimnazială „Avram Iancu”;CJ",
-            "aparține unui cont",
-        ),
     ],
 )
 def test_one_bad_line_imports_nothing_and_names_the_problem(client, world, line, message):
@@ -115,6 +111,61 @@ def test_one_bad_line_imports_nothing_and_names_the_problem(client, world, line,
     assert ">3<" in html  # the line number of the bad line
     assert (User.objects.count(), Enrollment.objects.count()) == before
     assert not mail.outbox
+
+
+def _enrol_one(client, world, line: str) -> str:
+    """Upload a one-learner file; the answer the coordinator sees (status and message)."""
+    from django.contrib.messages import get_messages
+
+    response = upload(client, world, f"Nume;E-mail;Rol;Instituție;Județ\n{line}\n")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return str(list(get_messages(response.wsgi_request))[-1])  # earlier ones were not shown
+
+
+def test_an_address_with_an_account_outside_the_scope_reads_as_a_new_one(
+    client, world, django_capture_on_commit_callbacks
+):
+    """The coordinator of Cluj lists the address of a learner of Iași: the answer is the same
+    as for an address without an account (nothing tells them an account exists), the account
+    is neither enrolled nor changed, and its owner is told by e-mail."""
+    login(client, world.coordinators["cluj"])
+    school = "Școala Gimnazială „Avram Iancu”;CJ"
+    mihai = world.learners["iasi"]
+    before = User.objects.values().get(pk=mihai.pk)
+    enrolments = set(Enrollment.objects.filter(learner=mihai).values_list("pk", "due_on"))
+    with django_capture_on_commit_callbacks(execute=True):
+        new = _enrol_one(client, world, f"Nou Venit;nou.venit@example.org;teacher;{school}")
+        elsewhere = _enrol_one(client, world, f"Mihai Iașiotul;{mihai.email};teacher;{school}")
+    assert new == elsewhere
+    assert "e-mail" in new
+    assert User.objects.values().get(pk=mihai.pk) == before
+    assert set(Enrollment.objects.filter(learner=mihai).values_list("pk", "due_on")) == enrolments
+    assert User.objects.get(email="nou.venit@example.org").institution == world.cluj_school
+    # Both addresses got one e-mail; Mihai's names the course and changes nothing.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["nou.venit@example.org", mihai.email])
+    (notice,) = [m for m in mail.outbox if m.to == [mihai.email]]
+    assert "Curs pentru rapoarte" in notice.body and "nu ați fost înscris" in notice.body
+
+
+def test_the_check_of_a_file_answers_alike_with_or_without_an_account(world):
+    """With an error elsewhere in the file, the list of problems is the same whether a line's
+    address has an account outside the scope or none."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.models import CoordinatorScope
+
+    scope = CoordinatorScope.objects.get(user=world.coordinators["cluj"])
+    school = "Școala Gimnazială „Avram Iancu”;CJ"
+    bad = "Ana Pop;a@example.org;astronaut;Școala Gimnazială „Avram Iancu”;CJ"
+
+    def problems(address):
+        text = f"Nume;E-mail;Rol;Instituție;Județ\nX Y;{address};teacher;{school}\n{bad}\n"
+        upload_file = SimpleUploadedFile("c.csv", text.encode(), content_type="text/csv")
+        check = services.enrolment_check(upload=upload_file, scope=scope)
+        return [(row.line, row.errors) for row in check.error_rows]
+
+    assert problems(world.learners["iasi"].email) == problems("nimeni@example.org")
+    assert [line for line, _errors in problems("nimeni@example.org")] == [3]
 
 
 @pytest.mark.parametrize(
