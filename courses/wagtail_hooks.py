@@ -3,13 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from elearning.admin_viewsets import ReferenceDataViewSet
 
 from . import admin_views
 from .models import ReferralContact
 
 
-class ReferralContactViewSet(SnippetViewSet):
+class ReferralContactViewSet(ReferenceDataViewSet):
     """Editing needs the contacts' permissions. Its chooser stays open to anyone with the
     admin: trainers put contacts in lessons (SnippetChooserBlock), which show them publicly."""
 

@@ -1,12 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_viewsets import ReferenceDataViewSet
 from .models import Institution
 
 
-class InstitutionViewSet(SnippetViewSet):
+class InstitutionViewSet(ReferenceDataViewSet):
     """Editing needs the institutions' permissions (administrators). Its chooser stays open to
     anyone with the admin: a coordinator's scope chooses an institution, and the list is public
     anyway (registration offers it); an institution holds no learner's data."""

@@ -132,3 +132,16 @@ def test_a_learner_gets_not_found_for_an_id_out_of_range(client, people, url):
     client.force_login(people["learner"])
     response = client.post(url) if "attempts" not in url or "submit" in url else client.get(url)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("model", ["elearning/institution", "courses/referralcontact"])
+@pytest.mark.parametrize("key", ["abc", "1.5", "-" + HUGE, "%20"])
+def test_a_chooser_given_a_key_that_cannot_exist_answers_404(client, people, model, key):
+    """Wagtail's chosen views only expect a missing row: a word was a ValueError (500).
+    (elearning.admin_viewsets.ReferenceDataViewSet; the other snippets have no chooser.)"""
+    client.force_login(people["admin"])
+    base = f"/admin/snippets/choose/{model}"
+    assert client.get(f"{base}/chosen/{key}/").status_code == 404
+    chosen_multiple = client.get(f"{base}/chosen-multiple/", {"id": [key, HUGE]})
+    assert chosen_multiple.status_code == 200
+    assert chosen_multiple.json()["result"] == []
