@@ -523,3 +523,31 @@ def test_donor_summary_header_names_every_filter_with_romanian_months(world):
     # Every month of the range on the chart, the empty ones too, named in Romanian.
     for label in ("iul 2025", "aug 2025", "sep 2025", "oct 2025", "noi 2025", "dec 2025"):
         assert f">{label}<" in html
+
+
+def test_donor_summary_headline_figures_agree_with_their_number_in_romanian(world):
+    """ "1 persoane instruite" read wrong: each headline figure takes the plural form of its
+    number (Romanian has three: 1, 2-19, 20 and more)."""
+    import re
+
+    from django.utils import translation
+
+    from reports import exports, selectors
+
+    figures = []
+    for coordinator in ("national", "iasi"):  # 2 people trained in the country, 1 in Iași
+        scope = selectors.scope_for(world.coordinators[coordinator])
+        with translation.override("ro"):
+            html = exports.donor_summary_html(
+                scope=scope, filters={}, courses=selectors.report_courses()
+            )
+        pattern = r'<div class="figure"><b>(\d+)</b>([^<]*)</div>'
+        figures += [(int(n), text.strip()) for n, text in re.findall(pattern, html)]
+    assert {n for n, _text in figures} >= {1, 2}, figures
+    for n, text in figures:
+        if n == 1:
+            assert text.startswith(("persoană instruită", "curs finalizat", "înscriere")), text
+        elif 2 <= n % 100 <= 19 or n == 0:
+            assert text.startswith(("persoane", "cursuri", "înscrieri")), text
+        else:
+            assert text.startswith("de "), text
