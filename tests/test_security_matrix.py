@@ -152,7 +152,9 @@ def project_url_names() -> set[str]:
 
 
 def test_every_project_view_has_a_rule():
-    missing = project_url_names() - set(RULES)
+    # Our own views built on Wagtail's generated ones (a chooser of reference data) have their
+    # rows in WAGTAIL_RULES, with the reviewer's column.
+    missing = project_url_names() - set(RULES) - set(WAGTAIL_RULES)
     assert not missing, f"views without an access rule: {sorted(missing)}"
 
 
