@@ -115,13 +115,9 @@ def redirect_in_language(url: str, language: str):
     return response
 
 
-class LoginView(auth_views.LoginView):
-    """Log in by e-mail. The lock-outs per account and per IP address are kept by the password
-    check itself (elearning.user_cache), the same for every way a password is typed."""
-
-    template_name = "elearning/accounts/login.html"
-    authentication_form = LoginForm
-    redirect_authenticated_user = True
+class PasswordFormAnswers:
+    """A form that checks a password answers 429 while the account or the address is locked
+    out (the check itself counts: elearning.user_cache), and 400 for any other mistake."""
 
     def form_invalid(self, form):
         retry_after = password_lock_retry_after(form)
@@ -130,6 +126,15 @@ class LoginView(auth_views.LoginView):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+class LoginView(PasswordFormAnswers, auth_views.LoginView):
+    """Log in by e-mail. The lock-outs per account and per IP address are kept by the password
+    check itself (elearning.user_cache), the same for every way a password is typed."""
+
+    template_name = "elearning/accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
 
     def form_valid(self, form):
         login(self.request, form.get_user())
@@ -141,20 +146,12 @@ class LoginView(auth_views.LoginView):
         return "/"
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(PasswordFormAnswers, auth_views.PasswordChangeView):
     """Django's view, with the current password checked (and throttled) like a login."""
 
     form_class = CurrentPasswordChangeForm
     template_name = "elearning/accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
-
-    def form_invalid(self, form):
-        retry_after = password_lock_retry_after(form)
-        if retry_after is not None:
-            return too_many_attempts(self.request, retry_after)
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -130,24 +130,34 @@ RULES = {
 }
 
 
-def project_url_names() -> set[str]:
-    names = set()
+def named_patterns():
+    """Every named URL pattern of the configuration, with its namespace and full name."""
 
     def walk(patterns, namespace=None):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 inner = pattern.namespace
-                walk(
+                yield from walk(
                     pattern.url_patterns,
                     f"{namespace}:{inner}" if namespace and inner else inner or namespace,
                 )
-            elif isinstance(pattern, URLPattern):
-                view = pattern.callback
-                module = getattr(getattr(view, "view_class", view), "__module__", "")
-                if module.startswith(APPS) and pattern.name:
-                    names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield (
+                    pattern,
+                    namespace,
+                    f"{namespace}:{pattern.name}" if namespace else pattern.name,
+                )
 
-    walk(get_resolver().url_patterns)
+    yield from walk(get_resolver().url_patterns)
+
+
+def project_url_names() -> set[str]:
+    names = set()
+    for pattern, _namespace, name in named_patterns():
+        view = pattern.callback
+        module = getattr(getattr(view, "view_class", view), "__module__", "")
+        if module.startswith(APPS):
+            names.add(name)
     return names
 
 
@@ -489,25 +499,13 @@ def wagtail_generated_views() -> dict:
         rf"^wagtailsnippet(?:s|choosers)_({'|'.join(OUR_APP_LABELS)})_([a-z0-9]+)$"
     )
     views = {}
-
-    def walk(patterns, namespace=None):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = pattern.namespace
-                walk(
-                    pattern.url_patterns,
-                    f"{namespace}:{inner}" if namespace and inner else inner or namespace,
-                )
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                model = _served_model(pattern)
-                snippet = snippet_namespace.match(namespace or "")
-                if model is None and snippet:
-                    model = apps.get_model(*snippet.groups())
-                if model is not None and model._meta.app_label in OUR_APP_LABELS:
-                    views[name] = model
-
-    walk(get_resolver().url_patterns)
+    for pattern, namespace, name in named_patterns():
+        model = _served_model(pattern)
+        snippet = snippet_namespace.match(namespace or "")
+        if model is None and snippet:
+            model = apps.get_model(*snippet.groups())
+        if model is not None and model._meta.app_label in OUR_APP_LABELS:
+            views[name] = model
     return views
 
 
@@ -618,25 +616,13 @@ def _other_chooser_urls() -> list[str]:
     from django.urls import NoReverseMatch
 
     urls = []
-
-    def walk(patterns, namespace=None):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = pattern.namespace
-                walk(
-                    pattern.url_patterns,
-                    f"{namespace}:{inner}" if namespace and inner else inner or namespace,
-                )
-            elif isinstance(pattern, URLPattern) and pattern.name and "choose" in pattern.name:
-                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                if "chosen" in name or "create" in name or "upload" in name:
-                    continue
-                try:
-                    urls.append(reverse(name))
-                except NoReverseMatch:
-                    continue
-
-    walk(get_resolver().url_patterns)
+    for pattern, _namespace, name in named_patterns():
+        if "choose" not in pattern.name or any(w in name for w in ("chosen", "create", "upload")):
+            continue
+        try:
+            urls.append(reverse(name))
+        except NoReverseMatch:
+            continue
     return urls
 
 
