@@ -11,7 +11,6 @@ from uuid import UUID
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -41,10 +40,9 @@ class Eligibility:
 
 def moment_in_words(value: datetime) -> str:
     """A moment written out, never as 03/12 (which reads as March to some): "3 December 2026,
-    13:55", "3 decembrie 2026, 13:55". Django's Romanian catalogue capitalises month names,
-    as for a calendar's headings; within a sentence Romanian writes them lower-case."""
-    text = date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    return text.lower() if get_language() == "ro" else text
+    13:55", "3 decembrie 2026, 13:55" (Romanian month names are lower-case through locale/ro:
+    elearning/django_strings.py)."""
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) -> Eligibility:

@@ -14,13 +14,9 @@ dashboard with Wagtail's message); for a logged-in person on a page meant for vi
 """
 
 import json
-import os
 import re
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.test import override_settings
@@ -34,6 +30,7 @@ from reports import services as report_services
 
 from .elearning.factories import PASSWORD, UserFactory
 from .reports.conftest import world  # noqa: F401 - learners, coordinators, a course with quizzes
+from .settings_subprocess import settings_in_subprocess
 
 pytestmark = pytest.mark.django_db
 
@@ -282,23 +279,7 @@ def production_security_settings() -> dict:
         "X_FRAME_OPTIONS",
         "MIDDLEWARE",
     ]
-    unwanted = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {k: v for k, v in os.environ.items() if k not in unwanted}
-    env.update(DJANGO_SETTINGS_MODULE="elearning.settings.production", **PRODUCTION_ENV)
-    script = (
-        "import json, django; django.setup(); from django.conf import settings; "
-        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return settings_in_subprocess("elearning.settings.production", names, **PRODUCTION_ENV)
 
 
 def test_every_public_page_sends_the_security_headers(client, sample_urls):

@@ -7,8 +7,6 @@ the environment the Makefile passes, and applied here with override_settings.
 """
 
 import importlib
-import json
-import os
 import subprocess
 import sys
 
@@ -16,29 +14,17 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
+from ..settings_subprocess import settings_in_subprocess
+
 pytestmark = pytest.mark.django_db
 
 MAKEFILE_VARIABLES = {"ELEARNING_HOST", "ELEARNING_PORT", "ELEARNING_DEBUG", "SITE_URL"}
 
 
 def dev_settings(names: list[str], **environ) -> dict:
-    unwanted = MAKEFILE_VARIABLES | {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {k: v for k, v in os.environ.items() if k not in unwanted}
-    env.update(DJANGO_SETTINGS_MODULE="elearning.settings.dev", **environ)
-    script = (
-        "import json, django; django.setup(); from django.conf import settings; "
-        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
+    return settings_in_subprocess(
+        "elearning.settings.dev", names, unset=MAKEFILE_VARIABLES, **environ
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_links_name_the_address_make_run_serves_on():

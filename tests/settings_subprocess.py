@@ -1,0 +1,33 @@
+"""Settings modules that read their environment at import (dev, production) are computed in a
+subprocess, with the environment a deployment or the Makefile would give them."""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+# The test run's own services: a settings module read here must not see them.
+TEST_RUN_VARIABLES = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def settings_in_subprocess(module: str, names: list[str], *, unset=(), **environ) -> dict:
+    """`names` of the settings `module` computes with `environ` (and without `unset`)."""
+    unwanted = TEST_RUN_VARIABLES | set(unset)
+    env = {k: v for k, v in os.environ.items() if k not in unwanted}
+    env.update(DJANGO_SETTINGS_MODULE=module, **environ)
+    script = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
