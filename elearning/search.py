@@ -51,6 +51,11 @@ def words_query(query):
 
 
 class WordsOnlySearch:
+    """Overrides modelsearch's private `_search`: the one method that both public entry points
+    (`search` and `autocomplete`) pass the parsed query through, so words are kept for every
+    search box in one place. If an upgrade renames it, tests/elearning/test_search_input.py
+    fails (a typed `"` is a database syntax error again)."""
+
     def _search(self, query_compiler_class, query, model_or_queryset, **kwargs):
         if query is not None:  # None is modelsearch's (deprecated) "match all"
             query = words_query(query)
