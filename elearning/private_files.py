@@ -23,6 +23,9 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
     The root is read when first used, and again when a test changes the setting. `url()`
     refuses: a private file has no address that works without the view that checks who asks.
+    Django's FileSystemStorage offers no public hook for a setting of our own, so this uses its
+    private `_value_or_setting`, `_location` and `_clear_cached_properties` (the ones it uses
+    for MEDIA_ROOT); tests/certificates/test_private_files.py fails if an upgrade changes them.
     """
 
     @cached_property
