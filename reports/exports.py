@@ -44,14 +44,6 @@ class Table:
     count: int | None = None  # for progress, when known without reading the rows
 
 
-def _date(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date()
-    return value
-
-
 def _number(value):
     if value is None:
         return ""

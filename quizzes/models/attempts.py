@@ -68,9 +68,5 @@ class Attempt(models.Model):
     def __str__(self):
         return f"{self.learner} · {self.quiz_key} · {self.number}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status == AttemptStatus.IN_PROGRESS
-
     def is_past_deadline(self, now=None) -> bool:
         return self.deadline is not None and (now or timezone.now()) > self.deadline

@@ -108,10 +108,6 @@ class QuizPage(CachedViewRestrictionsMixin, CourseStepMixin, Page):
         return self.kind == QuizKind.FINAL
 
     @property
-    def is_graded(self) -> bool:
-        return self.kind in (QuizKind.FINAL, QuizKind.POST_TEST, QuizKind.PRACTICE)
-
-    @property
     def review_policy_text(self) -> str:
         """What the learner will see after an attempt, said from the review policy itself, so
         the quiz page never promises what the result page withholds (the trainer's intro
