@@ -1,5 +1,6 @@
 from elearning.queueing import send_now
 
+from .models import CertificateStatus
 from .services import certificate_request
 from .tasks import issue_certificate
 
@@ -11,5 +12,5 @@ def on_course_completed(sender, *, learner_id, course_key, completed_at, **kwarg
     certificate = certificate_request(
         learner_id=learner_id, course_key=course_key, completed_at=completed_at
     )
-    if certificate is not None and certificate.status != "ready":
+    if certificate is not None and certificate.status != CertificateStatus.READY:
         send_now(issue_certificate, [str(certificate.pk)])

@@ -12,7 +12,7 @@ from elearning.views import too_many_attempts
 
 from .codes import grouped, normalise
 from .forms import VerifyForm
-from .models import Certificate
+from .models import Certificate, CertificateStatus
 from .selectors import certificate_for_download, certificate_revocation_note
 
 VERIFY_LIMIT = Limit("verify-ip", 60, 60)  # lookups per IP address per minute
@@ -79,7 +79,7 @@ def verify(request, code: str):
     throttle.hit(ip)
     canonical = normalise(code)
     certificate = Certificate.objects.filter(code=canonical).first() if canonical else None
-    if certificate is None or certificate.status != "ready":
+    if certificate is None or certificate.status != CertificateStatus.READY:
         return render(request, "certificates/verify_unknown.html", {"code": code[:40]}, status=404)
     if certificate.is_revoked:
         state = "revoked"

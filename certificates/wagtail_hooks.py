@@ -16,7 +16,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
 from elearning.admin_viewsets import SnippetViewSetWithoutChooser
 
 from . import admin_views
-from .models import Certificate, CertificateDesign
+from .models import Certificate, CertificateDesign, CertificateStatus
 
 
 class CertificatePermissionPolicy(ModelPermissionPolicy):
@@ -185,7 +185,7 @@ def certificate_listing_buttons(snippet, user, next_url=None):
             )
         )
     post = {"data-controller": "w-action", "data-action": "w-action#post"}
-    if snippet.status == "ready":
+    if snippet.status == CertificateStatus.READY:
         buttons.append(
             ListingButton(
                 _("Re-issue"),
@@ -194,7 +194,7 @@ def certificate_listing_buttons(snippet, user, next_url=None):
                 attrs=post,
             )
         )
-    if snippet.status == "failed":
+    if snippet.status == CertificateStatus.FAILED:
         buttons.append(
             ListingButton(
                 _("Retry"),

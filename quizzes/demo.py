@@ -13,7 +13,7 @@ from wagtail.models import Locale
 
 from courses.models import CoursePage, LessonPage
 
-from .models import Choice, Question, QuizKind, QuizPage
+from .models import Choice, Question, QuizKind, QuizPage, ReviewPolicy
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 SLUGS = {
@@ -59,7 +59,9 @@ def _quiz_page(quiz_data: dict, lessons: dict) -> QuizPage:
         pass_mark=quiz_data["pass_mark"],
         draw_count=quiz_data.get("draw"),
         max_attempts=1 if kind == QuizKind.PRE_TEST else None,
-        review_policy="after_each" if kind == QuizKind.PRE_TEST else "after_last",
+        review_policy=(
+            ReviewPolicy.AFTER_EACH if kind == QuizKind.PRE_TEST else ReviewPolicy.AFTER_LAST
+        ),
     )
     if kind in (QuizKind.FINAL, QuizKind.POST_TEST):
         # The post-test measures what was learnt: like the final quiz it keeps its answers

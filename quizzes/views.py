@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import parse_submission
-from .models import Attempt, AttemptStatus, QuizPage
+from .models import Attempt, AttemptStatus, QuestionKind, QuizKind, QuizPage
 from .selectors import quiz_answer_key
 from .services import QuizError
 
@@ -49,6 +49,9 @@ def _render_quiz(request, quiz: QuizPage, error: QuizError | None = None):
         .exclude(status=AttemptStatus.IN_PROGRESS)
         .order_by("-number"),
         "error": error,
+        # The choices the template compares with (a TextChoices class is not called there).
+        "AttemptStatus": AttemptStatus,
+        "QuestionKind": QuestionKind,
     }
     return render(request, "quizzes/quiz_page.html", context, status=error.status if error else 200)
 
@@ -123,5 +126,6 @@ def attempt_result(request, page_id: int, attempt_id: int):
             "lessons_to_review": selectors.lessons_to_review(
                 learner=request.user, quiz=quiz, eligibility=eligibility
             ),
+            "QuizKind": QuizKind,
         },
     )

@@ -1,6 +1,6 @@
 """Demo scope: the demo coordinator (coordonator@demo.local) sees the county of Cluj."""
 
-from elearning.models import County, User
+from elearning.models import County, ProfessionalRole, User
 
 from .apps import ensure_coordinators_group
 from .models import CoordinatorScope, ScopeLevel
@@ -62,18 +62,18 @@ LAST_NAMES = [
 # (county, role, institution name) of the demo cohort; Cluj has most, so the county
 # coordinator's reports have something to show, and other counties prove they stay out.
 COHORT = [
-    *[(County.CJ, "teacher", "Inspectoratul Școlar Județean Cluj")] * 14,
+    *[(County.CJ, ProfessionalRole.TEACHER, "Inspectoratul Școlar Județean Cluj")] * 14,
     *[
         (
             County.CJ,
-            "social_worker",
+            ProfessionalRole.SOCIAL_WORKER,
             "Direcția Generală de Asistență Socială și Protecția Copilului Cluj",
         )
     ]
     * 6,
-    *[(County.CJ, "police_officer", "Inspectoratul de Poliție Județean Cluj")] * 5,
-    *[(County.IS, "teacher", "Inspectoratul Școlar Județean Iași")] * 5,
-    *[(County.TM, "police_officer", "Inspectoratul de Poliție Județean Timiș")] * 4,
+    *[(County.CJ, ProfessionalRole.POLICE_OFFICER, "Inspectoratul de Poliție Județean Cluj")] * 5,
+    *[(County.IS, ProfessionalRole.TEACHER, "Inspectoratul Școlar Județean Iași")] * 5,
+    *[(County.TM, ProfessionalRole.POLICE_OFFICER, "Inspectoratul de Poliție Județean Timiș")] * 4,
 ]
 
 

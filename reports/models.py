@@ -49,9 +49,9 @@ class CoordinatorScope(models.Model):
             models.CheckConstraint(
                 name="scope_names_its_institution_or_county",
                 condition=(
-                    Q(level="institution", institution__isnull=False, county="")
-                    | Q(level="county", institution__isnull=True) & ~Q(county="")
-                    | Q(level="national", institution__isnull=True, county="")
+                    Q(level=ScopeLevel.INSTITUTION, institution__isnull=False, county="")
+                    | Q(level=ScopeLevel.COUNTY, institution__isnull=True) & ~Q(county="")
+                    | Q(level=ScopeLevel.NATIONAL, institution__isnull=True, county="")
                 ),
             )
         ]

@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateStatus
 from courses.models import CoursePage, Enrollment, StepCompletion
 from courses.selectors import course_step_links, progress_percent_expression
 from elearning import page_cache
@@ -489,7 +489,7 @@ def certificate_register(
     qs = _filtered(
         Certificate.objects.filter(
             scope.learner_filter("learner__"), course_key__in=list(by_key)
-        ).exclude(status="failed"),
+        ).exclude(status=CertificateStatus.FAILED),
         filters,
     )
     if filters.get("date_from"):

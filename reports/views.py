@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from certificates.models import CertificateStatus
 from elearning.private_files import private_file_response
 
 from . import exports, selectors, services
@@ -44,7 +45,7 @@ COMPLETION_ORDERINGS = {
 }
 PAGE_SIZE = 50
 # The donor summary exists only as a PDF; every table exports as CSV or XLSX.
-EXPORT_FORMATS = {"donor": {"pdf"}}
+EXPORT_FORMATS = {ExportJob.Report.DONOR: {ExportJob.Format.PDF}}
 
 
 def _scope(request):
@@ -71,6 +72,8 @@ def _context(request, report, scope, form, **extra):
         "form": form,
         "query": query.urlencode(),
         "reports": TITLES,
+        # The choices the template compares with (a TextChoices class is not called there).
+        "CertificateStatus": CertificateStatus,
         **extra,
     }
 
@@ -164,7 +167,7 @@ def table_report(request, report):
             request, "reports/admin/table.html", _context(request, report, scope, form), status=400
         )
     table = exports.TABLES[report](scope=scope, filters=form.filters(), courses=courses)
-    method = selectors.impact_method() if report == "impact" else ""
+    method = selectors.impact_method() if report == ExportJob.Report.IMPACT else ""
     return render(
         request,
         "reports/admin/table.html",
@@ -177,25 +180,25 @@ def table_report(request, report):
 @require_http_methods(["GET", "POST"])
 def export(request, report):
     """CSV streams at once (constant memory); XLSX and the PDF summary are background jobs."""
-    if report not in TITLES and report != "donor":
+    if report not in TITLES and report != ExportJob.Report.DONOR:
         raise Http404
     scope = _scope(request)
     courses = selectors.report_courses()
     data = request.POST if request.method == "POST" else request.GET
     form = _filter_form(request, scope, courses, report, data=data)
     format = data.get("format", "")
-    if format not in EXPORT_FORMATS.get(report, {"csv", "xlsx"}):
+    if format not in EXPORT_FORMATS.get(report, {ExportJob.Format.CSV, ExportJob.Format.XLSX}):
         form.is_valid()
         form.add_error(None, _("Choose CSV or XLSX, or the PDF summary."))
     if not form.is_valid():
         template = (
             "reports/admin/completion.html"
-            if report == "completion"
+            if report == ExportJob.Report.COMPLETION
             else "reports/admin/table.html"
         )
         context_report = report if report in TITLES else "summary"
         return render(request, template, _context(request, context_report, scope, form), status=400)
-    if format == "csv":
+    if format == ExportJob.Format.CSV:
         table = exports.TABLES[report](scope=scope, filters=form.filters(), courses=courses)
         response = StreamingHttpResponse(
             exports.in_blocks(exports.csv_lines(table)), content_type="text/csv; charset=utf-8"
@@ -224,7 +227,12 @@ def export_status(request, job_id):
     return render(
         request,
         "reports/admin/export_status.html",
-        {"page_title": _("Export"), "job": job, "now": timezone.now()},
+        {
+            "page_title": _("Export"),
+            "job": job,
+            "now": timezone.now(),
+            "ExportStatus": ExportJob.Status,
+        },
     )
 
 
@@ -257,6 +265,7 @@ def export_list(request):
             "page_title": _("My exports"),
             "jobs": jobs,
             "now": timezone.now(),
+            "ExportStatus": ExportJob.Status,
             "scope": selectors.scope_for(request.user),
             "reports": TITLES,
             "report": "exports",

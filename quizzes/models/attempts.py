@@ -53,7 +53,7 @@ class Attempt(models.Model):
             # that caps the number of attempts, whatever arrives concurrently.
             models.UniqueConstraint(
                 fields=["learner", "quiz_key"],
-                condition=Q(status="in_progress"),
+                condition=Q(status=AttemptStatus.IN_PROGRESS),
                 name="one_attempt_in_progress",
             ),
             models.UniqueConstraint(

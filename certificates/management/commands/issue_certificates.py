@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from certificates import services
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateStatus
 from courses.models import CoursePage, Enrollment
 
 
@@ -60,10 +60,11 @@ class Command(BaseCommand):
             )
             if certificate is None:
                 raise CommandError("This course issues no certificate.")
-            if reissue and certificate.status == "ready" and not certificate.is_revoked:
+            ready = certificate.status == CertificateStatus.READY
+            if reissue and ready and not certificate.is_revoked:
                 services.certificate_reissue(certificate=certificate)
                 done += 1
-            elif certificate.status != "ready":
+            elif not ready:
                 services.certificate_issue(certificate_id=certificate.pk)
                 done += 1
             if n % 50 == 0 or n == total:
