@@ -55,8 +55,9 @@ def verification_url(certificate: Certificate) -> str:
     return settings.SITE_URL + reverse("certificates:verify", args=[certificate.grouped_code])
 
 
-# segno tries all eight masks and scores each in pure Python (about 4-5 ms of a render) to pick
-# the one with the fewest patterns a scanner might misread. Every mask is valid, and for our
+# segno tries all eight masks and scores each in pure Python (a visible share of a render: see
+# benchmarks/README.md, "Certificates") to pick the one with the fewest patterns a scanner
+# might misread. Every mask is valid, and for our
 # printed, vector, version-4 codes mask 6 decoded best in a zbarimg test (150 random codes,
 # increasingly blurred images): at least as well as the best-of-eight choice.
 QR_MASK = 6
@@ -68,8 +69,9 @@ def qr_svg(url: str) -> str:
 
 # The design's images (logo, signatures) as JPEG on white. WeasyPrint embeds a JPEG as it is,
 # but decodes and re-encodes a PNG for every PDF, twice when it has transparency (colour and
-# alpha mask): a logo and two signatures cost 15 ms of a 57 ms certificate. The certificate is
-# white, so flattening onto white changes nothing printed (compared at 200 dpi).
+# alpha mask): with a logo and two signatures that was about a quarter of the render
+# (benchmarks/README.md, "With a real design"). The certificate is white, so flattening onto
+# white changes nothing printed (compared at 200 dpi).
 IMAGE_SPEC = "max-600x300|format-jpeg|bgcolor-ffffff|jpegquality-90"
 
 # Rendition files by image and file: finding one is a query per image per certificate. A
@@ -139,8 +141,9 @@ def _stylesheets_parsed_once() -> tuple[FontConfiguration, list[CSS], dict]:
     certificate, and the thread's cache of WeasyPrint's images.
 
     Given its @font-face rules inside the document, WeasyPrint makes a new FontConfiguration and
-    loads both font files into it for every PDF: 30-40 ms of a ~100 ms render on our 2-core
-    machine; parsing the styles in a <style> element cost another 3-4 ms (benchmarks/README.md).
+    loads both font files into it for every PDF, the largest part of a render, and parses the
+    styles of a <style> element again each time (benchmarks/README.md, "Where the render
+    time goes").
     One per thread, because Pango's font maps are not meant to be shared between threads;
     Celery's prefork children each have one.
     """

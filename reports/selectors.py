@@ -210,7 +210,8 @@ def completion_rows(
         _enrollments(scope=scope, filters=filters, courses=courses)
         .select_related("learner", "learner__institution")
         # At most one certificate per learner and course: a join, where five correlated
-        # subqueries (one per column) cost ~1 s per 100,000 rows.
+        # subqueries (one per column) made the national CSV's query the slowest part of the
+        # export (benchmarks/README.md, "Coordinator reports", what each change bought).
         .annotate(
             course_certificate=FilteredRelation(
                 "learner__certificates",

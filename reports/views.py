@@ -351,8 +351,9 @@ def certificate_revoke(request, certificate_id):
 
 @require_http_methods(["POST"])
 def certificate_reissue(request, certificate_id):
-    """Re-issue after a learner's name was corrected: same code, new PDF (rendered now, a tenth
-    of a second), history kept."""
+    """Re-issue after a learner's name was corrected: same code, new PDF (rendered now, in the
+    request: one render is cheap enough, see benchmarks/README.md, "Certificates"), history
+    kept."""
     from certificates import services as certificate_services
 
     certificate = _certificate_in_scope(request, certificate_id)

@@ -109,8 +109,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: the coordinators' exports (100,000 rows with correlated subqueries)
-    # have estimated costs far past jit_above_cost, and PostgreSQL spent 1.5-2.3 s compiling
-    # a query that runs in under 1 s without it. A web application's short queries never gain.
+    # have estimated costs far past jit_above_cost, and PostgreSQL spent longer compiling such a
+    # query than running it without JIT (benchmarks/README.md, "Coordinator reports"). A web
+    # application's short queries never gain.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -256,9 +257,10 @@ def filesystem_broker_options(root: Path) -> dict:
 
 
 # Publishing a task to a broker that does not answer is tried three times within about half a
-# second, then the task waits in the outbox (elearning.queueing). Kombu's default retried for
-# 6 s, inside the learner's request (completing a course took 6 s while Redis was down). The
-# worker's own reconnection follows CELERY_BROKER_CONNECTION_* and is unchanged.
+# second, then the task waits in the outbox (elearning.queueing). Kombu's default retries sleep
+# for seconds inside the learner's request (a course completed while Redis was down waited for
+# them: benchmarks/README.md, "Faults after the outage work"). The worker's own reconnection
+# follows CELERY_BROKER_CONNECTION_* and is unchanged.
 BROKER_PUBLISH_RETRIES = {
     "max_retries": 2,
     "interval_start": 0,
