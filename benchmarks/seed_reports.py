@@ -313,7 +313,8 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan]) -> None:
             submitted = min(moment, NOW)
             attempts.append(
                 (user.pk, course.final_key, course.key, number, "submitted",
-                 submitted - timedelta(minutes=15), submitted, "[]", "{}", "{}", score, passed)
+                 submitted - timedelta(minutes=15), submitted, "[]", "{}", "{}", score, passed,
+                 False)
             )  # fmt: skip
         if plan.passed:
             completions.append((user.pk, course.key, course.final_key, min(moment, NOW)))
@@ -357,7 +358,7 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan]) -> None:
     n_enrollments = copy_rows(Enrollment, fields, enrollments)
     fields = ["learner", "quiz_key", "course_key", "number", "status", "started_at",
               "submitted_at", "question_keys", "choice_order", "answers", "score",
-              "passed"]  # fmt: skip
+              "passed", "answers_revealed"]  # fmt: skip
     n_attempts = copy_rows(Attempt, fields, attempts)
     Certificate.objects.bulk_create(certificates, batch_size=5_000)
     print(
