@@ -34,30 +34,24 @@ import ctypes.util
 import json
 import os
 import platform
-import signal
 import statistics
-import subprocess
+import subprocess  # noqa: S404 - the Celery worker (benchmarks.common starts it)
 import sys
 import time
 from pathlib import Path
 
+from benchmarks import common
+from benchmarks.common import TICK, VAR_DIR, child_pids, machine_ticks, process_ticks, rss_bytes
+
 DATABASE_NAME = "elearning_bench_certs"
 EMAIL_DOMAIN = "certs.bench.local"
-ROOT = Path(__file__).resolve().parent.parent
-LOGS = ROOT / "benchmarks" / "var" / "certificates"  # worker logs; not in git
+LOGS = VAR_DIR / "certificates"  # worker logs; not in git
 FIRST_NAMES = ["Ana", "Ștefan", "Ioana", "Cătălin", "Mădălina", "Răzvan", "Țicu", "Irina"]
 LAST_NAMES = ["Popescu", "Țăranu", "Ștefănescu", "Mureșan", "Bălan", "Vătămanu", "Dumitrașcu"]
 
 
 def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.certificates_settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    if connection.settings_dict["NAME"] != DATABASE_NAME:
-        sys.exit(f"Refusing to run on {connection.settings_dict['NAME']!r}: use {DATABASE_NAME}.")
+    common.setup_django("benchmarks.certificates_settings", database=DATABASE_NAME)
 
 
 def ensure_design_images() -> int:
@@ -113,7 +107,7 @@ def ensure_learners(n: int, course) -> list[int]:
     from django.utils import timezone
 
     from courses.models import Enrollment
-    from elearning.models import User
+    from elearning.models import ProfessionalRole, User
 
     UNUSABLE = make_password(None)  # noqa: N806
     emails = [f"certs-{i:05d}@{EMAIL_DOMAIN}" for i in range(1, n + 1)]
@@ -124,7 +118,7 @@ def ensure_learners(n: int, course) -> list[int]:
                 email=email,
                 full_name=f"{FIRST_NAMES[i % len(FIRST_NAMES)]} "
                 f"{LAST_NAMES[(i // len(FIRST_NAMES)) % len(LAST_NAMES)]}-{i}",
-                role="teacher",
+                role=ProfessionalRole.TEACHER,
                 county="CJ",
                 password=UNUSABLE,  # these accounts never log in
             )
@@ -148,7 +142,6 @@ def ensure_learners(n: int, course) -> list[int]:
 
 def reset_certificates(course) -> None:
     """No certificate for the benchmark course, no PDF file, an empty broker database."""
-    import redis
     from django.conf import settings
 
     from certificates.models import Certificate
@@ -158,7 +151,7 @@ def reset_certificates(course) -> None:
     if folder.exists():
         for path in folder.iterdir():
             path.unlink()
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    common.flush_redis(settings.CELERY_BROKER_URL)
 
 
 def request_certificates(course, learner_ids: list[int]) -> list[str]:
@@ -178,81 +171,31 @@ def request_certificates(course, learner_ids: list[int]) -> list[str]:
     ]
 
 
-def start_worker(log: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
-    """A real `celery worker` in its own session (so it can be killed with its children),
-    returned once it says it is ready."""
-    ready = " ready."
-    before = log.read_text(errors="replace").count(ready) if log.exists() else 0
-    process = subprocess.Popen(  # noqa: S603 - fixed command, no shell
-        [sys.executable, "-m", "celery", "-A", "elearning", "worker", "--loglevel=INFO", *args],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if log.exists() and log.read_text(errors="replace").count(ready) > before:
-            break
-        if process.poll() is not None:
-            sys.exit(f"worker exited: see {log}")
-        time.sleep(0.2)
-    return process
+def start_worker(log: Path, *args: str) -> subprocess.Popen:
+    """A real `celery worker` on this process's settings, in its own session (so it can be
+    killed with its children), returned once it says it is ready; stop it with
+    common.stop_server()."""
+    try:
+        return common.start_worker(
+            log, "--loglevel=INFO", *args, env=dict(os.environ), ready_within=90
+        )
+    except common.BenchmarkError as exc:
+        sys.exit(str(exc))
 
 
-def stop_worker(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for {pid}")
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) used so far by a process and its living children: the worker and
-    its pool processes. Load-independent enough to compare runs on a busy machine."""
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def stat(path: Path) -> list[str]:
-        try:
-            return path.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):  # a process that has gone
-            return []
-
-    pids = [pid] + [
-        int(path.parent.name)
-        for path in Path("/proc").glob("[0-9]*/stat")
-        if (fields := stat(path)) and fields[1] == str(pid)
-    ]
-    # After the name: state, ppid, ...; then utime, stime, and cutime, cstime (children that
-    # have exited and been waited for, such as a replaced pool process): fields 12 to 15.
-    return (
-        sum(sum(map(int, f[11:15])) for f in (stat(Path(f"/proc/{p}/stat")) for p in pids) if f)
-        / tick
-    )
-
-
-def machine_busy_seconds() -> float:
-    """CPU time used by everything on the machine (all cores), from /proc/stat."""
-    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+def worker_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a worker and its pool processes, living or
+    replaced. Load-independent enough to compare runs on a busy machine."""
+    pids = [pid, *child_pids(pid)]
+    return sum(process_ticks(p, with_waited_children=True) for p in pids) / TICK
 
 
 def ready_count(course) -> int:
-    from certificates.models import Certificate
+    from certificates.models import Certificate, CertificateStatus
 
-    return Certificate.objects.filter(course_key=course.translation_key, status="ready").count()
+    return Certificate.objects.filter(
+        course_key=course.translation_key, status=CertificateStatus.READY
+    ).count()
 
 
 def machine() -> dict:
@@ -264,12 +207,7 @@ def machine() -> dict:
         ),
         platform.processor(),
     )
-    commit = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    commit = common.git_commit()
     return {
         "cpu": model,
         "cores": os.cpu_count(),
@@ -284,16 +222,16 @@ def verify_one_each(course, learner_ids: list[int]) -> dict:
     from django.conf import settings
     from django.db.models import Count, Q
 
-    from certificates.models import Certificate
+    from certificates.models import Certificate, CertificateEvent, CertificateStatus
 
     certificates = Certificate.objects.filter(
         course_key=course.translation_key, learner_id__in=learner_ids
-    ).annotate(issued=Count("events", filter=Q(events__kind="issued")))
+    ).annotate(issued=Count("events", filter=Q(events__kind=CertificateEvent.Kind.ISSUED)))
     files = sorted(p.name for p in (Path(settings.PRIVATE_FILES_ROOT) / "certificates").iterdir())
     return {
         "learners": len(learner_ids),
         "certificates": certificates.count(),
-        "ready": certificates.filter(status="ready").count(),
+        "ready": certificates.filter(status=CertificateStatus.READY).count(),
         "issued_events_not_1": certificates.exclude(issued=1).count(),
         "pdf_files": len(files),
         "files_match_certificates": files
@@ -381,7 +319,7 @@ def cmd_issue(args) -> dict:
     log.unlink(missing_ok=True)
     worker = start_worker(log, "--pool=prefork", "--concurrency=2")
     try:
-        worker_cpu, machine_cpu = cpu_seconds(worker.pid), machine_busy_seconds()
+        worker_cpu, machine_cpu = worker_cpu_seconds(worker.pid), machine_ticks() / TICK
         start = time.perf_counter()
         for certificate_id in certificate_ids:
             issue_certificate.delay(certificate_id)
@@ -389,10 +327,10 @@ def cmd_issue(args) -> dict:
         while ready_count(course) < args.n and time.perf_counter() - start < args.timeout:
             time.sleep(0.2)
         issue_s = time.perf_counter() - start
-        worker_cpu = cpu_seconds(worker.pid) - worker_cpu
-        machine_cpu = machine_busy_seconds() - machine_cpu
+        worker_cpu = worker_cpu_seconds(worker.pid) - worker_cpu
+        machine_cpu = machine_ticks() / TICK - machine_cpu
     finally:
-        stop_worker(worker)
+        common.stop_server(worker, timeout=60)
     return {
         "benchmark": "issue",
         "n": args.n,
@@ -412,7 +350,6 @@ def cmd_issue(args) -> dict:
 
 
 def cmd_memory(args) -> dict:
-    import redis
     from django.conf import settings
 
     from certificates.models import CertificateEvent
@@ -431,10 +368,10 @@ def cmd_memory(args) -> dict:
         ).values_list("pk", flat=True)
     ]
     CertificateEvent.objects.filter(
-        certificate__course_key=course.translation_key, kind="reissued"
+        certificate__course_key=course.translation_key, kind=CertificateEvent.Kind.REISSUED
     ).delete()
     # An empty broker: the `issue` run leaves its "certificate ready" e-mails queued.
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    common.flush_redis(settings.CELERY_BROKER_URL)
     log = Path(args.log)
     log.parent.mkdir(parents=True, exist_ok=True)
     log.unlink(missing_ok=True)
@@ -442,20 +379,20 @@ def cmd_memory(args) -> dict:
     worker = start_worker(log, "--pool=solo")
     samples = []
     try:
-        start_rss = rss_kib(worker.pid)
+        start_rss = rss_bytes(worker.pid) // 1024
         for i in range(args.renders):
             reissue_certificate.delay(certificate_ids[i % len(certificate_ids)])
         start = time.perf_counter()
         done = 0
         while done < args.renders and time.perf_counter() - start < args.timeout:
             done = CertificateEvent.objects.filter(
-                certificate__course_key=course.translation_key, kind="reissued"
+                certificate__course_key=course.translation_key, kind=CertificateEvent.Kind.REISSUED
             ).count()
-            samples.append((done, rss_kib(worker.pid)))
+            samples.append((done, rss_bytes(worker.pid) // 1024))
             time.sleep(0.5)
         elapsed = time.perf_counter() - start
     finally:
-        stop_worker(worker)
+        common.stop_server(worker, timeout=60)
     warm = next(rss for renders, rss in samples if renders >= 100)
     end = samples[-1][1]
     return {

@@ -1,6 +1,7 @@
-"""What the benchmarks share: their options, one way to start and stop gunicorn (and a Celery
-worker), running one with gunicorn stopped on any exit, the summary they print, and the JSON
-record they save."""
+"""What the benchmarks share: their options, Django set up on a benchmark's own database, one way
+to start and stop gunicorn (and a Celery worker), running one with gunicorn stopped on any exit,
+the CPU and memory read from /proc, percentiles and medians of the runs, the summary they print,
+and the JSON record they save."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import os
 import secrets
 import signal
 import socket
+import statistics
 import subprocess  # noqa: S404 - starts gunicorn and celery, asks git; fixed arguments
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,10 +26,27 @@ VAR_DIR = Path(__file__).resolve().parent / "var"
 VENV_BIN = Path(sys.executable).parent  # gunicorn and celery of the application's environment
 HOST = "127.0.0.1"
 PING = "/bench/ping/"  # benchmarks/urls.py: a minimal view, the floor and the readiness probe
+REST_CPU_LIMIT = 0.5  # cores; see Run.clean
+TICK = os.sysconf("SC_CLK_TCK")  # /proc's CPU times are in these ticks per second
 
 
 class BenchmarkError(Exception):
     pass
+
+
+def setup_django(default_settings: str = "benchmarks.settings", *, database: str | None = None):
+    """The ORM in this process: DJANGO_SETTINGS_MODULE (default `default_settings`), and with
+    `database`, a refusal to go on against any other database (the benchmarks and seeders
+    delete and rewrite their own data)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", default_settings)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    if database is not None and name != database:
+        raise SystemExit(f"Refusing to run on the database {name!r}: only {database!r}.")
 
 
 def port_in_use(port: int) -> bool:
@@ -116,11 +136,19 @@ def stop_server(process: subprocess.Popen, timeout: float = 20) -> None:
         process.wait()
 
 
-def start_worker(log_path: Path, *args: str, env: dict) -> subprocess.Popen:
+def start_worker(
+    log_path: Path, *args: str, env: dict, ready_within: float | None = None
+) -> subprocess.Popen:
     """A Celery worker (`celery -A elearning worker`, plus `args`) in its own session, logging
-    to `log_path`; stop it with stop_server()."""
+    to `log_path` (appended to); stop it with stop_server(). With `ready_within` (seconds), it
+    returns only once the worker logs that it is ready (give it `--loglevel=INFO`)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen(  # noqa: S603 - fixed command, no shell
+
+    def readiness() -> int:
+        return log_path.read_text(errors="replace").count(" ready.") if log_path.exists() else 0
+
+    before = readiness()
+    process = subprocess.Popen(  # noqa: S603 - fixed command, no shell
         [str(VENV_BIN / "celery"), "-A", "elearning", "worker", "--logfile", str(log_path), *args],
         cwd=PROJECT_DIR,
         env=env,
@@ -128,6 +156,17 @@ def start_worker(log_path: Path, *args: str, env: dict) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    if ready_within is None:
+        return process
+    deadline = time.monotonic() + ready_within
+    while readiness() <= before:
+        if process.poll() is not None:
+            raise BenchmarkError(f"the worker exited: see {log_path}")
+        if time.monotonic() > deadline:
+            stop_server(process)
+            raise BenchmarkError(f"the worker was not ready within {ready_within:.0f} s")
+        time.sleep(0.2)
+    return process
 
 
 def copy_database(
@@ -190,6 +229,161 @@ def flush_redis(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
 
 
+def _ticks(path: str, first: int, count: int) -> int:
+    """The sum of `count` numbers from field `first` of a /proc stat file, after the process
+    name (0 for a process that has gone)."""
+    try:
+        fields = Path(path).read_text().rsplit(")", 1)[-1].split()
+    except OSError:
+        return 0
+    return sum(int(f) for f in fields[first : first + count])
+
+
+def machine_ticks() -> int:
+    """CPU ticks the whole machine (all cores) has been busy: /proc/stat's "cpu" line, user nice
+    system idle iowait irq softirq steal, without idle and iowait."""
+    return _ticks("/proc/stat", 1, 3) + _ticks("/proc/stat", 6, 3)
+
+
+def process_ticks(pid: int, *, with_waited_children: bool = False) -> int:
+    """CPU ticks (user + system) a process has used; with `with_waited_children`, also those of
+    its children that have exited and been waited for (a replaced pool process, say). After the
+    name in /proc/<pid>/stat: utime, stime, cutime, cstime are the 12th to 15th fields."""
+    return _ticks(f"/proc/{pid}/stat", 11, 4 if with_waited_children else 2)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The living children of a process (gunicorn's workers, a Celery worker's pool)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return children
+
+
+def rss_bytes(pid: int) -> int:
+    """A process's resident set size (0 once it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
+class CpuMeter:
+    """CPU used during a run, in cores: the whole machine, this client, and gunicorn.
+
+    On a quiet machine the rest is PostgreSQL (and Redis); much more means that something else
+    was competing for the cores and the run is not clean.
+    """
+
+    def __init__(self, server_pid: int):
+        self.server_pids = [server_pid, *child_pids(server_pid)]
+
+    def _sample(self) -> tuple[float, int, int, int]:
+        server = sum(process_ticks(pid) for pid in self.server_pids)
+        return time.monotonic(), machine_ticks(), process_ticks(os.getpid()), server
+
+    def __enter__(self):
+        self.started = self._sample()
+        return self
+
+    def __exit__(self, *exc):
+        now, *ended = self._sample()
+        ticks = (now - self.started[0]) * TICK
+        self.machine, self.client, self.server = (
+            (end - start) / ticks for end, start in zip(ended, self.started[1:], strict=True)
+        )
+        return False
+
+
+def percentile_ms(seconds: list[float], p: float) -> float:
+    """The p-th percentile of durations in seconds, in milliseconds; linear interpolation
+    between the closest ranks."""
+    values = sorted(seconds)
+    rank = (len(values) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(values) - 1)
+    return 1000 * (values[low] + (values[high] - values[low]) * (rank - low))
+
+
+@dataclass
+class Run:
+    """One run of requests to one URL: their latencies and the CPU used meanwhile."""
+
+    latencies: list[float]  # seconds
+    seconds: float
+    machine_cpu: float = 0.0  # cores busy, whole machine
+    client_cpu: float = 0.0  # cores used by this client
+    server_cpu: float = 0.0  # cores used by gunicorn
+
+    @classmethod
+    def measured(cls, latencies: list[float], seconds: float, meter: CpuMeter) -> Run:
+        return cls(latencies, seconds, meter.machine, meter.client, meter.server)
+
+    @property
+    def rest_cpu(self) -> float:
+        """Cores used by neither gunicorn nor the client: PostgreSQL, Redis, anything else."""
+        return max(0.0, self.machine_cpu - self.server_cpu - self.client_cpu)
+
+    @property
+    def clean(self) -> bool:
+        # PostgreSQL takes about 0.3 of a core here; much more means another program competed.
+        return self.rest_cpu <= REST_CPU_LIMIT
+
+    def percentile(self, p: float) -> float:
+        """Milliseconds."""
+        return percentile_ms(self.latencies, p)
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    @property
+    def server_cpu_ms(self) -> float:
+        """gunicorn's CPU time per request, in ms: steadier than latency on a busy machine."""
+        return 1000 * self.server_cpu * self.seconds / len(self.latencies)
+
+    def line(self, number: int, label: str) -> str:
+        """The run's figures on one line, as every page benchmark prints them."""
+        return (
+            f"run {number}  {label:<15} p50 {self.percentile(50):6.1f} ms  "
+            f"p95 {self.percentile(95):6.1f} ms  {self.throughput:5.0f} req/s  "
+            f"{len(self.latencies):3d} req  CPU cores: machine {self.machine_cpu:.2f}, "
+            f"gunicorn {self.server_cpu:.2f}, client {self.client_cpu:.2f}, rest "
+            f"{self.rest_cpu:.2f}  gunicorn CPU {self.server_cpu_ms:.1f} ms/req"
+            + ("" if self.clean else "  NOT CLEAN")
+        )
+
+
+def summarise_runs(runs: list[Run], **extra) -> dict:
+    """One URL's figures over its runs (medians), each run's own, and `extra`."""
+    return {
+        **extra,
+        "p50_ms": statistics.median(r.percentile(50) for r in runs),
+        "p95_ms": statistics.median(r.percentile(95) for r in runs),
+        "req_per_s": statistics.median(r.throughput for r in runs),
+        "server_cpu_ms_per_request": statistics.median(r.server_cpu_ms for r in runs),
+        "requests": [len(r.latencies) for r in runs],
+        "runs_not_clean": sum(not r.clean for r in runs),
+        "runs": [
+            {
+                "p50_ms": r.percentile(50),
+                "p95_ms": r.percentile(95),
+                "req_per_s": r.throughput,
+                "cpu_cores_machine": r.machine_cpu,
+                "cpu_cores_gunicorn": r.server_cpu,
+                "cpu_cores_client": r.client_cpu,
+                "server_cpu_ms_per_request": r.server_cpu_ms,
+                "clean": r.clean,
+            }
+            for r in runs
+        ],
+    }
+
+
 def load_average() -> str:
     try:
         return Path("/proc/loadavg").read_text().split()[0]
@@ -215,6 +409,23 @@ def git_commit() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return commit + (" + uncommitted changes outside benchmarks/" if dirty else "")
+
+
+def announce() -> str:
+    """Print and return the commit about to be measured, with the machine's CPUs and load."""
+    commit = git_commit()
+    print(f"Code: {commit}; {os.cpu_count()} CPUs, load average {load_average()}")
+    return commit
+
+
+def commit_after_run(commit: str) -> str:
+    """`commit`, noting (and warning) when the code changed while the benchmark ran."""
+    now = git_commit()
+    if now == commit:
+        return commit
+    commit += f"; changed during the run, to {now}"
+    print(f"Warning: the code changed during the run ({commit}).")
+    return commit
 
 
 def parse_arguments(
@@ -254,8 +465,7 @@ def run_benchmark(benchmark: Callable[[argparse.Namespace], dict], args) -> tupl
     gunicorn.
     """
     stop_on_signals()
-    commit = git_commit()  # the code gunicorn is about to load
-    print(f"Code: {commit}; {os.cpu_count()} CPUs, load average {load_average()}")
+    commit = announce()  # the code gunicorn is about to load
     try:
         results = benchmark(args)
     except BenchmarkError as exc:
@@ -264,10 +474,7 @@ def run_benchmark(benchmark: Callable[[argparse.Namespace], dict], args) -> tupl
     except KeyboardInterrupt:
         print("Interrupted; gunicorn stopped.", file=sys.stderr)
         return 130
-    if git_commit() != commit:
-        commit += f"; changed during the run, to {git_commit()}"
-        print(f"Warning: the code changed during the run ({commit}).")
-    return results, commit
+    return results, commit_after_run(commit)
 
 
 def print_summary(results: dict, args, *, show_paths: bool) -> None:
@@ -294,10 +501,13 @@ def print_summary(results: dict, args, *, show_paths: bool) -> None:
 
 
 def save_record(filename: str, *, args, commit: str, results: dict, **extra) -> None:
+    """benchmarks/var/<filename>: when, which code, the machine's CPUs and load, the options,
+    the results and `extra`."""
     record = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit,
         "cpus": os.cpu_count(),
+        "load_average": load_average(),
         "settings": vars(args),
         "results": results,
         **extra,

@@ -15,33 +15,33 @@ from __future__ import annotations
 import http.client
 import os
 import socket
-import statistics
 import subprocess  # noqa: S404 - the gunicorn process (benchmarks.common starts it)
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
 from benchmarks.common import (
+    HOST,
+    PING,
     VAR_DIR,
     BenchmarkError,
+    CpuMeter,
+    Run,
     parse_arguments,
     print_summary,
     run_benchmark,
     save_record,
     server_environment,
     stop_server,
+    summarise_runs,
     wait_until_ready,
 )
 from benchmarks.common import start_server as common_start_server
 from benchmarks.seed import PASSWORD, learner_email
 
-HOST = "127.0.0.1"
-
-PING = "/bench/ping/"
 CATALOGUE = "/ro/cursuri/"
 LESSON = "/ro/cursuri/teachers/teachers-what-to-do-whom-to-notify/"
 LOGIN = "/ro/accounts/login/"
@@ -51,8 +51,6 @@ LOGIN = "/ro/accounts/login/"
 # the client does not decode every page it measures.
 LESSON_MARKERS = tuple(m.encode() for m in ("Marcați ca terminată", "Ați terminat această lecție"))
 LOGGED_IN_MARKER = b"Deconectare"
-
-REST_CPU_LIMIT = 0.5  # cores; see Run.clean
 
 BUDGET_P50_MS = 30.0
 BUDGET_P95_MS = 80.0
@@ -185,37 +183,6 @@ class Client:
         self.connection.close()
 
 
-@dataclass
-class Run:
-    latencies: list[float]  # seconds
-    seconds: float
-    machine_cpu: float = 0.0  # cores busy, whole machine
-    client_cpu: float = 0.0  # cores used by this client
-    server_cpu: float = 0.0  # cores used by gunicorn
-
-    @property
-    def rest_cpu(self) -> float:
-        """Cores used by neither gunicorn nor the client: PostgreSQL, Redis, anything else."""
-        return max(0.0, self.machine_cpu - self.server_cpu - self.client_cpu)
-
-    @property
-    def clean(self) -> bool:
-        # PostgreSQL takes about 0.3 of a core here; much more means another program competed.
-        return self.rest_cpu <= REST_CPU_LIMIT
-
-    def percentile(self, p: float) -> float:
-        """Milliseconds; linear interpolation between the closest ranks."""
-        values = sorted(self.latencies)
-        rank = (len(values) - 1) * p / 100
-        low = int(rank)
-        high = min(low + 1, len(values) - 1)
-        return 1000 * (values[low] + (values[high] - values[low]) * (rank - low))
-
-    @property
-    def throughput(self) -> float:
-        return len(self.latencies) / self.seconds
-
-
 def load(
     clients: list[Client],
     path: str,
@@ -268,58 +235,7 @@ def load(
         raise BenchmarkError(failures[0])
     if time.monotonic() > deadline:
         raise BenchmarkError("time limit reached")
-    return Run(latencies, seconds, meter.machine, meter.client, meter.server)
-
-
-def _jiffies(path: str, first: int, count: int) -> int:
-    try:
-        fields = Path(path).read_text().rsplit(")", 1)[-1].split()
-    except OSError:  # a process that has gone
-        return 0
-    return sum(int(f) for f in fields[first : first + count])
-
-
-def _children(pid: int) -> list[int]:
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                children.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return children
-
-
-class CpuMeter:
-    """CPU used during a run, in cores: the whole machine, this client, and gunicorn.
-
-    On a quiet machine the rest is PostgreSQL (and Redis); much more means that something else
-    was competing for the cores and the run is not clean.
-    """
-
-    def __init__(self, server_pid: int):
-        self.server_pids = [server_pid, *_children(server_pid)]
-        self.tick = os.sysconf("SC_CLK_TCK")
-
-    def _sample(self) -> tuple[float, int, int, int]:
-        # /proc/stat "cpu": user nice system idle iowait irq softirq steal; a process's stat,
-        # after the name: utime and stime are the 12th and 13th fields.
-        machine = _jiffies("/proc/stat", 1, 3) + _jiffies("/proc/stat", 6, 3)
-        client = _jiffies(f"/proc/{os.getpid()}/stat", 11, 2)
-        server = sum(_jiffies(f"/proc/{pid}/stat", 11, 2) for pid in self.server_pids)
-        return time.monotonic(), machine, client, server
-
-    def __enter__(self):
-        self.started = self._sample()
-        return self
-
-    def __exit__(self, *exc):
-        now, *ended = self._sample()
-        ticks = (now - self.started[0]) * self.tick
-        self.machine, self.client, self.server = (
-            (end - start) / ticks for end, start in zip(ended, self.started[1:], strict=True)
-        )
-        return False
+    return Run.measured(latencies, seconds, meter)
 
 
 def start_server(
@@ -364,40 +280,12 @@ def benchmark(args) -> dict:
             for label, path, check in TARGETS:  # interleaved, so drift hits every URL alike
                 run = load(clients, path, check, args.requests, args.run_seconds, deadline, meter)
                 runs[label].append(run)
-                print(
-                    f"run {number}  {label:<13} p50 {run.percentile(50):6.1f} ms  "
-                    f"p95 {run.percentile(95):6.1f} ms  {run.throughput:5.0f} req/s  "
-                    f"{len(run.latencies):3d} req  CPU cores: machine {run.machine_cpu:.2f}, "
-                    f"gunicorn {run.server_cpu:.2f}, client {run.client_cpu:.2f}, rest "
-                    f"{run.rest_cpu:.2f}" + ("" if run.clean else "  NOT CLEAN")
-                )
+                print(run.line(number, label))
     finally:
         for client in clients:
             client.close()
         stop_server(server)
-    return {
-        label: {
-            "path": path,
-            "p50_ms": statistics.median(r.percentile(50) for r in runs[label]),
-            "p95_ms": statistics.median(r.percentile(95) for r in runs[label]),
-            "req_per_s": statistics.median(r.throughput for r in runs[label]),
-            "requests": [len(r.latencies) for r in runs[label]],
-            "runs_not_clean": sum(not r.clean for r in runs[label]),
-            "runs": [
-                {
-                    "p50_ms": r.percentile(50),
-                    "p95_ms": r.percentile(95),
-                    "req_per_s": r.throughput,
-                    "cpu_cores_machine": r.machine_cpu,
-                    "cpu_cores_gunicorn": r.server_cpu,
-                    "cpu_cores_client": r.client_cpu,
-                    "clean": r.clean,
-                }
-                for r in runs[label]
-            ],
-        }
-        for label, path, _check in TARGETS
-    }
+    return {label: summarise_runs(runs[label], path=path) for label, path, _check in TARGETS}
 
 
 def main() -> int:

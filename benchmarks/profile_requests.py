@@ -17,16 +17,13 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import statistics
 import time
 import traceback
 from collections import Counter
-from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-
+from benchmarks.common import HOST, PROJECT_DIR, setup_django
 
 AREAS = [  # (label, substring of the code's file name), first match wins
     ("psycopg: the driver, waiting for PostgreSQL", "/psycopg/"),
@@ -110,10 +107,7 @@ def main() -> None:
     parser.add_argument("--also", action="append", default=[], help="another path to measure")
     args = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
-    import django
-
-    django.setup()
+    setup_django()
     from django.db import connection
     from django.test import Client
 
@@ -132,7 +126,7 @@ def main() -> None:
             seconds = time.perf_counter() - started
             queries.append((sql, seconds, caller() if args.queries else ""))
 
-    client = Client(HTTP_ACCEPT_LANGUAGE="ro", HTTP_HOST="127.0.0.1")
+    client = Client(HTTP_ACCEPT_LANGUAGE="ro", HTTP_HOST=HOST)
     client.force_login(User.objects.get(email=learner_email(0)))
     targets = [*TARGETS, *((path, path, lambda body: True) for path in args.also)]
     for label, path, check in targets:

@@ -17,7 +17,6 @@ See benchmarks/README.md for the set-up and the figures.
 from __future__ import annotations
 
 import http.client
-import os
 import statistics
 import sys
 import threading
@@ -26,32 +25,23 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from benchmarks import common
-from benchmarks.common import VAR_DIR, BenchmarkError
-from benchmarks.lesson_page import (
+from benchmarks.common import (
     HOST,
     PING,
-    Client,
+    VAR_DIR,
+    BenchmarkError,
     CpuMeter,
     Run,
-    check_ping,
-    load,
-    start_server,
     stop_server,
+    summarise_runs,
     wait_until_ready,
 )
+from benchmarks.lesson_page import Client, check_ping, load, start_server
 from benchmarks.seed import EMAIL_DOMAIN
 
 QUIZ_URL = "/ro/cursuri/teachers/final-quiz/"
 BUDGET_P50_MS = 80.0
 IN_PROCESS_REPEAT = 5  # submissions timed one at a time in this process, after one warm-up
-
-
-def setup_django():
-    """The ORM in this process, on the same database and settings as gunicorn."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
-    import django
-
-    django.setup()
 
 
 def find_quiz():
@@ -280,13 +270,8 @@ def load_submissions(
         raise BenchmarkError(failures[0])
     if time.monotonic() > deadline:
         raise BenchmarkError("time limit reached")
-    run = Run(latencies, wall, meter.machine, meter.client, meter.server)
+    run = Run.measured(latencies, wall, meter)
     return run, submissions[:issued]
-
-
-def server_cpu_ms(run: Run) -> float:
-    """gunicorn's CPU time per request, in ms: steadier than latency on a busy machine."""
-    return 1000 * run.server_cpu * run.seconds / len(run.latencies)
 
 
 def in_process(quiz, submissions: list[Submission]) -> tuple[float, float]:
@@ -385,15 +370,8 @@ def serve_and_load(args, quiz, answers, batches, ready, deadline, log_path) -> d
             verify(quiz, sent)
             runs["minimal view"].append(ping)
             runs["quiz submission"].append(quiz_run)
-            for label, run in (("minimal view", ping), ("quiz submission", quiz_run)):
-                print(
-                    f"run {number}  {label:<15} p50 {run.percentile(50):6.1f} ms  "
-                    f"p95 {run.percentile(95):6.1f} ms  {run.throughput:5.0f} req/s  "
-                    f"{len(run.latencies):3d} req  CPU cores: machine {run.machine_cpu:.2f}, "
-                    f"gunicorn {run.server_cpu:.2f}, client {run.client_cpu:.2f}, rest "
-                    f"{run.rest_cpu:.2f}  gunicorn CPU {server_cpu_ms(run):.1f} ms/req"
-                    + ("" if run.clean else "  NOT CLEAN")
-                )
+            print(ping.line(number, "minimal view"))
+            print(quiz_run.line(number, "quiz submission"))
     finally:
         for client in clients:
             client.close()
@@ -434,30 +412,7 @@ def benchmark(args) -> dict:
             cleanup(quiz, learners, sessions)
         except Exception as exc:  # noqa: BLE001 - cleanup must not hide the run's own error
             print(f"Cleanup failed: {exc!r}", file=sys.stderr)
-    results = {
-        label: {
-            "p50_ms": statistics.median(r.percentile(50) for r in label_runs),
-            "p95_ms": statistics.median(r.percentile(95) for r in label_runs),
-            "req_per_s": statistics.median(r.throughput for r in label_runs),
-            "server_cpu_ms_per_request": statistics.median(server_cpu_ms(r) for r in label_runs),
-            "requests": [len(r.latencies) for r in label_runs],
-            "runs_not_clean": sum(not r.clean for r in label_runs),
-            "runs": [
-                {
-                    "p50_ms": r.percentile(50),
-                    "p95_ms": r.percentile(95),
-                    "req_per_s": r.throughput,
-                    "cpu_cores_machine": r.machine_cpu,
-                    "cpu_cores_gunicorn": r.server_cpu,
-                    "cpu_cores_client": r.client_cpu,
-                    "server_cpu_ms_per_request": server_cpu_ms(r),
-                    "clean": r.clean,
-                }
-                for r in label_runs
-            ],
-        }
-        for label, label_runs in runs.items()
-    }
+    results = {label: summarise_runs(label_runs) for label, label_runs in runs.items()}
     results["quiz submission"]["queries_per_request"] = statements
     results["quiz submission"]["one_at_a_time_ms"] = single_ms
     return results
@@ -465,7 +420,7 @@ def benchmark(args) -> dict:
 
 def main() -> int:
     args = common.parse_arguments(__doc__.split("\n\n")[0], requests=200, warmup=30, time_limit=180)
-    setup_django()
+    common.setup_django()
     outcome = common.run_benchmark(benchmark, args)
     if isinstance(outcome, int):
         return outcome

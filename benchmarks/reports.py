@@ -28,10 +28,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
 import statistics
-import subprocess
+import subprocess  # noqa: S404 - the gunicorn process (benchmarks.common starts it)
 import sys
 import threading
 import time
@@ -42,13 +41,14 @@ from benchmarks.common import (
     PING,
     VAR_DIR,
     BenchmarkError,
-    git_commit,
-    load_average,
+    child_pids,
+    percentile_ms,
+    rss_bytes,
     server_environment,
     stop_server,
     wait_until_ready,
 )
-from benchmarks.lesson_page import Client, _children
+from benchmarks.lesson_page import Client
 from benchmarks.seed_reports import (
     COUNTY_COORDINATOR,
     DATABASE_NAME,
@@ -63,7 +63,6 @@ BUDGET_PAGE_P50 = 1.0
 BUDGET_CSV_SECONDS = 5.0
 BUDGET_CSV_MB = 50.0
 BUDGET_XLSX_SECONDS = 20.0
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 def start_server(port: int, workers: int, log_path: Path) -> subprocess.Popen:
@@ -75,20 +74,6 @@ def start_server(port: int, workers: int, log_path: Path) -> subprocess.Popen:
 
 def check_page(body: str) -> bool:
     return 'class="listing report-table"' in body and body.count("<tr>") >= 50
-
-
-def rss(pid: int) -> int:
-    """Resident set size in bytes (0 once the process is gone)."""
-    try:
-        with open(f"/proc/{pid}/statm") as statm:
-            return int(statm.read().split()[1]) * PAGE_SIZE
-    except OSError:
-        return 0
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def page_runs(clients: dict[str, Client], runs: int, requests: int, warmup: int) -> dict:
@@ -110,8 +95,8 @@ def page_runs(clients: dict[str, Client], runs: int, requests: int, warmup: int)
                 times[name].append(elapsed)
         for name, values in times.items():
             figures = {
-                "p50_ms": round(percentile(values, 50) * 1000, 1),
-                "p95_ms": round(percentile(values, 95) * 1000, 1),
+                "p50_ms": round(percentile_ms(values, 50), 1),
+                "p95_ms": round(percentile_ms(values, 95), 1),
                 "n": len(values),
             }
             result[name].append(figures)
@@ -129,15 +114,15 @@ def page_runs(clients: dict[str, Client], runs: int, requests: int, warmup: int)
 
 def csv_run(client: Client, server_pid: int) -> dict:
     """Download the CSV once; sample the workers' RSS while it streams."""
-    workers = _children(server_pid)
-    before = {pid: rss(pid) for pid in workers}
+    workers = child_pids(server_pid)
+    before = {pid: rss_bytes(pid) for pid in workers}
     peak = dict(before)
     done = threading.Event()
 
     def sample():
         while not done.is_set():
             for pid in workers:
-                peak[pid] = max(peak[pid], rss(pid))
+                peak[pid] = max(peak[pid], rss_bytes(pid))
             time.sleep(0.01)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -175,8 +160,8 @@ def xlsx_run() -> dict:
     user = User.objects.get(email=NATIONAL)
     job = ExportJob.objects.create(
         requested_by=user,
-        report="completion",
-        format="xlsx",
+        report=ExportJob.Report.COMPLETION,
+        format=ExportJob.Format.XLSX,
         filters={},
         language="ro",
         fingerprint=secrets.token_hex(32),  # a new job each run, never joined to an old one
@@ -205,23 +190,13 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8078)
     args = parser.parse_args()
     configure_environment()
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    if connection.settings_dict["NAME"] != DATABASE_NAME:
-        raise SystemExit(f"Refusing to run on {connection.settings_dict['NAME']!r}.")
+    common.setup_django(database=DATABASE_NAME)
+    common.stop_on_signals()  # a TERM signal too stops gunicorn, through the `finally` below
 
     VAR_DIR.mkdir(exist_ok=True)
     log_path = VAR_DIR / "gunicorn-reports.log"
-    result = {
-        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "commit": git_commit(),
-        "load_average_before": load_average(),
-        "arguments": vars(args),
-    }
-    print(f"Commit {result['commit']}, load average {result['load_average_before']}")
+    result = {"load_average_before": common.load_average()}
+    commit = common.announce()
     server = start_server(args.port, args.workers, log_path)
     try:
         wait_until_ready(server, args.port, log_path)
@@ -237,7 +212,6 @@ def main() -> int:
         stop_server(server)
     print("Completion XLSX, export job:")
     result["xlsx"] = [xlsx_run() for _ in range(args.xlsx_runs)]
-    result["load_average_after"] = load_average()
 
     page = result["page"]
     csv_median = statistics.median(r["seconds"] for r in result["csv"])
@@ -260,8 +234,10 @@ def main() -> int:
             "xlsx": xlsx_median is not None and xlsx_median <= BUDGET_XLSX_SECONDS,
         },
     }
-    (VAR_DIR / "reports.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result["summary"], indent=2))
+    common.save_record(
+        "reports.json", args=args, commit=common.commit_after_run(commit), results=result
+    )
     return 0 if all(result["summary"]["budgets_met"].values()) else 1
 
 

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
+
+from benchmarks.common import setup_django
 
 LEARNERS = 10_000
 COMPLETIONS = 200_000
@@ -84,6 +85,14 @@ class Plan:
     course: Course
     done: int
     fixed: bool = False
+
+
+def analyze() -> None:
+    """Fresh planner statistics for the tables a seeder has just filled."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def learner_email(i: int) -> str:
@@ -162,6 +171,31 @@ def delete_learners() -> None:
 
 
 def make_learners(rng: random.Random, now: datetime) -> list:
+    return seeded_learners(
+        rng,
+        count=LEARNERS,
+        email=learner_email,
+        first_names=FIRST_NAMES,
+        last_names=LAST_NAMES,
+        joined_before=now,
+        teachers_first=BENCH_LEARNERS,
+    )
+
+
+def seeded_learners(
+    rng: random.Random,
+    *,
+    count: int,
+    email,
+    first_names: list[str],
+    last_names: list[str],
+    joined_before: datetime,
+    teachers_first: int = 0,
+) -> list:
+    """`count` learners, created: `email(i)` each, spread over the counties and their
+    institutions, roles weighted as ROLE_WEIGHTS (the first `teachers_first` are teachers),
+    the shared PASSWORD. The same `rng` state gives the same people, so keep the order of its
+    draws."""
     from django.contrib.auth.hashers import make_password
 
     from elearning.models import Institution, User
@@ -169,24 +203,24 @@ def make_learners(rng: random.Random, now: datetime) -> list:
 
     password = make_password(PASSWORD)  # hashed once, shared by every seeded learner
     institutions: dict[str, list[int]] = {}
-    for pk, county in Institution.objects.values_list("pk", "county"):
+    for pk, county in Institution.objects.order_by("pk").values_list("pk", "county"):
         institutions.setdefault(county, []).append(pk)
     counties = [c for c, _label in County.choices]
     roles, weights = list(ROLE_WEIGHTS), list(ROLE_WEIGHTS.values())
     users = []
-    for i in range(LEARNERS):
+    for i in range(count):
         county = rng.choice(counties)
         in_list = institutions.get(county) and rng.random() < 0.85
         users.append(
             User(
-                email=learner_email(i),
-                full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                role="teacher" if i < BENCH_LEARNERS else rng.choices(roles, weights)[0],
+                email=email(i),
+                full_name=f"{rng.choice(first_names)} {rng.choice(last_names)}",
+                role="teacher" if i < teachers_first else rng.choices(roles, weights)[0],
                 county=county,
                 institution_id=rng.choice(institutions[county]) if in_list else None,
                 institution_other="" if in_list else "Școala Gimnazială nr. 1",
                 preferred_language="ro" if rng.random() < 0.9 else "en",
-                date_joined=now - timedelta(days=rng.uniform(30, 400)),
+                date_joined=joined_before - timedelta(days=rng.uniform(30, 400)),
                 password=password,
             )
         )
@@ -208,14 +242,19 @@ def plan_progress(rng: random.Random, users: list, courses: list[Course]) -> lis
             plans.append(Plan(i, course, done=n if rng.random() < 0.3 else rng.randint(0, n - 1)))
     # Nudge to the exact total, one lesson on a random enrolment at a time.
     total = sum(p.done for p in plans)
-    adjustable = [p for p in plans if not p.fixed]
-    while total != COMPLETIONS:
-        plan = rng.choice(adjustable)
-        if total < COMPLETIONS and plan.done < len(plan.course.lesson_keys):
-            plan.done, total = plan.done + 1, total + 1
-        elif total > COMPLETIONS and plan.done > 0:
-            plan.done, total = plan.done - 1, total - 1
+    nudge_lessons_done(rng, [p for p in plans if not p.fixed], total=total, target=COMPLETIONS)
     return plans
+
+
+def nudge_lessons_done(rng: random.Random, adjustable: list, *, total: int, target: int) -> None:
+    """Bring the lessons done to `target` (now `total`), one lesson on a random plan of
+    `adjustable` at a time, within each plan's course."""
+    while total != target:
+        plan = rng.choice(adjustable)
+        if total < target and plan.done < len(plan.course.lesson_keys):
+            plan.done, total = plan.done + 1, total + 1
+        elif total > target and plan.done > 0:
+            plan.done, total = plan.done - 1, total - 1
 
 
 def write_progress(rng: random.Random, users: list, plans: list[Plan], now: datetime) -> None:
@@ -254,16 +293,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reset", action="store_true", help="seed the learners again anyway")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
-    import django
-
-    django.setup()
-    from django.db import connection, transaction
+    setup_django(database=DATABASE_NAME)
+    from django.db import transaction
     from django.utils import timezone
-
-    name = connection.settings_dict["NAME"]
-    if name != DATABASE_NAME:
-        raise SystemExit(f"Refusing to seed the database {name!r}: only {DATABASE_NAME!r}.")
 
     started = time.monotonic()
     ensure_extra_lessons()
@@ -282,8 +314,7 @@ def main() -> None:
         print(f"Created {len(users)} learners.")
         plans = plan_progress(rng, users, courses)
         write_progress(rng, users, plans, now)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh planner statistics for the tables just filled
+    analyze()
     print(
         f"Done in {time.monotonic() - started:.0f} s. Benchmark logins: "
         f"{learner_email(0)} ... {learner_email(BENCH_LEARNERS - 1)}, password {PASSWORD}."

@@ -39,6 +39,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
+from benchmarks.common import setup_django
+from benchmarks.seed import PASSWORD, RANDOM_SEED, analyze, nudge_lessons_done, seeded_learners
+
 DATABASE_NAME = "elearning_bench_reports"
 ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
@@ -52,23 +55,12 @@ LESSONS_PER_COURSE = 15
 COMPLETIONS = 1_000_000
 ATTEMPTS = 50_000
 EMAIL_DOMAIN = "reports.bench.local"
-PASSWORD = "bench-parola-2026"  # noqa: S105 - shared password of seeded benchmark accounts only
 NATIONAL = f"national@{EMAIL_DOMAIN}"
 COUNTY_COORDINATOR = f"county-cj@{EMAIL_DOMAIN}"
 COORDINATOR_COUNTY = "CJ"
-RANDOM_SEED = 2026
 # A fixed clock: the same data on every run (enrolment dates fall in the year before it).
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-ROLE_WEIGHTS = {
-    "teacher": 35,
-    "police_officer": 20,
-    "prosecutor": 8,
-    "judge": 7,
-    "social_worker": 20,
-    "other": 10,
-}
 
 
 def configure_environment() -> None:
@@ -135,7 +127,7 @@ def ensure_courses() -> list[Course]:
                 lesson.save_revision().publish()
                 created += 1
         if n % 2 and not QuizPage.objects.child_of(course).exists():
-            quiz = QuizPage(title="Test final", slug=f"{course_slug(n)}-final", kind="final")
+            quiz = QuizPage(title="Test final", slug=f"{course_slug(n)}-final", kind=QuizKind.FINAL)
             course.add_child(instance=quiz)
             quiz.save_revision().publish()
             created += 1
@@ -185,37 +177,15 @@ def delete_learners() -> None:
 
 
 def make_learners(rng: random.Random) -> list:
-    from django.contrib.auth.hashers import make_password
-
-    from elearning.models import Institution, User
-    from elearning.models.counties import County
-
-    password = make_password(PASSWORD)  # hashed once, shared by every seeded account
-    institutions: dict[str, list[int]] = {}
-    for pk, county in Institution.objects.order_by("pk").values_list("pk", "county"):
-        institutions.setdefault(county, []).append(pk)
-    counties = [c for c, _label in County.choices]
-    roles, weights = list(ROLE_WEIGHTS), list(ROLE_WEIGHTS.values())
-    first = ["Ana", "Andrei", "Bianca", "Bogdan", "Carmen", "Cătălin", "Elena", "Ioana", "Mihai"]
-    last = ["Barbu", "Ciobanu", "Dobre", "Ionescu", "Popa", "Popescu", "Sârbu", "Țurcanu"]
-    users = []
-    for i in range(LEARNERS):
-        county = rng.choice(counties)
-        in_list = institutions.get(county) and rng.random() < 0.85
-        users.append(
-            User(
-                email=learner_email(i),
-                full_name=f"{rng.choice(first)} {rng.choice(last)}",
-                role=rng.choices(roles, weights)[0],
-                county=county,
-                institution_id=rng.choice(institutions[county]) if in_list else None,
-                institution_other="" if in_list else "Școala Gimnazială nr. 1",
-                preferred_language="ro" if rng.random() < 0.9 else "en",
-                date_joined=NOW - timedelta(days=rng.uniform(30, 400)),
-                password=password,
-            )
-        )
-    return User.objects.bulk_create(users, batch_size=5_000)
+    return seeded_learners(
+        rng,
+        count=LEARNERS,
+        email=learner_email,
+        first_names=["Ana", "Andrei", "Bianca", "Bogdan", "Carmen", "Cătălin", "Elena", "Ioana",
+                     "Mihai"],
+        last_names=["Barbu", "Ciobanu", "Dobre", "Ionescu", "Popa", "Popescu", "Sârbu", "Țurcanu"],
+        joined_before=NOW,
+    )  # fmt: skip
 
 
 def make_coordinators() -> None:
@@ -268,12 +238,7 @@ def plan_progress(rng: random.Random, courses: list[Course]) -> list[Plan]:
     # attempted the final keeps every lesson done.
     total = sum(p.done + p.passed for p in plans)
     adjustable = [p for p in plans if not p.attempts]
-    while total != COMPLETIONS:
-        plan = rng.choice(adjustable)
-        if total < COMPLETIONS and plan.done < len(plan.course.lesson_keys):
-            plan.done, total = plan.done + 1, total + 1
-        elif total > COMPLETIONS and plan.done > 0:
-            plan.done, total = plan.done - 1, total - 1
+    nudge_lessons_done(rng, adjustable, total=total, target=COMPLETIONS)
     return plans
 
 
@@ -293,9 +258,9 @@ def copy_rows(model, fields: list[str], rows) -> int:
 
 
 def write_progress(rng: random.Random, users: list, plans: list[Plan]) -> None:
-    from certificates.models import Certificate
+    from certificates.models import Certificate, CertificateStatus
     from courses.models import Enrollment, StepCompletion
-    from quizzes.models import Attempt
+    from quizzes.models import Attempt, AttemptStatus
 
     completions, enrollments, attempts, certificates = [], [], [], []
     for plan in plans:
@@ -312,7 +277,7 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan]) -> None:
             score = Decimal(rng.randint(70, 100) if passed else rng.randint(20, 69))
             submitted = min(moment, NOW)
             attempts.append(
-                (user.pk, course.final_key, course.key, number, "submitted",
+                (user.pk, course.final_key, course.key, number, AttemptStatus.SUBMITTED,
                  submitted - timedelta(minutes=15), submitted, "[]", "{}", "{}", score, passed,
                  False)
             )  # fmt: skip
@@ -346,7 +311,7 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan]) -> None:
                     completed_at=completed_at,
                     issued_at=completed_at + timedelta(minutes=1),
                     expires_at=expires,
-                    status="ready",
+                    status=CertificateStatus.READY,
                     revoked_at=revoked,
                     revocation_reason="Date greșite." if revoked else "",
                 )
@@ -373,14 +338,8 @@ def main() -> None:
     parser.add_argument("--reset", action="store_true", help="seed the learners again anyway")
     args = parser.parse_args()
     configure_environment()
-    import django
-
-    django.setup()
-    from django.db import connection, transaction
-
-    name = connection.settings_dict["NAME"]
-    if name != DATABASE_NAME:
-        raise SystemExit(f"Refusing to seed the database {name!r}: only {DATABASE_NAME!r}.")
+    setup_django(database=DATABASE_NAME)
+    from django.db import transaction
 
     started = time.monotonic()
     with transaction.atomic():
@@ -398,8 +357,7 @@ def main() -> None:
         make_coordinators()
         print(f"Created {len(users)} learners and two coordinators.")
         write_progress(rng, users, plan_progress(rng, courses))
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh planner statistics for the tables just filled
+    analyze()
     print(
         f"Done in {time.monotonic() - started:.0f} s. Logins: {NATIONAL} (national), "
         f"{COUNTY_COORDINATOR} (county {COORDINATOR_COUNTY}), password {PASSWORD}."

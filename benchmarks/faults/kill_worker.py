@@ -29,6 +29,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import common
 from benchmarks.certificates import (
     LOGS,
     bench_course,
@@ -39,7 +40,6 @@ from benchmarks.certificates import (
     reset_certificates,
     setup_django,
     start_worker,
-    stop_worker,
     verify_one_each,
 )
 
@@ -62,7 +62,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["BENCH_VISIBILITY_TIMEOUT"] = VISIBILITY_TIMEOUT  # before Django reads settings
     setup_django()
-    from certificates.models import Certificate
+    from certificates.models import Certificate, CertificateStatus
     from certificates.tasks import issue_certificate
 
     course = bench_course()
@@ -98,7 +98,7 @@ def main() -> None:
             ready_at_kill=ready_count(course),
             in_flight_in_killed_worker=sorted(lost),
             in_flight_pending_after_kill=Certificate.objects.filter(
-                pk__in=lost, status="pending"
+                pk__in=lost, status=CertificateStatus.PENDING
             ).count(),
         )
         workers["C"] = worker("C")
@@ -113,9 +113,10 @@ def main() -> None:
         )
     finally:
         for process in workers.values():
-            stop_worker(process)
+            common.stop_server(process, timeout=60)
     result.update(verify_one_each(course, learner_ids))
-    result["lost_ready"] = Certificate.objects.filter(pk__in=lost, status="ready").count()
+    ready_now = Certificate.objects.filter(pk__in=lost, status=CertificateStatus.READY)
+    result["lost_ready"] = ready_now.count()
     ok = (
         result["certificates"] == result["ready"] == result["pdf_files"] == args.n
         and result["issued_events_not_1"] == 0

@@ -42,26 +42,25 @@ import subprocess  # noqa: S404 - starts and stops servers with fixed arguments
 import sys
 import threading
 import time
-from datetime import UTC, datetime
 from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib import error, parse, request
 
 from benchmarks import common
 from benchmarks.common import HOST, VAR_DIR
+from benchmarks.seed import PASSWORD, learner_email
 
 PORT, REDIS_PORT, POSTGRES_PORT = 8079, 6390, 5440
 REDIS_URL = f"redis://{HOST}:{REDIS_PORT}/6"
 DATABASE = "elearning_bench_drill"
 POSTGRES_DIR = Path("/tmp/elearning-drill-postgres")  # noqa: S108 - a throwaway cluster
-PASSWORD = "bench-parola-2026"  # noqa: S105 - seeded benchmark accounts only
 COURSE = "/ro/cursuri/teachers/"
-LOAD_LEARNERS = [f"learner-{i:05d}@bench.local" for i in range(101, 109)]
+LOAD_LEARNERS = [learner_email(i) for i in range(100, 108)]
 # Who completes the police course during the Redis outage, and how.
 POLICE = "/ro/cursuri/police/"
 LAST_LESSON = "/ro/cursuri/police/police-evidence/"
 FINAL_QUIZ = "/ro/cursuri/police/final-quiz/"
-COMPLETERS = {"lesson": "learner-00121@bench.local", "quiz": "learner-00122@bench.local"}
+COMPLETERS = {"lesson": learner_email(120), "quiz": learner_email(121)}
 # As long as gunicorn lets a request run (its worker timeout); a browser waits longer.
 CLIENT_TIMEOUT = 30
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -305,14 +304,14 @@ def completions_check(ids: dict, course_key) -> dict:
     """Per completer: the course complete, and exactly one certificate issued for it."""
     from django.db.models import Count, Q
 
-    from certificates.models import Certificate
+    from certificates.models import Certificate, CertificateEvent
     from courses.models import Enrollment
 
     result = {}
     for how, learner_id in ids.items():
         certificates = Certificate.objects.filter(
             learner_id=learner_id, course_key=course_key
-        ).annotate(issued=Count("events", filter=Q(events__kind="issued")))
+        ).annotate(issued=Count("events", filter=Q(events__kind=CertificateEvent.Kind.ISSUED)))
         first = certificates.first()
         result[how] = {
             "course_completed": Enrollment.objects.filter(
@@ -351,13 +350,8 @@ def drill(args, postgres: PrivatePostgres | None) -> int:
         DATABASE_URL=f"postgres://postgres@{HOST}:{database_port}/{DATABASE}",
         REDIS_URL=REDIS_URL,
     )
-    result = {
-        "drill": args.drill,
-        "started": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": common.git_commit(),
-        "load_average_before": common.load_average(),
-    }
-    print(f"Code: {result['commit']}; load average {result['load_average_before']}")
+    result = {"drill": args.drill, "load_average_before": common.load_average()}
+    commit = common.announce()
     if postgres:
         postgres.start()
         print(f"Private PostgreSQL on port {POSTGRES_PORT} ({postgres.directory}).")
@@ -369,6 +363,7 @@ def drill(args, postgres: PrivatePostgres | None) -> int:
     django.setup()
     from django.db import connection
 
+    from certificates.models import CertificateStatus
     from courses.models import StepCompletion
     from elearning.models import PendingTask, User
 
@@ -437,7 +432,7 @@ def drill(args, postgres: PrivatePostgres | None) -> int:
             while time.monotonic() < deadline:
                 done = completions_check(completer_ids, course_key)
                 if not PendingTask.objects.exists() and all(
-                    c["status"] == "ready" for c in done.values()
+                    c["status"] == CertificateStatus.READY for c in done.values()
                 ):
                     break
                 time.sleep(2)
@@ -474,7 +469,6 @@ def drill(args, postgres: PrivatePostgres | None) -> int:
         ),
         pending_tasks_left=PendingTask.objects.count(),
         recovered_after_s=recovered_after,
-        load_average_after=common.load_average(),
     )
     ok = not bad and not lost and result["pending_tasks_left"] == 0
     if args.drill == "redis":
@@ -488,12 +482,15 @@ def drill(args, postgres: PrivatePostgres | None) -> int:
             and learner.answers[-1][1] == 200
             for learner in completers.values()
         )
-        ok = ok and all(c["course_completed"] and c["status"] == "pending" for c in during.values())
+        ok = ok and all(
+            c["course_completed"] and c["status"] == CertificateStatus.PENDING
+            for c in during.values()
+        )
         ok = ok and result["outbox_during_outage"]["certificate_tasks_kept"] == len(COMPLETERS)
         issued_once = {
             "course_completed": True,
             "certificates": 1,
-            "status": "ready",
+            "status": CertificateStatus.READY,
             "issued_events": 1,
             "pdf_on_disk": True,
         }
@@ -501,8 +498,13 @@ def drill(args, postgres: PrivatePostgres | None) -> int:
     else:
         ok = ok and recovered_after is not None and recovered_after <= 30
     result["passed"] = ok
-    (VAR_DIR / f"faults-{args.drill}.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
+    common.save_record(
+        f"faults-{args.drill}.json",
+        args=args,
+        commit=common.commit_after_run(commit),
+        results=result,
+    )
     return 0 if ok else 1
 
 

@@ -28,7 +28,6 @@ import json
 import os
 import subprocess  # noqa: S404 - starts locust (and a venv) with fixed arguments
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import common
@@ -132,15 +131,8 @@ def main() -> int:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     prefix, phases_file = VAR_DIR / "load", VAR_DIR / "load-phases.json"
     phases_file.unlink(missing_ok=True)
-    commit = common.git_commit()
-    result = {
-        "started": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": commit,
-        "cpus": os.cpu_count(),
-        "load_average_before": common.load_average(),
-        "args": vars(args),
-    }
-    print(f"Code: {commit}; {os.cpu_count()} CPUs, load average {result['load_average_before']}")
+    result = {"load_average_before": common.load_average()}
+    commit = common.announce()
     copied = common.copy_database(DATABASE)
     print(f"Database {DATABASE}: fresh copy of elearning_bench ({copied}).")
     common.flush_redis(REDIS_URL)
@@ -209,17 +201,16 @@ def main() -> int:
     stats, failures = report(read_stats(prefix), phases)
     all_in = phases["logged_in"] == phases["users"]
     result.update(
-        load_average_after=common.load_average(),
         phases={k: v for k, v in phases.items() if k != "ramp_up"},
         ramp_up=phases["ramp_up"],
         steady_state=stats,
         failed_requests=failures,
         passed=failures == 0 and all_in,
     )
-    if common.git_commit() != commit:
-        result["commit"] += f"; changed during the run, to {common.git_commit()}"
-    (VAR_DIR / "load.json").write_text(json.dumps(result, indent=2))
-    print(f"Failed requests (ramp-up and steady state): {failures}. Saved {VAR_DIR / 'load.json'}")
+    print(f"Failed requests (ramp-up and steady state): {failures}.")
+    common.save_record(
+        "load.json", args=args, commit=common.commit_after_run(commit), results=result
+    )
     return 0 if result["passed"] else 1
 
 
