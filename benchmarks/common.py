@@ -299,14 +299,14 @@ class CpuMeter:
         return False
 
 
-def percentile_ms(seconds: list[float], p: float) -> float:
-    """The p-th percentile of durations in seconds, in milliseconds; linear interpolation
-    between the closest ranks."""
-    values = sorted(seconds)
-    rank = (len(values) - 1) * p / 100
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile of `values`, in their unit; linear interpolation between the closest
+    ranks."""
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * p / 100
     low = int(rank)
-    high = min(low + 1, len(values) - 1)
-    return 1000 * (values[low] + (values[high] - values[low]) * (rank - low))
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 @dataclass
@@ -335,7 +335,7 @@ class Run:
 
     def percentile(self, p: float) -> float:
         """Milliseconds."""
-        return percentile_ms(self.latencies, p)
+        return 1000 * percentile(self.latencies, p)
 
     @property
     def throughput(self) -> float:

@@ -42,7 +42,7 @@ from benchmarks.common import (
     VAR_DIR,
     BenchmarkError,
     child_pids,
-    percentile_ms,
+    percentile,
     rss_bytes,
     server_environment,
     stop_server,
@@ -95,8 +95,8 @@ def page_runs(clients: dict[str, Client], runs: int, requests: int, warmup: int)
                 times[name].append(elapsed)
         for name, values in times.items():
             figures = {
-                "p50_ms": round(percentile_ms(values, 50), 1),
-                "p95_ms": round(percentile_ms(values, 95), 1),
+                "p50_ms": round(1000 * percentile(values, 50), 1),
+                "p95_ms": round(1000 * percentile(values, 95), 1),
                 "n": len(values),
             }
             result[name].append(figures)

@@ -515,15 +515,14 @@ def latencies(log: list, fault_start: float, fault_end: float) -> dict:
         if kind == "lesson":
             phase = "before" if at < fault_start else "during" if at <= fault_end else "after"
             phases[phase].append(ms)
-    result = {}
-    for phase, values in phases.items():
-        values.sort()
-        result[phase] = {
+    return {
+        phase: {
             "n": len(values),
-            "p50": values[len(values) // 2] if values else None,
-            "p95": values[min(len(values) - 1, int(len(values) * 0.95))] if values else None,
+            "p50": round(common.percentile(values, 50)) if values else None,
+            "p95": round(common.percentile(values, 95)) if values else None,
         }
-    return result
+        for phase, values in phases.items()
+    }
 
 
 def _certificate_ids(ids: dict, course_key) -> list:
