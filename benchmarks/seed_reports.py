@@ -158,8 +158,8 @@ def ensure_courses() -> list[Course]:
 
 
 def counts() -> tuple[int, int, int, int]:
+    from accounts.models import User
     from courses.models import Enrollment, StepCompletion
-    from elearning.models import User
     from quizzes.models import Attempt
 
     mine = {"learner__email__endswith": f"@{EMAIL_DOMAIN}"}
@@ -172,9 +172,9 @@ def counts() -> tuple[int, int, int, int]:
 
 
 def delete_learners() -> None:
+    from accounts.models import User
     from certificates.models import Certificate
     from courses.models import Enrollment, StepCompletion
-    from elearning.models import User
     from quizzes.models import Attempt
 
     mine = {"learner__email__endswith": f"@{EMAIL_DOMAIN}"}
@@ -187,8 +187,7 @@ def delete_learners() -> None:
 def make_learners(rng: random.Random) -> list:
     from django.contrib.auth.hashers import make_password
 
-    from elearning.models import Institution, User
-    from elearning.models.counties import County
+    from accounts.models import County, Institution, User
 
     password = make_password(PASSWORD)  # hashed once, shared by every seeded account
     institutions: dict[str, list[int]] = {}
@@ -222,7 +221,7 @@ def make_coordinators() -> None:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
 
-    from elearning.models import User
+    from accounts.models import User
     from reports.apps import COORDINATORS_GROUP
     from reports.models import CoordinatorScope, ScopeLevel
 

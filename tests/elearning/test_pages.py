@@ -5,8 +5,9 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from accounts.models import Institution, User
 from courses.models import CourseIndexPage
-from elearning.models import ContentPage, HomePage, Institution, User
+from elearning.models import ContentPage, HomePage
 
 from .factories import PASSWORD, UserFactory
 
