@@ -16,7 +16,7 @@ from django.urls import reverse
 from accounts.models import User
 from elearning.celery import app
 
-from .test_registration import registration_data
+from ..accounts.test_registration import registration_data
 
 
 @pytest.fixture
