@@ -106,8 +106,8 @@ def ensure_learners(n: int, course) -> list[int]:
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
+    from accounts.models import ProfessionalRole, User
     from courses.models import Enrollment
-    from elearning.models import ProfessionalRole, User
 
     UNUSABLE = make_password(None)  # noqa: N806
     emails = [f"certs-{i:05d}@{EMAIL_DOMAIN}" for i in range(1, n + 1)]

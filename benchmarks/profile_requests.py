@@ -111,9 +111,9 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
+    from accounts.models import User
     from benchmarks.lesson_page import TARGETS
     from benchmarks.seed import learner_email
-    from elearning.models import User
 
     queries: list[tuple[str, float, str]] = []
     redis_calls = count_redis_round_trips()

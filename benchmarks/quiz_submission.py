@@ -71,9 +71,9 @@ def pick_learners(quiz, count: int) -> list:
     """
     from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 
+    from accounts.models import User
     from courses.models import Enrollment, StepCompletion
     from courses.selectors import course_step_links
-    from elearning.models import User
     from quizzes.models import Attempt
 
     course = quiz.get_parent().specific

@@ -153,7 +153,7 @@ def csv_run(client: Client, server_pid: int) -> dict:
 
 def xlsx_run() -> dict:
     """One completion export job of the national coordinator, as the Celery task runs it."""
-    from elearning.models import User
+    from accounts.models import User
     from reports import services
     from reports.models import ExportJob
 

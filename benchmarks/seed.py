@@ -150,8 +150,8 @@ def load_courses() -> list[Course]:
 
 
 def already_seeded() -> bool:
+    from accounts.models import User
     from courses.models import StepCompletion
-    from elearning.models import User
 
     learners = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count()
     completions = StepCompletion.objects.filter(learner__email__endswith=f"@{EMAIL_DOMAIN}").count()
@@ -160,8 +160,8 @@ def already_seeded() -> bool:
 
 
 def delete_learners() -> None:
+    from accounts.models import User
     from courses.models import Enrollment, StepCompletion
-    from elearning.models import User
 
     mine = {"learner__email__endswith": f"@{EMAIL_DOMAIN}"}
     StepCompletion.objects.filter(**mine).delete()
@@ -198,8 +198,7 @@ def seeded_learners(
     draws."""
     from django.contrib.auth.hashers import make_password
 
-    from elearning.models import Institution, User
-    from elearning.models.counties import County
+    from accounts.models import County, Institution, User
 
     password = make_password(PASSWORD)  # hashed once, shared by every seeded learner
     institutions: dict[str, list[int]] = {}

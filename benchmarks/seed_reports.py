@@ -150,8 +150,8 @@ def ensure_courses() -> list[Course]:
 
 
 def counts() -> tuple[int, int, int, int]:
+    from accounts.models import User
     from courses.models import Enrollment, StepCompletion
-    from elearning.models import User
     from quizzes.models import Attempt
 
     mine = {"learner__email__endswith": f"@{EMAIL_DOMAIN}"}
@@ -164,9 +164,9 @@ def counts() -> tuple[int, int, int, int]:
 
 
 def delete_learners() -> None:
+    from accounts.models import User
     from certificates.models import Certificate
     from courses.models import Enrollment, StepCompletion
-    from elearning.models import User
     from quizzes.models import Attempt
 
     mine = {"learner__email__endswith": f"@{EMAIL_DOMAIN}"}
@@ -192,7 +192,7 @@ def make_coordinators() -> None:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
 
-    from elearning.models import User
+    from accounts.models import User
     from reports.apps import COORDINATORS_GROUP
     from reports.models import CoordinatorScope, ScopeLevel
 

@@ -8,9 +8,9 @@ class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts import personal_data
         from courses.dashboard import register_completed_course_extra
         from courses.signals import course_completed
-        from elearning import personal_data
 
         from . import receivers, selectors, services
 

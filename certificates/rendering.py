@@ -24,7 +24,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from elearning.models import ProfessionalRole
+from accounts.models import ProfessionalRole
 
 from .models import Certificate, CertificateDesign
 

@@ -12,8 +12,8 @@ from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from courses.models import CoursePage, Enrollment
-from elearning.models import User
 from elearning.queueing import enqueue_on_commit, send_now
 
 from .models import Certificate, CertificateEvent, CertificateStatus

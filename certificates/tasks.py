@@ -51,7 +51,7 @@ def reissue_certificate(
     `requested_at` makes a redelivered or duplicated task a no-op once the certificate has been
     re-issued since the request.
     """
-    from elearning.models import User
+    from accounts.models import User
 
     from .models import Certificate
 
@@ -67,7 +67,7 @@ def reissue_certificate(
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_certificate_ready_email(certificate_id: str) -> None:
-    from elearning.services import email_send_to_user
+    from accounts.services import email_send_to_user
 
     from .models import Certificate
 
@@ -91,7 +91,7 @@ def send_certificate_ready_email(certificate_id: str) -> None:
 def send_certificate_revoked_email(certificate_id: str) -> None:
     """Tell the holder, in their language, that their certificate was revoked, why, and whom to
     ask (queued once, after the revocation commits: certificates.services.certificate_revoke)."""
-    from elearning.services import email_send_to_user
+    from accounts.services import email_send_to_user
 
     from .models import Certificate
     from .selectors import certificate_revocation_contact

@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from accounts.throttling import Limit, Throttle, client_ip
+from accounts.views import too_many_attempts
 from elearning.private_files import private_file_response
-from elearning.throttling import Limit, Throttle, client_ip
-from elearning.views import too_many_attempts
 
 from .codes import grouped, normalise
 from .forms import VerifyForm

@@ -10,7 +10,8 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from elearning import page_cache, personal_data
+        from accounts import personal_data
+        from elearning import page_cache
 
         from .selectors import learner_progress_data
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from elearning.models import ProfessionalRole
+from accounts.models import ProfessionalRole
 
 
 class CatalogueFilterForm(forms.Form):

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from elearning.models import ProfessionalRole
+from accounts.models import ProfessionalRole
 
 from . import selectors, services
 from .dashboard import completed_course_extras

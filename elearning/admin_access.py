@@ -60,7 +60,7 @@ def invalidate_user(*, instance, update_fields=None, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    from .models import User
+    from accounts.models import User
 
     post_save.connect(invalidate_user, sender=User, dispatch_uid="admin-access-user")
     post_delete.connect(invalidate, sender=Group, dispatch_uid="admin-access-group")

@@ -7,14 +7,6 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenView,
 )
 from wagtail.snippets.views.snippets import SnippetViewSet
-from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
-
-from .admin_forms import UserCreationForm, UserEditForm
-
-
-class UserViewSet(WagtailUserViewSet):
-    def get_form_class(self, for_update=False):
-        return UserEditForm if for_update else UserCreationForm
 
 
 class SnippetViewSetWithoutChooser(SnippetViewSet):

@@ -16,7 +16,6 @@ class ElearningConfig(AppConfig):
 
         from . import (
             admin_access,
-            admin_language,
             checks,  # noqa: F401  (registers system checks)
             navigation,
             page_cache,
@@ -25,7 +24,6 @@ class ElearningConfig(AppConfig):
         )
 
         admin_access.connect_signals()
-        admin_language.connect_signals()
         page_cache.connect_signals()
         slugs.connect_signals()
         navigation.connect_signals()

@@ -9,16 +9,10 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import Collection, Locale, Page, Site
 
-from .demo_institutions import NATIONAL_INSTITUTIONS, county_institutions
-from .models import (
-    ContentPage,
-    County,
-    HomePage,
-    Institution,
-    NavigationSettings,
-    ProfessionalRole,
-    User,
-)
+from accounts.demo_institutions import NATIONAL_INSTITUTIONS, county_institutions
+from accounts.models import County, Institution, ProfessionalRole, User
+
+from .models import ContentPage, HomePage, NavigationSettings
 
 DEMO_PASSWORD = "demo-parola-2026"  # noqa: S105 - demo accounts only, listed in the README
 

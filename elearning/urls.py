@@ -5,14 +5,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import admin_account, admin_login
+from accounts import admin_account, admin_login
+
 from .views import serve_page
 
 urlpatterns = [
-    # Wagtail's Account page, for a user with one full name (elearning/admin_account.py).
+    # Wagtail's Account page, for a user with one full name (accounts/admin_account.py).
     path("admin/account/", admin_account.account, name="wagtailadmin_account"),
     # Wagtail's login page, for admin users only and behind the site's throttled password check
-    # (elearning/admin_login.py).
+    # (accounts/admin_login.py).
     path("admin/login/", admin_login.LoginView.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -35,7 +36,7 @@ if settings.DEBUG or getattr(settings, "SERVE_MEDIA_FILES", False):
 
 # Public pages live under /ro/ and /en/; Wagtail's catch-all comes last.
 urlpatterns += i18n_patterns(
-    path("accounts/", include("elearning.accounts_urls")),
+    path("accounts/", include("accounts.urls")),
     path("learning/", include("courses.urls")),
     path("learning/quizzes/", include("quizzes.urls")),
     # Wagtail's URLs, except that its catch-all (same pattern, same name) is served with a

@@ -29,8 +29,10 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
 
-from . import admin_access, request_cache, throttling
-from .models.accounts import SESSION_HASH_ATTRIBUTE
+from accounts import throttling
+from accounts.models.users import SESSION_HASH_ATTRIBUTE
+
+from . import admin_access, request_cache
 from .page_cache import bump_now_and_after_commit, version_in
 
 # A bound on how long a change made without saving the model (a bulk UPDATE in a shell) stays

@@ -10,7 +10,7 @@ class QuizzesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from elearning import personal_data
+        from accounts import personal_data
         from elearning.page_cache import invalidate
 
         from .models import Choice, Question

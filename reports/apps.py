@@ -34,7 +34,7 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from elearning import personal_data
+        from accounts import personal_data
 
         from .services import coordinator_data_erase
 

@@ -1,6 +1,6 @@
 """Demo scope: the demo coordinator (coordonator@demo.local) sees the county of Cluj."""
 
-from elearning.models import County, ProfessionalRole, User
+from accounts.models import County, ProfessionalRole, User
 
 from .apps import ensure_coordinators_group
 from .models import CoordinatorScope, ScopeLevel
@@ -88,9 +88,9 @@ def seed_report_cohort() -> int:
     from django.db import transaction
     from django.utils import timezone
 
+    from accounts.models import Institution
     from courses.models import Enrollment, StepCompletion
     from elearning.demo import DEMO_PASSWORD
-    from elearning.models import Institution
     from quizzes.models import Attempt, AttemptStatus, QuizPage
 
     from .selectors import report_courses

@@ -19,8 +19,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from accounts.models import County, Language, ProfessionalRole
 from certificates.codes import grouped
-from elearning.models import County, Language, ProfessionalRole
 
 from . import charts, selectors
 from .models import CoordinatorScope

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from elearning.models import County, Institution, Language, ProfessionalRole
+from accounts.models import County, Institution, Language, ProfessionalRole
 
 from .models import CoordinatorScope, ScopeLevel
 from .selectors import CourseInfo, Status

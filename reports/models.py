@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from elearning.models import County, Institution
+from accounts.models import County, Institution
 from elearning.private_files import private_storage
 
 

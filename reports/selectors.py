@@ -31,11 +31,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import County, ProfessionalRole
 from certificates.models import Certificate, CertificateStatus
 from courses.models import CoursePage, Enrollment, StepCompletion
 from courses.selectors import course_step_links, progress_percent_expression
 from elearning import page_cache
-from elearning.models import County, ProfessionalRole
 from quizzes.models import Attempt, AttemptStatus, QuizKind
 from quizzes.selectors import measured_attempts, pre_post_pairs
 
@@ -68,7 +68,7 @@ def scope_for(user) -> CoordinatorScope | None:
 
 def may_download_certificate(user, certificate) -> bool:
     """A coordinator may download the certificates of the learners in their scope."""
-    from elearning.models import User
+    from accounts.models import User
 
     scope = scope_for(user)
     return scope is not None and (

@@ -21,9 +21,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.forms import normalise_full_name
+from accounts.models import County, Institution, ProfessionalRole, User
 from courses.models import Enrollment
-from elearning.forms import normalise_full_name
-from elearning.models import County, Institution, ProfessionalRole, User
 from elearning.queueing import enqueue_on_commit
 
 from . import exports, selectors
@@ -432,7 +432,7 @@ def overdue_reminders_send(*, now=None) -> int:
 
     The conditional UPDATE claims the reminder before sending, so two beat runs never send
     the same reminder twice."""
-    from elearning.services import email_send_to_user
+    from accounts.services import email_send_to_user
 
     now = now or timezone.now()
     today = timezone.localdate(now)

@@ -4,9 +4,9 @@ from uuid import UUID
 
 from celery import shared_task
 
-from elearning.models import User
-from elearning.services import email_send_to_user, password_set_url
-from elearning.tasks import EMAIL_RETRY
+from accounts.models import User
+from accounts.services import email_send_to_user, password_set_url
+from accounts.tasks import EMAIL_RETRY
 
 from . import selectors, services
 

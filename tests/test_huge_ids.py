@@ -87,7 +87,7 @@ def test_the_walk_finds_the_project_and_wagtail_urls():
         f"/admin/pages/{HUGE}/edit/",
         f"/admin/pages/{HUGE}/revisions/compare/{HUGE}...{HUGE}/",
         f"/documents/{HUGE}/x",
-        f"/admin/snippets/choose/elearning/institution/chosen/{HUGE}/",
+        f"/admin/snippets/choose/accounts/institution/chosen/{HUGE}/",
     ]
     assert not [url for url in expected if url not in urls]
     assert len(urls) > 100
@@ -134,7 +134,7 @@ def test_a_learner_gets_not_found_for_an_id_out_of_range(client, people, url):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("model", ["elearning/institution", "courses/referralcontact"])
+@pytest.mark.parametrize("model", ["accounts/institution", "courses/referralcontact"])
 @pytest.mark.parametrize("key", ["abc", "1.5", "-" + HUGE, "%20"])
 def test_a_chooser_given_a_key_that_cannot_exist_answers_404(client, people, model, key):
     """Wagtail's chosen views only expect a missing row: a word was a ValueError (500).

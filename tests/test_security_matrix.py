@@ -34,7 +34,15 @@ from .settings_subprocess import settings_in_subprocess
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("elearning", "courses", "quizzes", "certificates", "reports", "django.contrib.auth")
+APPS = (
+    "elearning",
+    "accounts",
+    "courses",
+    "quizzes",
+    "certificates",
+    "reports",
+    "django.contrib.auth",
+)
 PEOPLE = [
     "anonymous",
     "learner",
@@ -388,7 +396,7 @@ def _admin_policy_problems(directives: dict) -> list[str]:
 # (snippets, their choosers, the users' admin for our user model, any ModelViewSet) needs a row
 # in WAGTAIL_RULES (or RULES), so a new chooser without a rule fails the build.
 
-OUR_APP_LABELS = ("elearning", "courses", "quizzes", "certificates", "reports")
+OUR_APP_LABELS = ("elearning", "accounts", "courses", "quizzes", "certificates", "reports")
 # Reviewers (Wagtail "Moderators") have the admin like trainers and, like them, no business with
 # learners' data; they are one more column here.
 WAGTAIL_PEOPLE = [*PEOPLE[:4], "reviewer", *PEOPLE[4:]]
@@ -425,8 +433,8 @@ def _reference_chooser_rules(namespace: str) -> dict:
 
 
 WAGTAIL_RULES = {
-    **_snippet_rules("wagtailsnippets_elearning_institution"),
-    **_reference_chooser_rules("wagtailsnippetchoosers_elearning_institution"),
+    **_snippet_rules("wagtailsnippets_accounts_institution"),
+    **_reference_chooser_rules("wagtailsnippetchoosers_accounts_institution"),
     **_snippet_rules("wagtailsnippets_courses_referralcontact"),
     **_reference_chooser_rules("wagtailsnippetchoosers_courses_referralcontact"),
     # The national register: certificate managers (certificates.change_certificate, a national
@@ -525,9 +533,9 @@ def wagtail_people(people):
 @pytest.fixture
 def samples(world):  # noqa: F811
     """One object of each model our Wagtail admin serves, to fill the URLs' <pk>."""
+    from accounts.models import Institution, User
     from certificates.models import CertificateDesign
     from courses.models import ReferralContact
-    from elearning.models import Institution, User
     from reports.models import CoordinatorScope
 
     return {

@@ -215,10 +215,10 @@ def prepare_completers() -> dict:
     last lesson, or the final quiz), no attempt at its quiz and no certificate."""
     from wagtail.models import Page
 
+    from accounts.models import User
     from certificates.models import Certificate
     from courses.models import Enrollment, StepCompletion
     from courses.selectors import course_step_links
-    from elearning.models import User
     from quizzes.models import Attempt
 
     course = police_course()
@@ -363,9 +363,10 @@ def drill(args, postgres: PrivatePostgres | None) -> int:
     django.setup()
     from django.db import connection
 
+    from accounts.models import User
     from certificates.models import CertificateStatus
     from courses.models import StepCompletion
-    from elearning.models import PendingTask, User
+    from elearning.models import PendingTask
 
     redis_start()
     common.flush_redis(REDIS_URL)  # in case an earlier drill's Redis was left running

@@ -11,8 +11,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from accounts.models import ProfessionalRole
 from courses.blocks import LessonBodyBlock
-from elearning.models import ProfessionalRole
 from elearning.page_cache import CachedViewRestrictionsMixin
 from elearning.slugs import PageForm
 

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import TranslatableMixin
 
-from elearning.models import County
+from accounts.models import County
 
 
 class ReferralContact(TranslatableMixin, models.Model):

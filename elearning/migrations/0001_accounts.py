@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-import elearning.models.accounts
+import accounts.models
 
 
 class Migration(migrations.Migration):
@@ -282,7 +282,7 @@ class Migration(migrations.Migration):
                 ],
             },
             managers=[
-                ("objects", elearning.models.accounts.UserManager()),
+                ("objects", accounts.models.UserManager()),
             ],
         ),
     ]

@@ -26,6 +26,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "elearning",
+    "accounts",
     "courses",
     "quizzes",
     "certificates",
@@ -36,7 +37,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
-    "elearning.wagtail_apps.UsersAppConfig",
+    "accounts.wagtail_apps.UsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -116,7 +117,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "elearning.User"
+AUTH_USER_MODEL = "accounts.User"
 # Django's ModelBackend with the logged-in user read from the cache (elearning/user_cache.py).
 AUTHENTICATION_BACKENDS = ["elearning.user_cache.CachedModelBackend"]
 LOGIN_URL = "accounts:login"
@@ -130,7 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Brute-force protection (elearning/throttling.py): failed logins allowed per window.
+# Brute-force protection (accounts/throttling.py): failed logins allowed per window.
 LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "20"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", str(15 * 60)))
@@ -148,7 +149,7 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # (“curs-de-prob%C4%83”). Also see elearning.slugs.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # The admin speaks the site's two languages; a person's choice is kept in step with their
-# preferred language on the site (elearning.admin_language).
+# preferred language on the site (accounts.admin_language).
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["elearning.formats"]
@@ -303,7 +304,7 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 # No avatars from gravatar.com: nothing loads from another host, and no e-mail hash leaves.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The login address is changed by an administrator (Users), not on the Account page, as on the
-# site (elearning/admin_account.py).
+# site (accounts/admin_account.py).
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # The database backend, fed only the words of what was typed (elearning/search.py).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "elearning.search"}}

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 
-from elearning.models import User
+from accounts.models import User
 
 from .conftest import assert_accessible, in_combinations, say, screenshot
 

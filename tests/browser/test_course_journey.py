@@ -7,9 +7,9 @@ from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 from wagtail.models import Locale
 
+from accounts.models import User
 from courses import demo
 from courses.models import Enrollment
-from elearning.models import User
 
 from ..courses.factories import catalogue, lessons_of, make_course, publish
 from ..elearning.factories import UserFactory

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from elearning.models import User
+from accounts.models import User
 
 from ..elearning.factories import PASSWORD, UserFactory
 from .conftest import assert_accessible, in_combinations, screenshot

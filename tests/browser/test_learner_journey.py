@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from wagtail.models import Locale
 
+from accounts.models import User
 from certificates.models import Certificate
-from elearning.models import User
 
 from ..courses.factories import catalogue, make_course
 from ..quizzes.factories import make_quiz

@@ -188,8 +188,8 @@ def test_verify_form_accepts_a_typed_code(client, learner, django_capture_on_com
 
 
 def test_verification_is_rate_limited(client, demo_site, monkeypatch):
+    from accounts.throttling import Limit
     from certificates import views
-    from elearning.throttling import Limit
 
     monkeypatch.setattr(views, "VERIFY_LIMIT", Limit("verify-ip", 3, 60))
     for _ in range(3):

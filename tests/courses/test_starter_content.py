@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale
 
+from accounts.models import ProfessionalRole
 from courses import demo
 from courses.models import CoursePage, LessonPage, ReferralContact
-from elearning.models import ProfessionalRole
 
 COURSES = demo.load_course_data()
 QUIZ_DIR = demo.CONTENT_DIR.parent.parent / "quizzes" / "demo_content"

@@ -1,6 +1,6 @@
 import factory
 
-from elearning.models import County, Institution, InstitutionType, ProfessionalRole, User
+from accounts.models import County, Institution, InstitutionType, ProfessionalRole, User
 
 PASSWORD = "a-Good-passw0rd-for-tests"
 

@@ -5,8 +5,9 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from accounts.models import Institution, User
 from courses.models import CourseIndexPage
-from elearning.models import ContentPage, HomePage, Institution, User
+from elearning.models import ContentPage, HomePage
 
 from .factories import PASSWORD, UserFactory
 
@@ -100,7 +101,7 @@ def test_admin_can_create_and_edit_a_user_with_a_professional_profile(client, de
 
 def test_institutions_are_managed_in_the_admin(client, demo_site):
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
-    listing = client.get("/admin/snippets/elearning/institution/?q=Cluj")
+    listing = client.get("/admin/snippets/accounts/institution/?q=Cluj")
     assert listing.status_code == 200
     assert "Tribunalul Cluj" in listing.content.decode()
 

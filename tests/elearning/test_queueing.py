@@ -9,11 +9,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.models import User
+from accounts.tasks import send_welcome_email
 from elearning import queueing
 from elearning.celery import app
-from elearning.models import PendingTask, User
+from elearning.models import PendingTask
 from elearning.queueing import pending_tasks_send, send_now
-from elearning.tasks import send_welcome_email
 
 from .servers import BrokenServer
 
@@ -64,7 +65,7 @@ def broker_closing():
 
 
 def test_registration_succeeds_and_its_email_waits_for_the_broker(client, demo_site, broker_down):
-    from elearning.models import Institution
+    from accounts.models import Institution
 
     with translation.override("ro"):
         url = reverse("accounts:register")
@@ -86,7 +87,7 @@ def test_registration_succeeds_and_its_email_waits_for_the_broker(client, demo_s
     assert response.status_code == 302, response.content.decode()[:2000]
     assert User.objects.filter(email="maria@example.org").exists()
     (pending,) = PendingTask.objects.all()
-    assert pending.task == "elearning.tasks.send_welcome_email"
+    assert pending.task == "accounts.tasks.send_welcome_email"
     assert not mail.outbox
 
     # Still down: nothing is lost, the attempt is counted.
@@ -98,7 +99,7 @@ def test_pending_tasks_are_sent_when_the_broker_is_back(demo_site):
     from ..elearning.factories import UserFactory
 
     user = UserFactory(email="ion@example.org", is_active=False, awaiting_activation=True)
-    PendingTask.objects.create(task="elearning.tasks.send_welcome_email", args=[user.pk])
+    PendingTask.objects.create(task="accounts.tasks.send_welcome_email", args=[user.pk])
     assert pending_tasks_send() == 1  # eager in tests: the task runs as the worker would
     assert PendingTask.objects.count() == 0
     assert [m.to for m in mail.outbox] == [["ion@example.org"]]

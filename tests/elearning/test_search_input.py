@@ -70,7 +70,7 @@ def test_every_admin_search_answers_awkward_queries(client, demo_site):
         "/admin/documents/",
         "/admin/images/",
         "/admin/snippets/certificates/certificate/",
-        "/admin/snippets/elearning/institution/",
+        "/admin/snippets/accounts/institution/",
         "/admin/users/",
         "/admin/choose-page/search/",
     ]:

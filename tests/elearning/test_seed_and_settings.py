@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from wagtail.models import Page
 
+from accounts.models import Institution, User
 from elearning import demo
-from elearning.models import Institution, User
 
 pytestmark = pytest.mark.django_db
 

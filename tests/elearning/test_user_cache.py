@@ -7,8 +7,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from elearning import personal_data, user_cache
-from elearning.models import User
+from accounts import personal_data
+from accounts.models import User
+from elearning import user_cache
 from elearning.page_cache import version_in
 
 from ..courses.factories import lessons_of, make_course

@@ -13,10 +13,10 @@ from celery.signals import task_received
 from django.core import mail
 from django.urls import reverse
 
+from accounts.models import User
 from elearning.celery import app
-from elearning.models import User
 
-from .test_registration import registration_data
+from ..accounts.test_registration import registration_data
 
 
 @pytest.fixture
@@ -67,5 +67,5 @@ def test_registration_welcome_email_is_sent_by_a_real_worker(client, demo_site, 
     assert message.to == [user.email]
     assert "/ro/accounts/activate/" in message.body
     # task_received fires only in a worker that took the message from the broker.
-    assert received == ["elearning.tasks.send_welcome_email"]
+    assert received == ["accounts.tasks.send_welcome_email"]
     task_received.disconnect(on_received)

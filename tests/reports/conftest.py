@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.models import County, ProfessionalRole
 from certificates.models import Certificate, CertificateStatus
 from courses.models import Enrollment, StepCompletion
 from courses.selectors import course_step_links
-from elearning.models import County, ProfessionalRole
 from quizzes.models import Attempt, AttemptStatus
 from reports.apps import COORDINATORS_GROUP, ensure_coordinators_group
 from reports.models import CoordinatorScope, ScopeLevel

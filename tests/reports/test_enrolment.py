@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from courses.models import Enrollment
-from elearning.models import User
 from reports import services
 
 from .test_reports import login

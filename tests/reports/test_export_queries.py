@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import County
 from certificates.models import Certificate, CertificateStatus
 from courses.models import Enrollment, StepCompletion
-from elearning.models import County
 
 from ..elearning.factories import PASSWORD, InstitutionFactory, UserFactory
 from .conftest import _attempt

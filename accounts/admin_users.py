@@ -1,9 +1,10 @@
-"""Wagtail admin user forms for our user model (e-mail login, full name, professional profile)."""
+"""Wagtail's Users admin for our user model (e-mail login, full name, professional profile)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm as WagtailUserCreationForm
 from wagtail.users.forms import UserEditForm as WagtailUserEditForm
+from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from .forms import normalise_full_name
 from .models import User
@@ -41,3 +42,8 @@ class UserEditForm(ProfileAdminFieldsMixin, WagtailUserEditForm):
     class Meta(WagtailUserEditForm.Meta):
         model = User
         fields = ["email", "is_active", "is_superuser", "groups", *PROFILE_FIELDS]
+
+
+class UserViewSet(WagtailUserViewSet):
+    def get_form_class(self, for_update=False):
+        return UserEditForm if for_update else UserCreationForm

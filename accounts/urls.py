@@ -12,7 +12,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path(
         "logout/",
-        auth_views.LogoutView.as_view(template_name="elearning/accounts/logged_out.html"),
+        auth_views.LogoutView.as_view(template_name="accounts/logged_out.html"),
         name="logout",
     ),
     path("profile/", views.profile, name="profile"),
@@ -24,22 +24,20 @@ urlpatterns = [
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(
-            template_name="elearning/accounts/password_change_done.html"
+            template_name="accounts/password_change_done.html"
         ),
         name="password_change_done",
     ),
     path("password/reset/", views.password_reset, name="password_reset"),
     path(
         "password/reset/done/",
-        auth_views.PasswordResetDoneView.as_view(
-            template_name="elearning/accounts/password_reset_done.html"
-        ),
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
         name="password_reset_done",
     ),
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="elearning/accounts/password_reset_confirm.html",
+            template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",
@@ -47,7 +45,7 @@ urlpatterns = [
     path(
         "password/reset/complete/",
         auth_views.PasswordResetCompleteView.as_view(
-            template_name="elearning/accounts/password_reset_complete.html"
+            template_name="accounts/password_reset_complete.html"
         ),
         name="password_reset_complete",
     ),

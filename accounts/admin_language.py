@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models.signals import post_save
 
-from . import user_cache
+from elearning import user_cache
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 

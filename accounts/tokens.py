@@ -9,6 +9,8 @@ class AccountActivationTokenGenerator(PasswordResetTokenGenerator):
     administrator deactivated later is inactive again, but no link activates it.
     """
 
+    # Named after the module it was first written in: a new salt would void every activation
+    # link already sent.
     key_salt = "elearning.tokens.AccountActivationTokenGenerator"
 
     def _make_hash_value(self, user, timestamp):

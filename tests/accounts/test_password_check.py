@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from elearning import throttling
-from elearning.models import User
+from accounts import throttling
+from accounts.models import User
 
-from .factories import PASSWORD, UserFactory
+from ..elearning.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

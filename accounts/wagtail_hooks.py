@@ -2,7 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 
-from .admin_viewsets import ReferenceDataViewSet
+from elearning.admin_viewsets import ReferenceDataViewSet
+
 from .models import Institution
 
 

@@ -13,8 +13,9 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from elearning.queueing import enqueue_on_commit
+
 from .models import User
-from .queueing import enqueue_on_commit
 from .tokens import account_activation_token
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ def account_activate(*, user: User) -> bool:
 
     One conditional UPDATE, so two clicks on the link at once activate it once.
     """
-    from .user_cache import account_changed
+    from elearning.user_cache import account_changed
 
     activated = User.objects.filter(pk=user.pk, is_active=False, awaiting_activation=True).update(
         is_active=True, awaiting_activation=False

@@ -7,13 +7,13 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.models import User
 from certificates.models import Certificate
 from courses.models import Enrollment, StepCompletion
-from elearning.models import User
 from quizzes.models import Attempt
 
+from ..elearning.factories import PASSWORD
 from ..reports.conftest import world  # noqa: F401 - learners with progress, attempts, certificates
-from .factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

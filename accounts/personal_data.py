@@ -1,7 +1,7 @@
 """A learner's personal data: everything the platform holds about them, as one file, and its
 erasure when they delete their account.
 
-`elearning` knows only the account itself; each app that keeps data about a learner registers
+`accounts` knows only the account itself; each app that keeps data about a learner registers
 an exporter (what to include in the file) and an eraser (what to remove or anonymise) in its
 AppConfig.ready(), so no app needs to import the apps that depend on it.
 

@@ -1,4 +1,4 @@
-"""Learners and the institutions they work for."""
+"""The people who use the platform: learners, trainers, coordinators, administrators."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .counties import County
+from .institutions import Institution
 
 FULL_NAME_MAX_LENGTH = 150
 
@@ -22,40 +23,6 @@ class ProfessionalRole(models.TextChoices):
 class Language(models.TextChoices):
     RO = "ro", "Română"
     EN = "en", "English"
-
-
-class InstitutionType(models.TextChoices):
-    SCHOOL = "school", _("School or school inspectorate")
-    POLICE = "police", _("Police")
-    PROSECUTION = "prosecution", _("Prosecutor's office")
-    COURT = "court", _("Court")
-    CHILD_PROTECTION = "child_protection", _("Social assistance and child protection")
-    NGO = "ngo", _("Non-governmental organisation")
-    OTHER = "other", _("Other public institution")
-
-
-class Institution(models.Model):
-    """A workplace learners belong to; coordinators' reports are scoped by it."""
-
-    name = models.CharField(_("name"), max_length=255)
-    type = models.CharField(_("type"), max_length=32, choices=InstitutionType.choices)
-    county = models.CharField(_("county"), max_length=2, choices=County.choices)
-    is_active = models.BooleanField(
-        _("shown at registration"),
-        default=True,
-        help_text=_("Untick to stop offering this institution to new learners."),
-    )
-
-    class Meta:
-        verbose_name = _("institution")
-        verbose_name_plural = _("institutions")
-        ordering = ["county", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["name", "county"], name="institution_unique_per_county")
-        ]
-
-    def __str__(self):
-        return f"{self.name} ({self.get_county_display()})"
 
 
 class UserManager(BaseUserManager):
@@ -139,6 +106,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["full_name"]
 
     class Meta:
+        # Kept from when the model lived in `elearning`, like its many-to-many tables
+        # (elearning_user_groups, elearning_user_user_permissions) named after it.
+        db_table = "elearning_user"
         verbose_name = _("user")
         verbose_name_plural = _("users")
         indexes = [models.Index(fields=["county", "role"])]

@@ -9,9 +9,9 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
-from elearning.models import User
+from accounts.models import User
 
-from .factories import UserFactory
+from ..elearning.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_the_admin_account_settings_change_the_site_language(client, coordinator
     offered = {code for code, _name in forms["locale"].fields["preferred_language"].choices}
     assert offered == {"", "ro", "en"}
     data["locale-preferred_language"] = "en"
-    # The "Name" panel edits the one full name (elearning/admin_account.py), not Wagtail's
+    # The "Name" panel edits the one full name (accounts/admin_account.py), not Wagtail's
     # first and last names, and no login address.
     assert set(forms["name_email"].fields) == {"full_name"}
     data["name_email-full_name"] = "  Maria   Popescu-Ţurcanu "
@@ -113,9 +113,13 @@ def test_logging_in_writes_nothing_to_the_profile(coordinator, django_assert_num
 def test_existing_accounts_are_brought_in_step(demo_site):
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
-    migration = importlib.import_module("elearning.migrations.0005_admin_language_in_step")
+    name = "0005_admin_language_in_step"
+    migration = importlib.import_module(f"elearning.migrations.{name}")
+    # Its models as they were then: the user has since moved to `accounts`.
+    apps = MigrationLoader(connection).project_state(("elearning", name)).apps
     chose_in_admin = UserFactory(preferred_language="ro")
     never_chose = UserFactory(preferred_language="en")
     no_profile = UserFactory(preferred_language="en")

@@ -4,4 +4,4 @@ from wagtail.users.apps import WagtailUsersAppConfig
 class UsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's users app, with admin forms that know our user model."""
 
-    user_viewset = "elearning.admin_viewsets.UserViewSet"
+    user_viewset = "accounts.admin_users.UserViewSet"

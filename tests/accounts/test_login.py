@@ -7,9 +7,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
-from elearning.models import User
+from accounts.models import User
 
-from .factories import PASSWORD, UserFactory
+from ..elearning.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from elearning.models import Institution, User
+from accounts.models import Institution, User
 
-from .factories import PASSWORD, UserFactory
+from ..elearning.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -308,7 +308,7 @@ def test_a_deactivated_account_gets_no_activation_link_by_registering_again(
     assert notice.to == ["owner@example.org"]
     assert "/accounts/activate/" not in notice.body
     # Nor does a link made for it work.
-    from elearning.services import activation_url
+    from accounts.services import activation_url
 
     link = activation_url(user=owner).replace("http://testserver", "")
     assert client.get(link).status_code == 400
