@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.db import IntegrityError, connection, transaction
@@ -12,7 +12,12 @@ from wagtail.models import Page
 from elearning.page_cache import bump_now_and_after_commit
 
 from .models import CoursePage, Enrollment, StepCompletion
-from .selectors import LearnerProgress, course_required_keys, progress_version_key
+from .selectors import (
+    LearnerProgress,
+    course_required_keys,
+    enrollment_not_reminded_since,
+    progress_version_key,
+)
 from .signals import course_completed
 
 # A reload of the step last visited writes nothing unless the last visit is older than this:
@@ -39,6 +44,38 @@ def enrollment_start(*, learner, course: CoursePage) -> Enrollment:
     if created:
         progress_changed(learner_id=learner.pk, course_key=course.translation_key)
     return enrollment
+
+
+def enrollment_assign(*, learner, course_key: UUID, due_on: date, by) -> bool:
+    """Enrol the learner on someone else's behalf (a coordinator's bulk enrolment) with a due
+    date; True when this created the enrolment. An enrolment already there takes the new due
+    date and its assigner unless the course is completed (a finished course is not overdue
+    again). Either change shows on the learner's pages, so their progress entry is retired."""
+    enrollment, created = Enrollment.objects.get_or_create(
+        learner=learner,
+        course_key=course_key,
+        defaults={"due_on": due_on, "enrolled_by": by, "started_at": timezone.now()},
+    )
+    changed = created or Enrollment.objects.filter(
+        pk=enrollment.pk, completed_at__isnull=True
+    ).update(due_on=due_on, enrolled_by=by)
+    if changed:
+        progress_changed(learner_id=learner.pk, course_key=course_key)
+    return created
+
+
+def enrollment_reminder_claim(
+    *, enrollment_id: int, now: datetime, not_reminded_since: datetime
+) -> bool:
+    """Claim the overdue reminder of an enrolment (courses.selectors.enrollments_overdue)
+    before it is sent: False when another run has reminded its learner since
+    `not_reminded_since`. One conditional UPDATE, so two beat runs never send the same reminder
+    twice. The reminder date is bookkeeping no page shows: the progress entry stays."""
+    return bool(
+        Enrollment.objects.filter(
+            enrollment_not_reminded_since(not_reminded_since), pk=enrollment_id
+        ).update(reminded_at=now)
+    )
 
 
 def step_visit(
