@@ -121,3 +121,26 @@ def email_send_to_user(*, user: User, template: str, context: dict | None = None
         subject = "".join(render_to_string(f"{template}_subject.txt", context).splitlines())
         body = render_to_string(f"{template}.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+def learner_account_create(
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    institution,
+    county: str,
+    preferred_language: str,
+) -> User:
+    """An account someone else makes for a learner (a coordinator's bulk enrolment): active,
+    without a usable password until its owner chooses one through the link they are sent
+    (`password_set_url`)."""
+    return User.objects.create_user(
+        email=email,
+        password=None,
+        full_name=full_name,
+        role=role,
+        institution=institution,
+        county=county,
+        preferred_language=preferred_language,
+    )

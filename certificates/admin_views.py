@@ -13,11 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from elearning.queueing import enqueue_on_commit
-
 from . import selectors, services
-from .models import Certificate, CertificateStatus
-from .tasks import issue_certificate
+from .models import Certificate
 
 REGISTER_URL = "wagtailsnippets_certificates_certificate:list"
 
@@ -90,11 +87,7 @@ def reissue(request, certificate_id):
 @require_POST
 def retry(request, certificate_id):
     certificate = _certificate(request, certificate_id)
-    if certificate.status == CertificateStatus.FAILED:
-        Certificate.objects.filter(pk=certificate.pk).update(
-            status=CertificateStatus.PENDING, failure=""
-        )
-        enqueue_on_commit(issue_certificate, str(certificate.pk))
+    if services.certificate_retry(certificate=certificate):
         messages.success(
             request, _("Certificate %(code)s queued again.") % {"code": certificate.grouped_code}
         )

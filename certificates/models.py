@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import TranslatableMixin
 
@@ -17,6 +18,17 @@ from .codes import grouped, new_code
 class CertificateStatus(models.TextChoices):
     PENDING = "pending", _("Being prepared")
     READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class CertificateState(models.TextChoices):
+    """What a certificate is now, as every page, report and export says it: decided in one place,
+    `certificates.selectors.certificate_state` (and its SQL twin for the reports)."""
+
+    VALID = "valid", _("Ready")
+    EXPIRED = "expired", pgettext_lazy("certificate", "Expired")
+    REVOKED = "revoked", pgettext_lazy("certificate", "Revoked")
+    PENDING = "pending", _("Being prepared")
     FAILED = "failed", _("Failed")
 
 
@@ -84,10 +96,9 @@ class Certificate(models.Model):
 
     @property
     def is_revoked(self) -> bool:
+        """A fact the workers and actions check (a revoked certificate is not rendered again);
+        what the certificate *is* now is `certificates.selectors.certificate_state`."""
         return self.revoked_at is not None
-
-    def is_expired(self, now=None) -> bool:
-        return self.expires_at is not None and (now or timezone.now()) >= self.expires_at
 
     def course_title(self, language: str) -> str:
         return (

@@ -1,17 +1,55 @@
 """Reads for certificates."""
 
 from collections.abc import Callable
+from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Case, CharField, Count, Value, When
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, Enrollment
 
-from .models import Certificate, CertificateEvent, CertificateStatus
+from .models import Certificate, CertificateEvent, CertificateState, CertificateStatus
+
+
+def certificate_state(certificate: Certificate, *, now: datetime | None = None) -> CertificateState:
+    """The one answer to "what is this certificate now", for the verification page, "My
+    learning", the register and the reports (which compute it in SQL with
+    `certificate_state_expression`, giving the same answer row by row).
+
+    Revoked wins over everything: a revoked certificate is never handed out again. One not yet
+    issued is pending or failed, whatever its dates. An issued one is expired from its expiry
+    moment on, else valid."""
+    if certificate.revoked_at is not None:
+        return CertificateState.REVOKED
+    if certificate.status == CertificateStatus.PENDING:
+        return CertificateState.PENDING
+    if certificate.status == CertificateStatus.FAILED:
+        return CertificateState.FAILED
+    if certificate.expires_at is not None and certificate.expires_at <= (now or timezone.now()):
+        return CertificateState.EXPIRED
+    return CertificateState.VALID
+
+
+def certificate_state_expression(prefix: str = "", *, now: datetime) -> Case:
+    """`certificate_state` in SQL, on a query of certificates or through a relation to one
+    (`prefix`, e.g. "course_certificate__"); NULL where there is no certificate."""
+
+    def when(then: CertificateState, **lookups) -> When:
+        return When(**{prefix + k: v for k, v in lookups.items()}, then=Value(then.value))
+
+    return Case(
+        When(**{f"{prefix}id__isnull": True}, then=Value(None)),
+        when(CertificateState.REVOKED, revoked_at__isnull=False),
+        when(CertificateState.PENDING, status=CertificateStatus.PENDING),
+        when(CertificateState.FAILED, status=CertificateStatus.FAILED),
+        when(CertificateState.EXPIRED, expires_at__lte=now),
+        default=Value(CertificateState.VALID.value),
+        output_field=CharField(),
+    )
 
 
 def dashboard_certificates(learner, course_keys) -> dict:
@@ -20,8 +58,10 @@ def dashboard_certificates(learner, course_keys) -> dict:
     certificates = Certificate.objects.filter(
         learner=learner, course_key__in=course_keys
     ).select_related("revoked_by")
+    now = timezone.now()
     for certificate in certificates:
-        if certificate.is_revoked:
+        state = certificate_state(certificate, now=now)
+        if state == CertificateState.REVOKED:
             item = {
                 "label": _("Certificate revoked on %(date)s")
                 % {
@@ -32,9 +72,11 @@ def dashboard_certificates(learner, course_keys) -> dict:
                 "url": "",
                 "note": certificate_revocation_note(certificate),
             }
-        elif certificate.status == CertificateStatus.READY:
+        elif state in (CertificateState.VALID, CertificateState.EXPIRED):
             note = (
-                _("expired: take the course again to renew it") if certificate.is_expired() else ""
+                _("expired: take the course again to renew it")
+                if state == CertificateState.EXPIRED
+                else ""
             )
             item = {
                 "label": _("Download your certificate (PDF)"),
@@ -42,8 +84,9 @@ def dashboard_certificates(learner, course_keys) -> dict:
                 "note": note,
             }
         else:
-            # "pending": My learning asks for the item again until it changes (the worker is
-            # rendering it; see courses/static/courses/js/my-learning.js).
+            # Pending or failed (an administrator retries a failure): "My learning" asks for
+            # the item again until it changes (the worker is rendering it; see
+            # courses/static/courses/js/my-learning.js).
             item = {
                 "label": _("Your certificate is being prepared."),
                 "url": "",

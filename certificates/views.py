@@ -13,7 +13,7 @@ from elearning.private_files import private_file_response
 from .codes import grouped, normalise
 from .forms import VerifyForm
 from .models import Certificate, CertificateStatus
-from .selectors import certificate_for_download, certificate_revocation_note
+from .selectors import certificate_for_download, certificate_revocation_note, certificate_state
 
 VERIFY_LIMIT = Limit("verify-ip", 60, 60)  # lookups per IP address per minute
 
@@ -79,21 +79,16 @@ def verify(request, code: str):
     throttle.hit(ip)
     canonical = normalise(code)
     certificate = Certificate.objects.filter(code=canonical).first() if canonical else None
+    # A certificate never issued has had its code on no PDF: nobody can hold it.
     if certificate is None or certificate.status != CertificateStatus.READY:
         return render(request, "certificates/verify_unknown.html", {"code": code[:40]}, status=404)
-    if certificate.is_revoked:
-        state = "revoked"
-    elif certificate.is_expired():
-        state = "expired"
-    else:
-        state = "valid"
     language = translation.get_language()
     return render(
         request,
         "certificates/verify.html",
         {
             "certificate": certificate,
-            "state": state,
+            "state": certificate_state(certificate),
             "course_title": certificate.course_title(language),
         },
     )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
-from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -17,6 +17,7 @@ from elearning.admin_viewsets import SnippetViewSetWithoutChooser
 
 from . import admin_views
 from .models import Certificate, CertificateDesign, CertificateStatus
+from .selectors import certificate_state
 
 
 class CertificatePermissionPolicy(ModelPermissionPolicy):
@@ -89,7 +90,9 @@ class CertificateViewSet(SnippetViewSetWithoutChooser):
         "learner_name",
         "course_title_ro",
         "grouped_code",
-        "status",
+        # What the certificate is now (revoked, expired, ...), as the verification page and the
+        # reports say it; the raw issuing status stays a filter.
+        Column("state", label=_("Status"), accessor=lambda c: certificate_state(c).label),
         "issued_at",
         "revoked_at",
     ]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import reduce
 from operator import or_
 from uuid import UUID
 
 from django.core.cache import cache
-from django.db.models import Case, Expression, IntegerField, Q, Value, When
+from django.db.models import Case, Expression, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Least
 from wagtail.models import Page
 
@@ -457,6 +457,22 @@ def translation_statuses(*, source_language: str, target_language: str) -> list[
         TranslationStatus(source=p, translation=translations.get(p.translation_key))
         for p in sources
     ]
+
+
+def enrollment_not_reminded_since(since: datetime) -> Q:
+    """Enrolments whose learner has had no overdue reminder since `since` (or never): what
+    the reminders send and what `courses.services.enrollment_reminder_claim` claims."""
+    return Q(reminded_at__isnull=True) | Q(reminded_at__lte=since)
+
+
+def enrollments_overdue(*, today: date, not_reminded_since: datetime) -> QuerySet[Enrollment]:
+    """Enrolments past their due date and not completed whose learner has not been reminded
+    since `not_reminded_since`, with their learner (the overdue reminders' list)."""
+    return Enrollment.objects.filter(
+        enrollment_not_reminded_since(not_reminded_since),
+        completed_at__isnull=True,
+        due_on__lt=today,
+    ).select_related("learner")
 
 
 def learner_progress_data(learner) -> dict:

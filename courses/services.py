@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
 from elearning.page_cache import bump_now_and_after_commit
 
-from .models import CoursePage, Enrollment, StepCompletion
-from .selectors import LearnerProgress, course_required_keys, progress_version_key
+from . import progress_store
+from .models import CoursePage, Enrollment
+from .selectors import (
+    LearnerProgress,
+    course_required_keys,
+    enrollment_not_reminded_since,
+    progress_version_key,
+)
 from .signals import course_completed
 
 # A reload of the step last visited writes nothing unless the last visit is older than this:
@@ -39,6 +45,38 @@ def enrollment_start(*, learner, course: CoursePage) -> Enrollment:
     if created:
         progress_changed(learner_id=learner.pk, course_key=course.translation_key)
     return enrollment
+
+
+def enrollment_assign(*, learner, course_key: UUID, due_on: date, by) -> bool:
+    """Enrol the learner on someone else's behalf (a coordinator's bulk enrolment) with a due
+    date; True when this created the enrolment. An enrolment already there takes the new due
+    date and its assigner unless the course is completed (a finished course is not overdue
+    again). Either change shows on the learner's pages, so their progress entry is retired."""
+    enrollment, created = Enrollment.objects.get_or_create(
+        learner=learner,
+        course_key=course_key,
+        defaults={"due_on": due_on, "enrolled_by": by, "started_at": timezone.now()},
+    )
+    changed = created or Enrollment.objects.filter(
+        pk=enrollment.pk, completed_at__isnull=True
+    ).update(due_on=due_on, enrolled_by=by)
+    if changed:
+        progress_changed(learner_id=learner.pk, course_key=course_key)
+    return created
+
+
+def enrollment_reminder_claim(
+    *, enrollment_id: int, now: datetime, not_reminded_since: datetime
+) -> bool:
+    """Claim the overdue reminder of an enrolment (courses.selectors.enrollments_overdue)
+    before it is sent: False when another run has reminded its learner since
+    `not_reminded_since`. One conditional UPDATE, so two beat runs never send the same reminder
+    twice. The reminder date is bookkeeping no page shows: the progress entry stays."""
+    return bool(
+        Enrollment.objects.filter(
+            enrollment_not_reminded_since(not_reminded_since), pk=enrollment_id
+        ).update(reminded_at=now)
+    )
 
 
 def step_visit(
@@ -68,66 +106,6 @@ def step_visit(
     progress_changed(learner_id=learner.pk, course_key=course.translation_key)
 
 
-# One statement on PostgreSQL for what a completed step writes and then reads: the enrolment
-# and the completion are inserted unless they exist (INSERT ... ON CONFLICT DO NOTHING, as
-# bulk_create(ignore_conflicts=True) writes them), and the learner's completed required steps
-# are read back. Data-modifying CTEs always run to completion, but the outer SELECT sees the
-# table as it was before the statement, so the step just recorded is added in Python. Columns
-# left out are nullable and have no default. A column added to either table without a database
-# default must be added here too (the progress tests, which run on PostgreSQL in CI, would fail).
-RECORD_STEP_SQL = """
-WITH enrolment AS (
-    INSERT INTO courses_enrollment (learner_id, course_key, started_at, last_visited_at)
-    VALUES (%(learner)s, %(course)s, %(now)s, %(now)s)
-    ON CONFLICT DO NOTHING
-), completion AS (
-    INSERT INTO courses_stepcompletion (learner_id, course_key, step_key, completed_at)
-    VALUES (%(learner)s, %(course)s, %(step)s, %(now)s)
-    ON CONFLICT DO NOTHING
-)
-SELECT step_key FROM courses_stepcompletion
-WHERE learner_id = %(learner)s AND course_key = %(course)s AND step_key = ANY(%(required)s)
-"""
-
-
-# Two steps of the same course completed at the same moment (two tabs, a lesson and a quiz)
-# would each miss the other's uncommitted completion, and neither would complete the course. A
-# transaction-level lock per learner and course makes the second wait until the first commits;
-# its statement then starts after that commit and sees both. (SQLite serialises writers anyway.)
-LOCK_PROGRESS_SQL = "SELECT pg_advisory_xact_lock(%(learner)s, hashtext(%(course)s::text))"
-
-
-def _record_step(*, learner_id: int, course_key: UUID, step_key: UUID, required) -> set[UUID]:
-    """Enrol (if need be) and record the step (idempotent); the required steps now done."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(LOCK_PROGRESS_SQL, {"learner": learner_id, "course": course_key})
-            cursor.execute(
-                RECORD_STEP_SQL,
-                {
-                    "learner": learner_id,
-                    "course": course_key,
-                    "step": step_key,
-                    "now": timezone.now(),
-                    "required": list(required),
-                },
-            )
-            return {row[0] for row in cursor.fetchall()} | {step_key}
-    # Elsewhere (SQLite, the zero-setup default) the same in three statements.
-    Enrollment.objects.bulk_create(
-        [Enrollment(learner_id=learner_id, course_key=course_key)], ignore_conflicts=True
-    )
-    StepCompletion.objects.bulk_create(
-        [StepCompletion(learner_id=learner_id, step_key=step_key, course_key=course_key)],
-        ignore_conflicts=True,
-    )
-    return set(
-        StepCompletion.objects.filter(
-            learner_id=learner_id, course_key=course_key, step_key__in=required
-        ).values_list("step_key", flat=True)
-    )
-
-
 # No savepoint: inside a caller's transaction (a quiz submission) an error here must roll the
 # whole of it back anyway, and a savepoint pair is two more round trips to the database.
 @transaction.atomic(savepoint=False)
@@ -137,13 +115,13 @@ def step_complete(*, learner, course: CoursePage, step: Page) -> bool:
     Used by "Mark as complete" and by quizzes when a graded quiz is passed. Returns True when
     this call completed the course. The course is completed exactly once: the conditional
     UPDATE below matches only while `completed_at` is empty, and `course_completed` is sent
-    after the transaction commits. A fixed number of statements: two (the lock, the write and
-    read), plus that UPDATE when every required step is done (a submitted quiz must cost the
-    same for 10 or 30 questions).
+    after the transaction commits. A fixed number of statements: those of
+    `progress_store.step_record` (two on PostgreSQL, three elsewhere), plus that UPDATE when
+    every required step is done (a submitted quiz must cost the same for 10 or 30 questions).
     """
     course_key = course.translation_key
     required = course_required_keys(course=course)
-    done = _record_step(
+    done = progress_store.step_record(
         learner_id=learner.pk,
         course_key=course_key,
         step_key=step.translation_key,

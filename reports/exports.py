@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
@@ -21,6 +20,7 @@ from django.utils.translation import pgettext
 
 from accounts.models import County, Language, ProfessionalRole
 from certificates.codes import grouped
+from certificates.models import CertificateState
 
 from . import charts, selectors
 from .models import CoordinatorScope
@@ -72,9 +72,7 @@ COMPLETION_FIELDS = (
     "final_score",
     "attempts",
     "certificate_code",
-    "certificate_status",
-    "certificate_revoked_at",
-    "certificate_expires_at",
+    "certificate_state",
 )
 
 
@@ -85,6 +83,7 @@ def completion_table(*, scope, filters, courses) -> Table:
     counties = {k: str(v) for k, v in County.choices}
     languages = {k: str(v) for k, v in Language.choices}
     statuses = {k: str(v) for k, v in selectors.Status.choices}
+    certificate_states = {k: str(v) for k, v in CertificateState.choices}
     tz = timezone.get_current_timezone()  # once, not twice per row
 
     def local_date(value):
@@ -96,12 +95,6 @@ def completion_table(*, scope, filters, courses) -> Table:
 
     def rows() -> Iterator[list]:
         for r in qs.values(*COMPLETION_FIELDS).iterator(chunk_size=CHUNK_SIZE):
-            certificate = SimpleNamespace(
-                certificate_code=r["certificate_code"],
-                certificate_status=r["certificate_status"],
-                certificate_revoked_at=r["certificate_revoked_at"],
-                certificate_expires_at=r["certificate_expires_at"],
-            )
             institution = (
                 r["learner__institution__name"]
                 if r["learner__institution_id"]
@@ -123,7 +116,7 @@ def completion_table(*, scope, filters, courses) -> Table:
                 _number(r["final_score"]),
                 r["attempts"],
                 _format_code(r["certificate_code"]),
-                selectors.certificate_label(certificate),
+                certificate_states.get(r["certificate_state"], ""),
             ]
 
     return Table(

@@ -32,7 +32,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import County, ProfessionalRole
-from certificates.models import Certificate, CertificateStatus
+from certificates.models import Certificate, CertificateState, CertificateStatus
+from certificates.selectors import certificate_state_expression
 from courses.models import CoursePage, Enrollment, StepCompletion
 from courses.selectors import course_step_links, progress_percent_expression
 from elearning import page_cache
@@ -234,7 +235,9 @@ def completion_rows(
             certificate_code=F("course_certificate__code"),
             certificate_status=F("course_certificate__status"),
             certificate_revoked_at=F("course_certificate__revoked_at"),
-            certificate_expires_at=F("course_certificate__expires_at"),
+            certificate_state=certificate_state_expression(
+                "course_certificate__", now=timezone.now()
+            ),
         )
         .annotate(
             # What the learner sees on their pages, computed the same way in SQL.
@@ -263,17 +266,9 @@ def status_label(status: str) -> str:
     return str(dict(Status.choices).get(status, status))
 
 
-def certificate_label(row) -> str:
-    """The certificate's state as a coordinator reads it: revoked and expired win over ready."""
-    from certificates.models import CertificateStatus
-
-    if not row.certificate_code:
-        return ""
-    if row.certificate_revoked_at:
-        return str(translation.pgettext("certificate", "Revoked"))
-    if row.certificate_expires_at and row.certificate_expires_at < timezone.now():
-        return str(translation.pgettext("certificate", "Expired"))
-    return str(CertificateStatus(row.certificate_status).label)
+def certificate_label(state: str | None) -> str:
+    """A row's certificate state (`certificate_state` below) as a coordinator reads it."""
+    return str(CertificateState(state).label) if state else ""
 
 
 # Course summary ------------------------------------------------------------------------------
@@ -498,15 +493,16 @@ def certificate_register(
     if filters.get("date_to"):
         qs = qs.filter(issued_at__date__lte=filters["date_to"])
     trunc = TruncYear if period == "year" else TruncMonth
-    now = timezone.now()
     items = (
-        qs.annotate(period=trunc("issued_at"))
+        qs.annotate(
+            period=trunc("issued_at"), state=certificate_state_expression(now=timezone.now())
+        )
         .order_by()
         .values("course_key", "period")
         .annotate(
             issued=Count("id"),
-            expired=Count("id", filter=Q(expires_at__lt=now, revoked_at__isnull=True)),
-            revoked=Count("id", filter=Q(revoked_at__isnull=False)),
+            expired=Count("id", filter=Q(state=CertificateState.EXPIRED)),
+            revoked=Count("id", filter=Q(state=CertificateState.REVOKED)),
         )
     )
     rows = [

@@ -1,4 +1,8 @@
-"""Writes for reports: export jobs, and bulk enrolment from a coordinator's CSV."""
+"""Writes for reports: export jobs, and bulk enrolment from a coordinator's CSV.
+
+Reports own only their export jobs and scopes. Enrolments, due dates and reminder bookkeeping
+are written by courses.services (which keeps the learner's cached progress fresh), accounts
+by accounts.services."""
 
 from __future__ import annotations
 
@@ -17,13 +21,14 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.forms import normalise_full_name
 from accounts.models import County, Institution, ProfessionalRole, User
-from courses.models import Enrollment
+from accounts.services import learner_account_create
+from courses import selectors as course_selectors
+from courses import services as course_services
 from elearning.queueing import enqueue_on_commit
 
 from . import exports, selectors
@@ -394,9 +399,8 @@ def enrolment_import(
         user = row.user
         if user is None:
             v = row.values
-            user = User.objects.create_user(
+            user = learner_account_create(
                 email=v["email"],
-                password=None,
                 full_name=v["full_name"],
                 role=v["role"],
                 institution=row.institution,
@@ -406,18 +410,11 @@ def enrolment_import(
             result.created += 1
             enqueue_on_commit(send_enrolment_invitation, user.pk)
         for course_key in course_keys:
-            _enrollment, created = Enrollment.objects.get_or_create(
-                learner=user,
-                course_key=course_key,
-                defaults={"due_on": due_on, "enrolled_by": by, "started_at": timezone.now()},
-            )
-            if created:
+            if course_services.enrollment_assign(
+                learner=user, course_key=course_key, due_on=due_on, by=by
+            ):
                 result.enrolled += 1
             else:
-                # Already enrolled: the coordinator's due date applies unless completed.
-                Enrollment.objects.filter(pk=_enrollment.pk, completed_at__isnull=True).update(
-                    due_on=due_on, enrolled_by=by
-                )
                 result.already += 1
     return result
 
@@ -438,12 +435,11 @@ def overdue_reminders_send(*, now=None) -> int:
     today = timezone.localdate(now)
     courses = selectors.course_titles_and_urls()
     sent = 0
-    due = Enrollment.objects.filter(_reminder_due(now), completed_at__isnull=True, due_on__lt=today)
-    for enrollment in due.select_related("learner").iterator(chunk_size=500):
-        claimed = (
-            Enrollment.objects.filter(pk=enrollment.pk)
-            .filter(_reminder_due(now))
-            .update(reminded_at=now)
+    not_reminded_since = now - REMINDER_INTERVAL
+    due = course_selectors.enrollments_overdue(today=today, not_reminded_since=not_reminded_since)
+    for enrollment in due.iterator(chunk_size=500):
+        claimed = course_services.enrollment_reminder_claim(
+            enrollment_id=enrollment.pk, now=now, not_reminded_since=not_reminded_since
         )
         learner = enrollment.learner
         if not claimed or not learner.is_active or not learner.email:
@@ -459,10 +455,6 @@ def overdue_reminders_send(*, now=None) -> int:
         )
         sent += 1
     return sent
-
-
-def _reminder_due(now) -> Q:
-    return Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - REMINDER_INTERVAL)
 
 
 def coordinator_data_erase(user) -> None:

@@ -104,7 +104,7 @@ def completion(request):
     for row in page.object_list:
         row.course_title = titles.get(row.course_key, "")
         row.status_label = selectors.status_label(row.status)
-        row.certificate_label = selectors.certificate_label(row)
+        row.certificate_label = selectors.certificate_label(row.certificate_state)
     return render(
         request,
         "reports/admin/completion.html",

@@ -13,6 +13,7 @@ import re
 import pytest
 from django.db.models import Q, Value
 from django.urls import reverse
+from django.utils import translation
 from wagtail.models import Locale
 
 from courses import services
@@ -44,6 +45,18 @@ def course(demo_site):
     make_quiz(course, kind="post_test", slug="post-test", translate=False)
     make_quiz(course, kind="final", slug="test-final", translate=False)
     return course
+
+
+def completion_csv_row(client, full_name: str) -> dict[str, str]:
+    """The learner's line of the completion report's CSV export, by its (Romanian) headings."""
+    body = b"".join(
+        client.get(
+            reverse("learning_reports:export", args=["completion"]), {"format": "csv"}
+        ).streaming_content
+    ).decode("utf-8-sig")
+    heading, *rows = csv.reader(io.StringIO(body))
+    (line,) = [r for r in rows if r[0] == full_name]
+    return dict(zip(heading, line, strict=True))
 
 
 def _outline(html: str) -> str:
@@ -80,14 +93,7 @@ def test_every_page_report_and_export_gives_the_same_steps_and_percent(client, c
     report = client.get(reverse("learning_reports:completion"))
     (row,) = [r for r in report.context["page"].object_list if r.learner_id == learner.pk]
     assert row.progress == 67  # was 66: integer division in SQL where the learner saw round()
-    body = b"".join(
-        client.get(
-            reverse("learning_reports:export", args=["completion"]), {"format": "csv"}
-        ).streaming_content
-    ).decode("utf-8-sig")
-    heading, *rows = csv.reader(io.StringIO(body))
-    (ana,) = [r for r in rows if r[0] == "Ana Pașcu"]
-    assert ana[heading.index("Progres (%)")] == "67"
+    assert completion_csv_row(client, "Ana Pașcu")["Progres (%)"] == "67"
 
 
 def test_a_completed_course_is_100_percent_everywhere(client, course):
@@ -131,3 +137,44 @@ def test_sql_and_python_percent_agree_for_every_n_of_m(demo_site):
         p=progress_percent_expression(done=Value(1), total=Value(3), completed=Q(pk__gt=0))
     ).values("p")
     assert row["p"] == 100
+
+
+@pytest.mark.parametrize(("done", "percent"), [(1, 33), (2, 67)])
+def test_the_learner_and_the_coordinator_see_the_same_percent(
+    client, course, media_root, done, percent
+):
+    """1 of 3 and 2 of 3 steps: the same number on the learner's course page, lesson page and
+    "My learning" as in the coordinator's report page, CSV and XLSX (on SQLite here, and on
+    PostgreSQL in CI: the reports compute it in SQL)."""
+    from openpyxl import load_workbook
+
+    from reports import services as report_services
+    from reports.models import ExportJob
+
+    _pre, first, second, _post, _final = [p.specific for p in course.get_children().live()]
+    learner = UserFactory(full_name="Ana Pașcu", county="CJ")
+    for step in (first, second)[:done]:
+        services.step_complete(learner=learner, course=course, step=step)
+    client.force_login(learner)
+    learner_sees = f"{percent}% parcurs"
+    assert learner_sees in client.get(course.url).content.decode()
+    assert learner_sees in client.get(reverse("courses:my_learning")).content.decode()
+    assert f"{done} din 3 pași parcurși" in client.get(first.url).content.decode()
+
+    coordinator = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(coordinator)
+    report = client.get(reverse("learning_reports:completion"))
+    (row,) = [r for r in report.context["page"].object_list if r.learner_id == learner.pk]
+    assert row.progress == percent
+    assert f"<td>{percent}%<br>" in report.content.decode()
+    assert completion_csv_row(client, "Ana Pașcu")["Progres (%)"] == str(percent)
+    with translation.override("ro"):
+        job = report_services.export_request(
+            user=coordinator, report="completion", format="xlsx", filters={}
+        )
+    job = report_services.export_run(job.pk)
+    assert job.status == ExportJob.Status.READY
+    with job.file.open("rb") as handle:
+        heading, *rows = load_workbook(handle).active.iter_rows(values_only=True)
+    (ana,) = [r for r in rows if r[0] == "Ana Pașcu"]
+    assert ana[heading.index("Progres (%)")] == percent

@@ -12,6 +12,7 @@ from accounts.models import User
 from courses.models import Enrollment
 from reports import services
 
+from ..elearning.factories import UserFactory
 from .test_reports import login
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +203,39 @@ def test_form_errors_are_400(client, world):
     response = client.post(ENROL, {"courses": ["not-a-course"], "due_on": "mâine"})
     assert response.status_code == 400
     assert not User.objects.filter(email="maria.stirbu@example.org").exists()
+
+
+def test_bulk_enrolment_shows_on_the_learners_pages_at_once(client, world):
+    """The enrolment goes through courses.services, which retires the learner's cached progress:
+    a learner who has the course page open (progress cached) sees the coordinator's enrolment
+    and due date on their next request, not after the cache entry times out."""
+    from courses.selectors import learner_progress
+
+    dan = world.learners["fresh"]
+    new = UserFactory(
+        email="ana.noua@example.org", full_name="Ana Pop", institution=world.cluj_school
+    )
+    key = world.course.translation_key
+    for learner in (dan, new):
+        login(client, learner)
+        client.get(world.course.url)  # read, and cached
+    assert "Începeți cursul" in client.get(world.course.url).content.decode()
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    login(client, world.coordinators["cluj"])
+    line = ";teacher;Școala Gimnazială „Avram Iancu”;Cluj\n"
+    assert (
+        upload(
+            client,
+            world,
+            f"Nume;E-mail;Rol;Instituție;Județ\nDan Pop;{dan.email}{line}Ana Pop;{new.email}{line}",
+            due=due,
+        ).status_code
+        == 302
+    )
+    assert learner_progress(learner=dan, course_key=key).enrollment.due_on == due
+    assert learner_progress(learner=new, course_key=key).enrollment.due_on == due
+    login(client, new)
+    assert "Continuați de unde ați rămas" in client.get(world.course.url).content.decode()
 
 
 def test_overdue_reminder_at_most_once_a_week(world):
