@@ -1,8 +1,10 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 
 from .admin_viewsets import ReferenceDataViewSet
+from .infrastructure.caching.serving import serve_with_cached_view_restrictions
 from .models import Institution
 
 
@@ -24,3 +26,6 @@ class InstitutionViewSet(ReferenceDataViewSet):
 
 
 register_snippet(InstitutionViewSet)
+
+# Outside Wagtail's own view-restriction check (order 0), to hand it the cached restrictions.
+hooks.register("on_serve_page", serve_with_cached_view_restrictions, order=-1)

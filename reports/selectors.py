@@ -34,7 +34,7 @@ from django.utils.translation import pgettext_lazy
 from certificates.models import Certificate
 from courses.models import CoursePage, Enrollment, StepCompletion
 from courses.selectors import course_step_links, progress_percent_expression
-from elearning import page_cache
+from elearning.infrastructure import caching
 from elearning.models import County, ProfessionalRole
 from quizzes.models import Attempt, AttemptStatus, QuizKind
 from quizzes.selectors import measured_attempts, pre_post_pairs
@@ -99,7 +99,7 @@ def report_courses() -> list[CourseInfo]:
     Every report request (page, filter form, export) asks for it, and it changes only when the
     page tree does, so it is cached with the tree: any publish, unpublish or move drops it."""
     language = translation.get_language() or "ro"
-    return page_cache.cached(f"report-courses:{language}", lambda: _report_courses(language))
+    return caching.pages.get("report-courses", language, fill=lambda: _report_courses(language))
 
 
 def _report_courses(language: str) -> list[CourseInfo]:

@@ -1,0 +1,70 @@
+"""The logged-in user and whether they may use Wagtail's admin, from the cache.
+
+Django reads the user from the database on every request (a wide row: a third of a warm lesson
+view's CPU once its page came from the cache), and Wagtail's userbar costs two permission queries
+on every page a learner sees. Django's own checks still run on the cached copy: `get_user`
+compares the session's auth hash with it (a password changed elsewhere logs the other sessions
+out) and the backend refuses an inactive account. The admin flag only decides whether the
+userbar is drawn; the admin checks the permission itself.
+
+The cached copy holds no password hash (whoever reads Redis must get no hash to crack offline):
+it carries the session hash Django compares instead (an HMAC of the hash under SECRET_KEY, which
+every session holds already), and its `password` is a deferred field read from the database only
+where a password is checked.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+
+from elearning.models.accounts import SESSION_HASH_ATTRIBUTE
+
+from . import admin_access, progress, users
+from .core import read
+
+
+def session_user_id(request):
+    """The id of the user the request's session names, not yet verified (Django's `get_user`
+    does that): only for choosing which entries to read ahead, never for access."""
+    try:
+        return get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
+    except (KeyError, ValidationError):
+        return None
+
+
+def read_ahead(request, *, course_key=None) -> None:
+    """Fetch the session user's account and admin flag, and their progress in the course
+    `course_key`, in one round trip, before anything asks for them (core.read)."""
+    user_id = session_user_id(request)
+    if user_id is not None:
+        more = progress.keys(user_id, course_key) if course_key is not None else []
+        read([*users.keys(user_id), *admin_access.keys(user_id), *more])
+
+
+def logged_in_user(user_id, load: Callable):
+    """The user `load()` reads (raising DoesNotExist when there is none: None), cached."""
+    loaded = None
+
+    def fill():
+        nonlocal loaded
+        loaded = load()
+        stored = copy.copy(loaded)
+        stored.__dict__[SESSION_HASH_ATTRIBUTE] = loaded.get_session_auth_hash()
+        del stored.__dict__["password"]
+        return stored
+
+    try:
+        cached = users.get(user_id, fill=fill)
+    except ObjectDoesNotExist:
+        return None
+    return loaded or cached  # the row just read, password and all, or the cached copy
+
+
+def user_can_access_admin(*, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return admin_access.get(user.pk, fill=lambda: user.has_perm("wagtailadmin.access_admin"))
