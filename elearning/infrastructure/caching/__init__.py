@@ -1,9 +1,9 @@
 """The platform's caching, in one place: the versions, and the caches that read under them.
 
-Every cached read goes through a `VersionedCache` (core.py); every change that must retire
-cached reads moves a `Version`, as the table in invalidation.py says. The rest of the package
-is where Django or Wagtail have to be met: pages.py (the request's first read, routing, view
-restrictions), users.py (the logged-in user and the admin flag), sessions.py and backend.py.
+Every cached read goes through a VersionedCache (core.py); every change that retires cached
+reads moves a Version, as the table in invalidation.py says. The other modules meet Django and
+Wagtail: serving.py (a request's first read, routing, view restrictions), auth.py (the user and
+the admin flag), sessions.py, backend.py (Redis, and what happens while it is down).
 """
 
 import hashlib
@@ -12,34 +12,32 @@ from django.conf import settings
 
 from .core import Version, VersionedCache
 
-# What a visitor sees of the published tree: sites, locales, routes, live pages, view
-# restrictions, outlines, quizzes' questions, navigation, rendered fragments.
+# What a visitor sees of the published tree: sites, routes, live pages, view restrictions,
+# outlines, quizzes' questions, navigation, rendered fragments.
 PAGE_TREE = Version("pages")
-USER = Version("user:{}")  # one user's account row
+USER = Version("user:{}")  # one user's row
 ADMIN_ACCESS = Version("admin-access")  # every group's and permission's rows
-ADMIN_ACCESS_OF = Version("admin-access:{}")  # one user's superuser, active status, groups
+ADMIN_ACCESS_OF = Version("admin-access:{}")  # one user's superuser and active status
 PROGRESS = Version("progress:{}:{}")  # one learner's enrolment and steps in one course
-
-HOUR = 60 * 60
-
-pages = VersionedCache("pages", lambda *name: [PAGE_TREE.key()], timeout=HOUR, local=True)
 
 
 def _users_prefix() -> str:
-    # A cached user carries its session hash, an HMAC under SECRET_KEY: good only for the key it
-    # was computed with. After a key rotation (or for a server started with another key) a copy
-    # from the old key would log out every session signed with the new one.
+    # A cached user carries its session hash, an HMAC under SECRET_KEY: after a key rotation (or
+    # on a server started with another key) a copy made with the old key would log out every
+    # session signed with the new one.
     return "user:" + hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest()[:12]
 
 
-users = VersionedCache(_users_prefix, lambda user_id: [USER.key(user_id)], timeout=HOUR // 6)
+TEN_MINUTES = 10 * 60
+pages = VersionedCache(
+    "pages", lambda *name: [PAGE_TREE.key()], timeout=6 * TEN_MINUTES, local=True
+)
+users = VersionedCache(_users_prefix, lambda user_id: [USER.key(user_id)], timeout=TEN_MINUTES)
 admin_access = VersionedCache(
     "admin-access",
-    lambda user_id: [ADMIN_ACCESS.key(), ADMIN_ACCESS_OF.key(user_id)],
-    timeout=HOUR // 6,
+    lambda user: [ADMIN_ACCESS.key(), ADMIN_ACCESS_OF.key(user)],
+    timeout=TEN_MINUTES,
 )
 progress = VersionedCache(
-    "progress",
-    lambda learner_id, course_key: [PROGRESS.key(learner_id, course_key)],
-    timeout=HOUR // 6,
+    "progress", lambda learner, course: [PROGRESS.key(learner, course)], timeout=TEN_MINUTES
 )

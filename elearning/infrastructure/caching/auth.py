@@ -1,16 +1,12 @@
 """The logged-in user and whether they may use Wagtail's admin, from the cache.
 
-Django reads the user from the database on every request (a wide row: a third of a warm lesson
-view's CPU once its page came from the cache), and Wagtail's userbar costs two permission queries
-on every page a learner sees. Django's own checks still run on the cached copy: `get_user`
-compares the session's auth hash with it (a password changed elsewhere logs the other sessions
-out) and the backend refuses an inactive account. The admin flag only decides whether the
-userbar is drawn; the admin checks the permission itself.
-
-The cached copy holds no password hash (whoever reads Redis must get no hash to crack offline):
-it carries the session hash Django compares instead (an HMAC of the hash under SECRET_KEY, which
-every session holds already), and its `password` is a deferred field read from the database only
-where a password is checked.
+Django reads the user on every request (a wide row: a third of a warm lesson view's CPU) and
+Wagtail's userbar costs two permission queries on every page. Django's checks still run on the
+cached copy: `get_user` compares the session's auth hash (a password changed elsewhere logs the
+other sessions out), the backend refuses an inactive account; the admin checks its permission
+itself. The copy holds no password hash (whoever reads Redis gets none to crack): it carries the
+session hash Django compares (an HMAC, which every session holds already), and `password` is a
+deferred field, read from the database only where a password is checked.
 """
 
 from __future__ import annotations
@@ -27,26 +23,20 @@ from . import admin_access, progress, users
 from .core import read
 
 
-def session_user_id(request):
-    """The id of the user the request's session names, not yet verified (Django's `get_user`
-    does that): only for choosing which entries to read ahead, never for access."""
-    try:
-        return get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
-    except (KeyError, ValidationError):
-        return None
-
-
 def read_ahead(request, *, course_key=None) -> None:
     """Fetch the session user's account and admin flag, and their progress in the course
-    `course_key`, in one round trip, before anything asks for them (core.read)."""
-    user_id = session_user_id(request)
-    if user_id is not None:
-        more = progress.keys(user_id, course_key) if course_key is not None else []
-        read([*users.keys(user_id), *admin_access.keys(user_id), *more])
+    `course_key`, in one round trip before anything asks for them. The session's user id is
+    not verified yet (Django's `get_user` does that): it only chooses what to fetch."""
+    try:
+        user_id = get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
+    except (KeyError, ValidationError):
+        return
+    more = progress.keys(user_id, course_key) if course_key is not None else []
+    read([*users.keys(user_id), *admin_access.keys(user_id), *more])
 
 
 def logged_in_user(user_id, load: Callable):
-    """The user `load()` reads (raising DoesNotExist when there is none: None), cached."""
+    """The user `load()` reads (None when it raises DoesNotExist), cached."""
     loaded = None
 
     def fill():

@@ -1,18 +1,18 @@
 """Django's Redis cache backend, carrying on without Redis while it does not answer.
 
-When Redis is down every read is a miss and every write is skipped (logged once a minute at
-most): pages are built from the database and kept in the process (core.py), sessions are read
-from the database (cached_db), and login throttling lets people in rather than locking everybody
-out. Nothing here holds data that exists only in the cache. Django's backend raises instead, and
-has no switch for this (django-redis's IGNORE_EXCEPTIONS is the same idea for its own backend).
+Django's raises instead, and has no switch for this (django-redis's IGNORE_EXCEPTIONS is the
+same idea for its own backend). While Redis is down every read is a miss and every write is
+skipped (logged once a minute at most): pages come from the database and the process (core.py),
+sessions from the database (cached_db), and login throttling lets people in rather than locking
+everybody out. Nothing here holds data that exists only in the cache. After a failure the
+process leaves Redis alone for RETRY_AFTER seconds: a Redis that hangs rather than refuses costs
+each operation its socket timeout, and a page makes a dozen.
 
-After a failure the process leaves Redis alone for RETRY_AFTER seconds: a Redis that hangs rather
-than refuses (a host gone from the network) costs each operation its socket timeout, and a page
-makes a dozen. `is_down()` tells core.py.
-
-Django also builds a new `redis.Redis` client for every operation (its constructor copies the
-command callbacks into a new dict each time), a measurable share of a lesson view's dozen reads:
-the client is thread-safe and shares its pool's connections, so here there is one per pool.
+Django also builds a `redis.Redis` client for every operation (copying the command callbacks
+each time), a measurable share of a lesson view; the client is thread-safe, so here there is one
+per connection pool. No setting offers that: OneClientPerPool overrides RedisCacheClient's
+`get_client` with its private `_get_connection_pool` and `_client`, installed through
+RedisCache's `_class` (tests/elearning/test_cache_private_api.py fails if they change).
 """
 
 import logging
@@ -37,27 +37,26 @@ class OneClientPerPool(RedisCacheClient):
         return client
 
 
-def _tolerant(operation: str, answer_while_down):
+def _tolerant(operation: str, answer_while_down=lambda *args, **kwargs: None):
     """RedisCache's `operation`; while Redis is down, `answer_while_down(*its arguments)`."""
 
     def method(self, *args, **kwargs):
-        if self.is_down():
-            return answer_while_down(*args, **kwargs)
-        try:
-            return getattr(RedisCache, operation)(self, *args, **kwargs)
-        except (RedisConnectionError, RedisTimeoutError) as error:
-            now = time.monotonic()
-            ResilientRedisCache._down_until = now + self.RETRY_AFTER
-            if now - ResilientRedisCache._last_warning > 60:
-                ResilientRedisCache._last_warning = now
-                logger.warning("cache unavailable (%s): %s", operation, error)
-            return answer_while_down(*args, **kwargs)
+        if not self.is_down():
+            try:
+                return getattr(RedisCache, operation)(self, *args, **kwargs)
+            except (RedisConnectionError, RedisTimeoutError) as error:
+                now = time.monotonic()
+                ResilientRedisCache._down_until = now + self.RETRY_AFTER
+                if now - ResilientRedisCache._last_warning > 60:
+                    ResilientRedisCache._last_warning = now
+                    logger.warning("cache unavailable (%s): %s", operation, error)
+        return answer_while_down(*args, **kwargs)
 
     return method
 
 
-def _answer(value):
-    return lambda *args, **kwargs: value
+def _false(*args, **kwargs):
+    return False
 
 
 class ResilientRedisCache(RedisCache):
@@ -76,13 +75,13 @@ class ResilientRedisCache(RedisCache):
 
     get = _tolerant("get", lambda key, default=None, version=None: default)
     get_many = _tolerant("get_many", lambda *args, **kwargs: {})
-    has_key = _tolerant("has_key", _answer(False))
-    add = _tolerant("add", _answer(False))
-    set = _tolerant("set", _answer(None))
     set_many = _tolerant("set_many", lambda *args, **kwargs: [])
-    touch = _tolerant("touch", _answer(False))
-    delete = _tolerant("delete", _answer(False))
-    delete_many = _tolerant("delete_many", _answer(None))
+    has_key = _tolerant("has_key", _false)
+    add = _tolerant("add", _false)
+    set = _tolerant("set")
+    touch = _tolerant("touch", _false)
+    delete = _tolerant("delete", _false)
+    delete_many = _tolerant("delete_many")
+    clear = _tolerant("clear", _false)
     # Callers treat the result as a count (throttling): 1 never locks anybody out.
     incr = _tolerant("incr", lambda key, delta=1, version=None: delta)
-    clear = _tolerant("clear", _answer(False))

@@ -1,14 +1,13 @@
 """The one mechanism behind every cached read: entries kept under versions.
 
-An entry is stored with the numbers of the versions it depends on and is good only while they
-are still the current numbers. A change moves a version on (a new number), which retires every
-entry under it at once, whatever their keys: nothing has to know which entries exist. Which
-change moves which version is one table, `invalidation.py`.
+An entry is stored with the numbers of the versions it depends on and is good while they are
+the current numbers. A change moves a version on (a new number): every entry under it is retired
+at once, whatever its key. Which change moves which version is one table, invalidation.py.
 
-Django's caches are the storage (Redis as `default`; this process's memory as the `local`
-alias, Django's LocMemCache) and `get_many` the batching. What Django has no notion of, and
-this module adds: an entry that goes stale when something else changes, reading it with its
-versions in one round trip, and carrying on while Redis is down.
+Django's caches are the storage (Redis as `default`, this process's memory as the `local` alias)
+and `get_many` the batching. What Django has no notion of, and this adds: an entry that goes
+stale when something else changes, read with its versions in one round trip, and a site that
+carries on while Redis is down.
 """
 
 from __future__ import annotations
@@ -27,70 +26,58 @@ T = TypeVar("T")
 
 def new_number() -> int:
     # From the clock, never from 1: a version evicted from Redis restarts from a number that no
-    # stale entry holds. Readers only compare numbers for equality.
+    # stale entry holds. Numbers are only compared for equality.
     return time.time_ns()
 
 
 def cache_is_down() -> bool:
-    """True while Redis does not answer (backend.ResilientRedisCache); the memory backends of
-    the tests and `make run` never are."""
+    """True while Redis does not answer (backend.py); memory backends never are."""
     is_down = getattr(cache, "is_down", None)
     return bool(is_down and is_down())
 
 
-# The request's reads: a page view needs the tree's version, the session, the user, the admin
-# flag and the learner's progress. Asked one by one they were seven round trips to Redis; asked
-# ahead with `get_many` they are two (measured: benchmarks/README.md, "Lesson page, 2026-11-30").
-# Django's `get_many` cannot share its answers with the readers that come later in the request,
-# hence this dict, opened per request by pages.RequestCacheMiddleware. Outside a request (tasks,
-# shells) every read goes to the cache.
-_fetched: ContextVar[dict | None] = ContextVar("caching_fetched", default=None)
+# A page view reads the tree's version, the session, the user, the admin flag and the learner's
+# progress: seven round trips to Redis one by one, two when read ahead with `get_many`
+# (benchmarks/README.md, "Lesson page, 2026-11-30"). Django cannot share a `get_many`'s answers
+# with the readers that come later in the request, hence this dict, set for each request by
+# serving.RequestCacheMiddleware. Outside a request (tasks, shells) every read asks the cache.
+request_reads: ContextVar[dict | None] = ContextVar("request_reads", default=None)
 _ABSENT = object()
 
 
 @contextmanager
 def request_scope() -> Iterator[None]:
-    token = _fetched.set({})
+    token = request_reads.set({})
     try:
         yield
     finally:
-        _fetched.reset(token)
+        request_reads.reset(token)
 
 
 def read(keys: Iterable[str]) -> dict:
     """`cache.get_many(keys)`, answered from what this request has already read where it can."""
-    keys = list(keys)
-    fetched = _fetched.get()
+    keys, fetched = list(keys), request_reads.get()
     if fetched is None:
         return cache.get_many(keys)
-    missing = [key for key in keys if key not in fetched]
-    if missing:
+    if missing := [key for key in keys if key not in fetched]:
         found = cache.get_many(missing)
-        for key in missing:
-            fetched[key] = found.get(key, _ABSENT)
+        fetched.update({key: found.get(key, _ABSENT) for key in missing})
     return {key: fetched[key] for key in keys if fetched[key] is not _ABSENT}
-
-
-def _remember(key: str, value) -> None:
-    if (fetched := _fetched.get()) is not None:
-        fetched[key] = value
 
 
 def forget(key: str) -> None:
     """`key` was written in this request: the next read asks the cache again."""
-    if (fetched := _fetched.get()) is not None:
+    if (fetched := request_reads.get()) is not None:
         fetched.pop(key, None)
 
 
-# While Redis is down a version cannot be read, and a new number on every request made every view
+# While Redis is down no version can be read, and a new number on every request made every view
 # read the whole tree again (a lesson: 50 queries). So the process keeps a number of its own per
-# version for FALLBACK_SECONDS, under which its `local` entries stay good. A change made in this
-# process moves it at once; one made in another process shows here within FALLBACK_SECONDS.
+# version for FALLBACK_SECONDS, under which its `local` entries stay good; a change made here
+# moves it at once, one made elsewhere shows within FALLBACK_SECONDS. Versions moved meanwhile
+# are moved again when Redis answers (`_missed`): it would serve their old entries again.
 FALLBACK_SECONDS = 10
 _fallback: dict[str, tuple[int, float]] = {}
-# Versions moved while Redis was down. Whatever Redis still holds under their old numbers (a page
-# published meanwhile, a deactivated account) would be served again when it answers, so they are
-# moved again as soon as it does: at this process's next request or bump.
 _missed: set[str] = set()
 
 
@@ -101,14 +88,14 @@ def _number(found: dict, key: str) -> int:
         number = new_number()
         if not cache.add(key, number, None):
             number = cache.get(key, number)
-    if cache_is_down():
-        now = time.monotonic()
-        number, until = _fallback.get(key, (0, 0.0))
-        if until <= now:
-            number = new_number()
-            _fallback[key] = (number, now + FALLBACK_SECONDS)
+    if not cache_is_down():
+        if (fetched := request_reads.get()) is not None:
+            fetched[key] = number
         return number
-    _remember(key, number)
+    number, until = _fallback.get(key, (0, 0.0))
+    if until <= time.monotonic():
+        number = new_number()
+        _fallback[key] = (number, time.monotonic() + FALLBACK_SECONDS)
     return number
 
 
@@ -119,8 +106,7 @@ def bump(key: str) -> None:
     cache.set(key, new_number(), None)
     if cache_is_down():
         _missed.add(key)
-    else:
-        replay_missed()
+    replay_missed()
 
 
 def replay_missed() -> None:
@@ -132,7 +118,7 @@ def replay_missed() -> None:
 
 
 class Version:
-    """A kind of version: `Version("user:{}")` is one version per user."""
+    """A kind of version: `Version("user:{}")` is one per user."""
 
     def __init__(self, name: str):
         self.name = name
@@ -141,13 +127,12 @@ class Version:
         return "version:" + self.name.format(*ids)
 
     def number(self, *ids) -> int:
-        key = self.key(*ids)
-        return _number(read([key]), key)
+        return _number(read([self.key(*ids)]), self.key(*ids))
 
     def move_on(self, *ids) -> None:
-        """Retire the entries under this version: now, so the next read (in this request, in a
+        """Retire the entries under this version now, so the next read (in this request, in a
         test) sees the change, and again after the transaction commits, so a request that read
-        the old rows just before the commit cannot store them under the new number."""
+        the old rows just before the commit cannot keep them under the new number."""
         key = self.key(*ids)
         bump(key)
         transaction.on_commit(lambda: bump(key))
@@ -155,11 +140,9 @@ class Version:
 
 class VersionedCache:
     """Entries under `prefix`, each good while the versions `versions(*ids)` names keep the
-    numbers it was stored with.
-
-    `local`: also kept in this process (the `local` alias), for what every request reads and is
-    nobody's own (the page tree): a warm page then asks Redis for the versions only. `timeout`
-    bounds how long a change made without a signal (a bulk UPDATE in a shell) stays unseen.
+    numbers it was stored with. `local`: also kept in this process, for what every request
+    reads and is nobody's own (the page tree), so a warm page asks Redis for the versions only.
+    `timeout` bounds how long a change made without a signal (an UPDATE in a shell) goes unseen.
     """
 
     def __init__(self, prefix, versions: Callable[..., list[str]], *, timeout: int, local=False):
@@ -171,7 +154,8 @@ class VersionedCache:
         return [*self.versions(*ids), ":".join(map(str, (prefix, *ids)))]
 
     def get(self, *ids, fill: Callable[[], T]) -> T:
-        """The entry for `ids`; `fill()` computes it when missing or stale."""
+        """The entry for `ids`; `fill()` computes it when missing or stale (if it raises,
+        nothing is kept)."""
         *version_keys, key = self.keys(*ids)
         found = read(version_keys if self.local else [*version_keys, key])
         numbers = tuple(_number(found, version_key) for version_key in version_keys)
@@ -180,12 +164,11 @@ class VersionedCache:
             entry = read([key]).get(key)
             if entry is not None and entry[0] == numbers:
                 caches["local"].set(key, entry, self.timeout)
-        if entry is not None and entry[0] == numbers:
-            return entry[1]
-        value = fill()
-        entry = (numbers, value)
-        cache.set(key, entry, self.timeout)
-        _remember(key, entry)
-        if self.local:
-            caches["local"].set(key, entry, self.timeout)
-        return value
+        if entry is None or entry[0] != numbers:
+            entry = (numbers, fill())
+            cache.set(key, entry, self.timeout)
+            if (fetched := request_reads.get()) is not None:
+                fetched[key] = entry
+            if self.local:
+                caches["local"].set(key, entry, self.timeout)
+        return entry[1]

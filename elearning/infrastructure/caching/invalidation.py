@@ -12,7 +12,6 @@ A write that sends no signal moves its version by calling the function its servi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,38 +22,17 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from . import ADMIN_ACCESS, ADMIN_ACCESS_OF, PAGE_TREE, USER, Version
 
 
-def _none(**kwargs) -> tuple:
-    return ()
-
-
-def _instance(*, instance, **kwargs) -> tuple:
-    return (instance.pk,)
-
-
-def _profile_user(*, instance, **kwargs) -> tuple:
-    return (instance.user_id,)
-
-
-def _always(**kwargs) -> bool:
-    return True
-
-
-def _not_a_login(*, update_fields=None, **kwargs) -> bool:
-    # Logging in saves only `last_login`, which decides nothing about the admin.
-    return update_fields is None or not set(update_fields) <= {"last_login"}
-
-
 @dataclass(frozen=True)
 class Row:
     signal: Signal
     sender: str | None
     version: Version
-    ids: Callable[..., tuple] = _none
-    when: Callable[..., bool] = _always
+    of: str | None = None  # the instance's attribute that says which one (a user's)
+    unless_only: frozenset = frozenset()  # a save of only these fields moves nothing
 
-    def receive(self, sender=None, **kwargs) -> None:
-        if self.when(**kwargs):
-            self.version.move_on(*self.ids(**kwargs))
+    def receive(self, instance=None, update_fields=None, **kwargs) -> None:
+        if not (self.unless_only and update_fields and set(update_fields) <= self.unless_only):
+            self.version.move_on(*([getattr(instance, self.of)] if self.of else []))
 
 
 USER_MODEL = settings.AUTH_USER_MODEL
@@ -81,12 +59,13 @@ TABLE: tuple[Row, ...] = (
     Row(post_save, "quizzes.Choice", PAGE_TREE),
     Row(post_delete, "quizzes.Choice", PAGE_TREE),
     # The logged-in user's cached row, and their admin flag.
-    Row(post_save, USER_MODEL, USER, _instance),
-    Row(post_delete, USER_MODEL, USER, _instance),
-    Row(post_save, USER_MODEL, ADMIN_ACCESS_OF, _instance, _not_a_login),
+    Row(post_save, USER_MODEL, USER, of="pk"),
+    Row(post_delete, USER_MODEL, USER, of="pk"),
+    # Logging in saves only `last_login`, which decides nothing about the admin.
+    Row(post_save, USER_MODEL, ADMIN_ACCESS_OF, of="pk", unless_only=frozenset({"last_login"})),
     # Wagtail's account settings copy the admin's language onto the user with an UPDATE
     # (elearning.admin_language.profile_saved), which sends no signal of its own.
-    Row(post_save, "wagtailusers.UserProfile", USER, _profile_user),
+    Row(post_save, "wagtailusers.UserProfile", USER, of="user_id"),
     # Groups and permissions: every user's admin flag.
     Row(post_delete, "auth.Group", ADMIN_ACCESS),
     Row(m2m_changed, f"{USER_MODEL}_groups", ADMIN_ACCESS),

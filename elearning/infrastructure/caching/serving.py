@@ -3,12 +3,12 @@
 Serving a lesson cost about 15 queries that do not depend on the learner: the site for the host,
 Wagtail's routing (two queries per level of the URL), the view restrictions of the page and its
 ancestors. Wagtail keeps none of them beyond the request (the sites' root paths it keeps in
-Django's cache: a round trip per request, two queries per URL while Redis is down), and has no
-public way to be handed them, so a few of its private attributes are set here. Each is named
-below and tests/elearning/test_cache_invalidation.py fails if an upgrade renames it:
-`request._wagtail_site` (Site.find_for_request), `_wagtail_cached_site_root_paths` on a request or
-a page (Page._get_site_root_paths), `request._wagtail_route_for_request` (Page.route_for_request),
-and treebeard's `_cached_parent_obj` (dropped so a cached page does not carry its ancestors).
+Django's cache: a round trip per request, two queries per URL while Redis is down) and has no
+public way to be handed them, so these private attributes are set here, each checked by
+tests/elearning/test_cache_private_api.py: `request._wagtail_site` (Site.find_for_request),
+`_wagtail_cached_site_root_paths` on a request or a page (Page._get_site_root_paths),
+`request._wagtail_route_for_request` (Page.route_for_request), and treebeard's
+`_cached_parent_obj` (dropped, so a cached page does not carry its ancestors).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from .core import read, replay_missed, request_scope
 
 
 class RequestCacheMiddleware:
-    """Opens the request's shared reads (core.read), asks Redis for the page tree's version and
-    the session in one round trip, and hands Wagtail the request's site and root paths."""
+    """Opens the request's shared reads (core.read) with the page tree's version and the session
+    in one round trip, and hands Wagtail the request's site and root paths."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -78,9 +78,8 @@ class _NotCached(Exception):
 
 
 def route_for_request(request, path: str) -> None:
-    """Route `path` through the cache and leave the result where Wagtail's `serve` looks. A route
-    is only the page's id and type; the page comes from `live_page`. Wagtail routes a path the
-    cache does not know, or whose page is no longer live, itself (and keeps that on the request)."""
+    """Route `path` through the cache (the page's id and type; the page from `live_page`) and
+    leave the result where Wagtail's `serve` looks; else Wagtail routes it as usual."""
     site = Site.find_for_request(request)
     if site is None or not routes_follow_the_tree():
         return
@@ -103,13 +102,10 @@ def route_for_request(request, path: str) -> None:
 
 
 def live_page(page_id: int, model_label: str) -> Page | None:
-    """The live page `page_id` (specific); None when it is not live.
-
-    Fetching it was the costliest part of a warm page view (a wide row, a join per level of model
-    inheritance). What a visitor sees of a page changes only by publishing, unpublishing, moving
-    or deleting it, which move the tree on; a draft changes only the editor's side. Each request
-    unpickles its own copy, so nothing a view sets on its page reaches another request.
-    """
+    """The live page `page_id` (specific), or None. Fetching it was the costliest part of a
+    warm page view (a wide row, a join per level of inheritance). A visitor sees a change only
+    when it is published, which moves the tree on; a draft changes only the editor's side. Each
+    request unpickles its own copy: nothing a view sets on its page reaches another request."""
     model = apps.get_model(model_label)
     try:
         return pages.get("live-page", page_id, fill=lambda: model.objects.live().get(pk=page_id))
