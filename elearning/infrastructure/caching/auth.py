@@ -47,6 +47,7 @@ def logged_in_user(user_id, load: Callable):
         del stored.__dict__["password"]
         return stored
 
+    read([*users.keys(user_id), *admin_access.keys(user_id)])  # the userbar's flag comes along
     try:
         cached = users.get(user_id, fill=fill)
     except ObjectDoesNotExist:
