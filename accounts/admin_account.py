@@ -6,7 +6,7 @@ and what was typed was thrown away. Here it edits the full name, normalised as o
 The e-mail address, which is the login, is not changed from this page
 (WAGTAIL_EMAIL_MANAGEMENT_ENABLED is off): the site does not offer it either, and an
 administrator changes it under Users. The "Password" panel checks the current password with
-the same throttled check as every login (elearning.user_cache), not with `check_password` alone.
+the same throttled check as every login (accounts.backends), not with `check_password` alone.
 """
 
 from django.views.decorators.cache import never_cache

@@ -12,8 +12,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models.signals import post_save
 
-from elearning import user_cache
-
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -39,13 +37,11 @@ def profile_saved(*, instance, raw=False, **kwargs) -> None:
 
     language = instance.preferred_language
     if not raw and language in LANGUAGES:
-        changed = (
-            User.objects.filter(pk=instance.user_id)
-            .exclude(preferred_language=language)
-            .update(preferred_language=language)
+        # An update sends no signal: the user's cached copy follows the profile's save
+        # (elearning/infrastructure/caching/invalidation.py).
+        User.objects.filter(pk=instance.user_id).exclude(preferred_language=language).update(
+            preferred_language=language
         )
-        if changed:  # an update sends no signal: the logged-in user's cached copy must go
-            user_cache.account_changed(instance.user_id)
 
 
 def connect_signals() -> None:

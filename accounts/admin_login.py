@@ -1,7 +1,7 @@
 """Wagtail's login page, for the people who use the admin.
 
 The password is checked by the one throttled check every login goes through
-(elearning.user_cache), so the admin's door locks after as many wrong passwords as the site's
+(accounts.backends), so the admin's door locks after as many wrong passwords as the site's
 and an account locked on one is locked on the other. A person without access to the admin (a
 learner) is not logged in here: Wagtail would log them in and then say they have no permission,
 leaving a session that works on the site. They are told to log in on the site instead.

@@ -261,7 +261,7 @@ class LoginForm(AuthenticationForm):
 
 def current_password_is_right(*, user, password: str) -> bool:
     """Check a logged-in person's password through `authenticate()`, the one throttled
-    password check (elearning.user_cache), never with `check_password` alone: guessing the
+    password check (accounts.backends), never with `check_password` alone: guessing the
     current password counts against the same limit as logging in. Over the limit it raises
     TooManyPasswordAttempts, a ValidationError the form shows."""
     found = authenticate(username=user.get_username(), password=password or "")

@@ -83,7 +83,7 @@ def account_activate(*, user: User) -> bool:
 
     One conditional UPDATE, so two clicks on the link at once activate it once.
     """
-    from elearning.user_cache import account_changed
+    from elearning.infrastructure.caching.invalidation import account_changed
 
     activated = User.objects.filter(pk=user.pk, is_active=False, awaiting_activation=True).update(
         is_active=True, awaiting_activation=False

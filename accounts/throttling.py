@@ -5,7 +5,7 @@ the lock-out itself reveals nothing) and by the client's IP address. In producti
 Redis, so every web process sees the same counts.
 
 Passwords are checked in one place, the authentication backend
-(`elearning.user_cache.CachedModelBackend`), which every entry point reaches through Django's
+(`accounts.backends.AccountBackend`), which every entry point reaches through Django's
 `authenticate()`: the site's and Wagtail's login forms, changing the password on the site or in
 the admin, deleting the account. Each attempt is counted first, with an atomic increment, and
 only an attempt within the limits has its password checked (`password_attempt_begin`): thirty

@@ -116,7 +116,7 @@ def redirect_in_language(url: str, language: str):
 
 class PasswordFormAnswers:
     """A form that checks a password answers 429 while the account or the address is locked
-    out (the check itself counts: elearning.user_cache), and 400 for any other mistake."""
+    out (the check itself counts: accounts.backends), and 400 for any other mistake."""
 
     def form_invalid(self, form):
         retry_after = password_lock_retry_after(form)
@@ -129,7 +129,7 @@ class PasswordFormAnswers:
 
 class LoginView(PasswordFormAnswers, auth_views.LoginView):
     """Log in by e-mail. The lock-outs per account and per IP address are kept by the password
-    check itself (elearning.user_cache), the same for every way a password is typed."""
+    check itself (accounts.backends), the same for every way a password is typed."""
 
     template_name = "accounts/login.html"
     authentication_form = LoginForm

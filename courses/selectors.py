@@ -9,18 +9,14 @@ from functools import reduce
 from operator import or_
 from uuid import UUID
 
-from django.core.cache import cache
 from django.db.models import Case, Expression, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Least
 from wagtail.models import Page
 
-from elearning import page_cache, request_cache
+from elearning.infrastructure import caching
+from elearning.infrastructure.caching.serving import with_site_root_paths
 
 from .models import CoursePage, Enrollment, StepCompletion
-
-# Progress changes only through courses.services, which drops these entries when it writes; the
-# timeout bounds how long a change made any other way (a shell, a script) stays unseen.
-PROGRESS_TIMEOUT = 10 * 60
 
 
 def progress_percent(*, done: int, total: int, completed: bool = False) -> int:
@@ -128,13 +124,13 @@ class CourseOutline:
 
     @property
     def fragment_key(self) -> str:
-        """What the rendered outline depends on: the published tree, the course, the current
-        step and which of its steps are done (a digest of their keys, never who the learner
-        is). Learners at the same point of a course get the same HTML, so they may share it."""
+        """What the rendered outline depends on besides the published tree: the course, the
+        current step and which of its steps are done (a digest of their keys, never who the
+        learner is). Learners at the same point of a course get the same HTML, so they share it."""
         done = sorted(str(step.key) for step in self.steps if step.completed)
         digest = hashlib.sha1(",".join(done).encode(), usedforsecurity=False).hexdigest()
         current = next((step.page.pk for step in self.steps if step.current), "")
-        return f"{page_cache.version()}:{self.course.pk}:{current}:{digest}"
+        return f"{self.course.pk}:{current}:{digest}"
 
     def _index(self, page) -> int | None:
         for i, step in enumerate(self.steps):
@@ -188,17 +184,15 @@ def _course_step_pages(*, course: CoursePage) -> list[Page]:
     steps = []
     for model in step_models():
         steps.extend(model.objects.child_of(course).live().defer_streamfields())
-    return page_cache.with_site_root_paths(sorted(steps, key=lambda page: page.path))
+    return with_site_root_paths(sorted(steps, key=lambda page: page.path))
 
 
 def course_step_links(*, course: CoursePage) -> tuple[StepLink, ...]:
     """The course's live steps in tree order, as much of them as outlines, progress and
     reports need.
 
-    Cached until the page tree changes (publish, unpublish, move, delete: see
-    elearning.page_cache). Every lesson view needs the whole outline: kept as immutable links
-    under the page tree's version, shared by the requests of a process as they are
-    (`page_cache.cached_immutable`).
+    Cached with the page tree (publish, unpublish, move, delete: see
+    elearning/infrastructure/caching/invalidation.py): every lesson view needs the whole outline.
     """
 
     def fill() -> tuple[StepLink, ...]:
@@ -214,14 +208,14 @@ def course_step_links(*, course: CoursePage) -> tuple[StepLink, ...]:
             for page in _course_step_pages(course=course)
         )
 
-    return page_cache.cached_immutable(f"course-step-links:{course.pk}", fill)
+    return caching.pages.get("course-step-links", course.pk, fill=fill)
 
 
 def course_url(*, course: CoursePage) -> str:
     """The course's URL, as `course.url` gives it, kept under the page tree's version: working
     it out (site root paths, a reverse in the course's language) costs more than a lesson's
     outline."""
-    return page_cache.cached_immutable(f"page-url:{course.pk}", lambda: course.url)
+    return caching.pages.get("page-url", course.pk, fill=lambda: course.url)
 
 
 def course_required_keys(*, course: CoursePage) -> frozenset[UUID]:
@@ -230,9 +224,10 @@ def course_required_keys(*, course: CoursePage) -> frozenset[UUID]:
     Cached like the steps: every completed step checks them, and even reading them from the
     outline's links costs more than this set.
     """
-    return page_cache.cached(
-        f"course-required-keys:{course.pk}",
-        lambda: frozenset(
+    return caching.pages.get(
+        "course-required-keys",
+        course.pk,
+        fill=lambda: frozenset(
             link.translation_key
             for link in course_step_links(course=course)
             if link.counts_for_completion
@@ -244,9 +239,10 @@ def course_of_step(*, step: Page) -> CoursePage:
     """The course a step belongs to (its parent), cached like the outline; raises
     CoursePage.DoesNotExist when the parent is not a course."""
     parent_path = step.path[: -step.steplen]
-    return page_cache.cached(
-        f"course:{parent_path}",
-        lambda: CoursePage.objects.defer_streamfields().get(path=parent_path),
+    return caching.pages.get(
+        "course",
+        parent_path,
+        fill=lambda: CoursePage.objects.defer_streamfields().get(path=parent_path),
     )
 
 
@@ -258,41 +254,21 @@ class LearnerProgress:
     completed_keys: frozenset[UUID]
 
 
-def progress_version_key(*, learner_id: int, course_key: UUID) -> str:
-    return f"progress:version:{learner_id}:{course_key}"
-
-
-def progress_keys(*, learner_id: int, course_key: UUID) -> list[str]:
-    """What `learner_progress` reads: the version, then the entry."""
-    return [
-        progress_version_key(learner_id=learner_id, course_key=course_key),
-        f"progress:{learner_id}:{course_key}",
-    ]
-
-
 def learner_progress(*, learner, course_key: UUID) -> LearnerProgress:
     """Read on every lesson view, so cached per learner and course (never shared between
-    learners: the key holds the learner's id). courses.services moves the version whenever it
-    writes progress; an entry stored under another version is read again from the database.
-    The version and the entry come back in one round trip, which a lesson view shares with
-    the user's (`LessonPage.serve`)."""
-    version_key, key = progress_keys(learner_id=learner.pk, course_key=course_key)
-    found = request_cache.get_many([version_key, key])
-    version = page_cache.version_in(found, version_key)
-    entry = found.get(key)
-    if entry is not None and entry[0] == version:
-        return entry[1]
-    progress = LearnerProgress(
-        enrollment=Enrollment.objects.filter(learner=learner, course_key=course_key).first(),
-        completed_keys=frozenset(
-            StepCompletion.objects.filter(learner=learner, course_key=course_key).values_list(
-                "step_key", flat=True
-            )
+    learners); courses.services.progress_changed retires it whenever progress is written."""
+    return caching.progress.get(
+        learner.pk,
+        course_key,
+        fill=lambda: LearnerProgress(
+            enrollment=Enrollment.objects.filter(learner=learner, course_key=course_key).first(),
+            completed_keys=frozenset(
+                StepCompletion.objects.filter(learner=learner, course_key=course_key).values_list(
+                    "step_key", flat=True
+                )
+            ),
         ),
     )
-    cache.set(key, (version, progress), PROGRESS_TIMEOUT)
-    request_cache.remember(key, (version, progress))
-    return progress
 
 
 def course_outline(

@@ -9,16 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from elearning.page_cache import bump_now_and_after_commit
+from elearning.infrastructure.caching import PROGRESS
 
 from . import progress_store
 from .models import CoursePage, Enrollment
-from .selectors import (
-    LearnerProgress,
-    course_required_keys,
-    enrollment_not_reminded_since,
-    progress_version_key,
-)
+from .selectors import LearnerProgress, course_required_keys, enrollment_not_reminded_since
 from .signals import course_completed
 
 # A reload of the step last visited writes nothing unless the last visit is older than this:
@@ -29,7 +24,7 @@ VISIT_REFRESH = timedelta(minutes=10)
 def progress_changed(*, learner_id: int, course_key: UUID) -> None:
     """Retire the learner's cached progress in this course (courses.selectors.learner_progress),
     now and after the transaction commits."""
-    bump_now_and_after_commit(progress_version_key(learner_id=learner_id, course_key=course_key))
+    PROGRESS.move_on(learner_id, course_key)
 
 
 def enrollment_start(*, learner, course: CoursePage) -> Enrollment:

@@ -15,16 +15,10 @@ class ElearningConfig(AppConfig):
         register_converter(DatabaseIdConverter, "id")
 
         from . import (
-            admin_access,
             checks,  # noqa: F401  (registers system checks)
-            navigation,
-            page_cache,
             slugs,
-            user_cache,
         )
+        from .infrastructure.caching import invalidation
 
-        admin_access.connect_signals()
-        page_cache.connect_signals()
+        invalidation.connect()
         slugs.connect_signals()
-        navigation.connect_signals()
-        user_cache.connect_signals()

@@ -1,16 +1,14 @@
 """The header and footer links, cached per language: every page shows them, and resolving them
-costs a settings query plus a locale and a translation query per link.
-
-The cache follows the page tree's version (`elearning.page_cache`), so it is dropped whenever a
-page is published, unpublished, moved or deleted; saving the navigation settings drops it too.
+costs a settings query plus a locale and a translation query per link. They follow the page
+tree's version, which saving the navigation settings moves on too
+(elearning/infrastructure/caching/invalidation.py).
 """
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save
 from wagtail.models import Locale, Site
 
-from . import page_cache
+from .infrastructure.caching import pages
 
 
 def navigation_links(site: Site | None, language: str) -> dict[str, dict | None]:
@@ -33,12 +31,4 @@ def navigation_links(site: Site | None, language: str) -> dict[str, dict | None]
             )
         return links
 
-    return page_cache.cached(f"navigation:{site.pk}:{language}", fill)
-
-
-def connect_signals() -> None:
-    from .models import NavigationSettings
-
-    post_save.connect(
-        page_cache.invalidate, sender=NavigationSettings, dispatch_uid="navigation-settings-save"
-    )
+    return pages.get("navigation", site.pk, language, fill=fill)

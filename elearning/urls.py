@@ -40,7 +40,7 @@ urlpatterns += i18n_patterns(
     path("learning/", include("courses.urls")),
     path("learning/quizzes/", include("quizzes.urls")),
     # Wagtail's URLs, except that its catch-all (same pattern, same name) is served with a
-    # cached route: see elearning.page_cache.
+    # cached route: see elearning.infrastructure.caching.serving.
     *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
     re_path(wagtail_urls.serve_pattern, serve_page, name="wagtail_serve"),
     prefix_default_language=True,

@@ -56,11 +56,11 @@ def serve_page(request, path):
     """Wagtail's page view, with the route (URL path → page) looked up in the cache first.
 
     Everything else is Wagtail's own `serve`: its hooks, the view-restriction check, the page's
-    `serve()`. See `elearning.page_cache`.
+    `serve()`. See `elearning.infrastructure.caching.serving`.
     """
     from wagtail.views import serve
 
-    from .page_cache import route_for_request
+    from .infrastructure.caching.serving import route_for_request
 
     route_for_request(request, path)
     return serve(request, path)

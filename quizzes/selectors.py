@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from courses.selectors import course_outline, course_step_links
-from elearning import page_cache
+from elearning.infrastructure import caching
+from elearning.infrastructure.caching.serving import view_restrictions
 
 from .models import Attempt, AttemptStatus, QuizKind, QuizPage, ReviewPolicy
 
@@ -243,13 +244,14 @@ def live_quiz(*, page_id: int, public_only: bool = False) -> QuizPage:
     Every quiz view needs it, and the query for this wide page cost ~2.5 ms of CPU. Its
     settings (pass mark, kind) change only when it is published, which drops the cache, as do
     unpublishing, moving and deleting it, and any change of a view restriction
-    (elearning.page_cache).
+    (elearning/infrastructure/caching/invalidation.py).
     """
-    quiz = page_cache.cached(
-        f"live-quiz:{page_id}",
-        lambda: QuizPage.objects.live().select_related("locale").get(pk=page_id),
+    quiz = caching.pages.get(
+        "live-quiz",
+        page_id,
+        fill=lambda: QuizPage.objects.live().select_related("locale").get(pk=page_id),
     )
-    if public_only and quiz.get_view_restrictions():
+    if public_only and view_restrictions(quiz):
         raise QuizPage.DoesNotExist
     return quiz
 
@@ -258,13 +260,14 @@ def questions_by_key(quiz: QuizPage) -> dict:
     """The quiz page's questions with their choices, by question key.
 
     Every submission grades against them, so they are cached per page until the page tree
-    changes (questions are written when the quiz is published; see elearning.page_cache and
-    QuizzesConfig.ready). Filled in two queries. The cache is the server's own: correct answers
-    never leave it for the browser.
+    changes (questions are written when the quiz is published, and saving one moves the tree:
+    elearning/infrastructure/caching/invalidation.py). Filled in two queries. The cache is the
+    server's own: correct answers never leave it for the browser.
     """
-    return page_cache.cached(
-        f"quiz-questions:{quiz.pk}",
-        lambda: {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")},
+    return caching.pages.get(
+        "quiz-questions",
+        quiz.pk,
+        fill=lambda: {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")},
     )
 
 
@@ -300,7 +303,7 @@ def quiz_answer_key(quiz: QuizPage) -> dict[str, AnswerKeyQuestion]:
             for key, question in questions_by_key(quiz).items()
         }
 
-    return page_cache.cached(f"quiz-answer-key:{quiz.pk}", fill)
+    return caching.pages.get("quiz-answer-key", quiz.pk, fill=fill)
 
 
 def attempt_questions(*, attempt: Attempt, quiz: QuizPage) -> list[dict]:

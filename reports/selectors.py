@@ -36,7 +36,7 @@ from certificates.models import Certificate, CertificateState, CertificateStatus
 from certificates.selectors import certificate_state_expression
 from courses.models import CoursePage, Enrollment, StepCompletion
 from courses.selectors import course_step_links, progress_percent_expression
-from elearning import page_cache
+from elearning.infrastructure import caching
 from quizzes.models import Attempt, AttemptStatus, QuizKind
 from quizzes.selectors import measured_attempts, pre_post_pairs
 
@@ -100,7 +100,7 @@ def report_courses() -> list[CourseInfo]:
     Every report request (page, filter form, export) asks for it, and it changes only when the
     page tree does, so it is cached with the tree: any publish, unpublish or move drops it."""
     language = translation.get_language() or "ro"
-    return page_cache.cached(f"report-courses:{language}", lambda: _report_courses(language))
+    return caching.pages.get("report-courses", language, fill=lambda: _report_courses(language))
 
 
 def _report_courses(language: str) -> list[CourseInfo]:

@@ -1,5 +1,7 @@
 """The catalogue, courses and lessons."""
 
+from contextlib import suppress
+
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -13,7 +15,6 @@ from wagtail.search import index
 
 from accounts.models import ProfessionalRole
 from courses.blocks import LessonBodyBlock
-from elearning.page_cache import CachedViewRestrictionsMixin
 from elearning.slugs import PageForm
 
 
@@ -40,7 +41,7 @@ class CourseStepMixin:
         return course_of_step(step=self)
 
 
-class CourseIndexPage(CachedViewRestrictionsMixin, Page):
+class CourseIndexPage(Page):
     """The catalogue: every course in the active language."""
 
     base_form_class = PageForm
@@ -71,7 +72,7 @@ class CoursePageForm(PageForm):
     )
 
 
-class CoursePage(CachedViewRestrictionsMixin, Page):
+class CoursePage(Page):
     summary = models.TextField(_("summary"), max_length=600)
     cover_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -157,7 +158,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         return context
 
 
-class LessonPage(CachedViewRestrictionsMixin, CourseStepMixin, Page):
+class LessonPage(CourseStepMixin, Page):
     can_mark_complete = True
     base_form_class = PageForm
 
@@ -176,31 +177,15 @@ class LessonPage(CachedViewRestrictionsMixin, CourseStepMixin, Page):
         verbose_name = _("lesson")
 
     def serve(self, request, *args, **kwargs):
-        self._read_ahead(request)
+        from elearning.infrastructure.caching.auth import read_ahead
+
+        # The learner's account and progress here come back from the cache in one round trip.
+        with suppress(CoursePage.DoesNotExist):
+            read_ahead(request, course_key=self.get_course().translation_key)
         # Lessons record progress, so they need a learner; the course page stays public.
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return super().serve(request, *args, **kwargs)
-
-    def _read_ahead(self, request) -> None:
-        """Fetch the learner's account and their progress in this course from the cache in one
-        round trip, before anything asks for either (elearning.request_cache)."""
-        from courses.selectors import progress_keys
-        from elearning import request_cache, user_cache
-
-        learner_id = user_cache.session_user_id(request)
-        if learner_id is None:
-            return
-        try:
-            course_key = self.get_course().translation_key
-        except CoursePage.DoesNotExist:
-            return
-        request_cache.get_many(
-            [
-                *user_cache.keys_for(learner_id),
-                *progress_keys(learner_id=learner_id, course_key=course_key),
-            ]
-        )
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors, services

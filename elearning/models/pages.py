@@ -8,11 +8,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from elearning.blocks import BaseContentBlock
-from elearning.page_cache import CachedViewRestrictionsMixin
 from elearning.slugs import PageForm
 
 
-class HomePage(CachedViewRestrictionsMixin, Page):
+class HomePage(Page):
     """The root of each language tree: /ro/ and /en/."""
 
     base_form_class = PageForm
@@ -31,7 +30,7 @@ class HomePage(CachedViewRestrictionsMixin, Page):
         verbose_name = _("home page")
 
 
-class ContentPage(CachedViewRestrictionsMixin, Page):
+class ContentPage(Page):
     """A page of prose: the accessibility statement, contact, about."""
 
     base_form_class = PageForm

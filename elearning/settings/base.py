@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "elearning.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "elearning.page_cache.CachedSiteMiddleware",
+    "elearning.infrastructure.caching.serving.RequestCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -118,8 +118,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-# Django's ModelBackend with the logged-in user read from the cache (elearning/user_cache.py).
-AUTHENTICATION_BACKENDS = ["elearning.user_cache.CachedModelBackend"]
+# Django's ModelBackend with the throttled password check and the logged-in user read from the
+# cache (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.AccountBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # three days: also the life of activation links
@@ -200,7 +201,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Sessions are read on every request: from the cache (Redis in production; Django's cached_db,
 # fetched with the request's first cache read), written through to the database so a cache
 # flush logs nobody out.
-SESSION_ENGINE = "elearning.sessions"
+SESSION_ENGINE = "elearning.infrastructure.caching.sessions"
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
@@ -214,20 +215,31 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
 
-# Cache: Redis when configured (shared by every web process, so throttling counts across them).
+# Cache: Redis when configured (shared by every web process, so throttling counts across them),
+# and each process's own memory (`local`: the page tree's entries and rendered fragments, which
+# every request reads; see elearning/infrastructure/caching/).
+LOCAL_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "elearning-process",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "elearning.redis_cache.ResilientRedisCache",
+            "BACKEND": "elearning.infrastructure.caching.backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that hangs must not hang the site: give up quickly and carry on uncached.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
             "KEY_PREFIX": "elearning",
-        }
+        },
+        "local": LOCAL_CACHE,
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": LOCAL_CACHE,
+    }
 
 # E-mail
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, filesystem_broker_options
+from .base import LOCAL_CACHE, REDIS_URL, filesystem_broker_options
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
@@ -17,7 +17,10 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "local": LOCAL_CACHE,
+}
 
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
@@ -45,10 +48,11 @@ if REDIS_URL:
     _cache_db = os.environ.get("TEST_CACHE_REDIS_DB", "15")
     CACHES = {
         "default": {
-            "BACKEND": "elearning.redis_cache.ResilientRedisCache",
+            "BACKEND": "elearning.infrastructure.caching.backend.ResilientRedisCache",
             "LOCATION": urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_cache_db}")),
             "KEY_PREFIX": "elearning-test",
-        }
+        },
+        "local": LOCAL_CACHE,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(

@@ -3,13 +3,18 @@ from django.conf import settings
 from django.utils.translation import get_language, get_language_from_path
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
-from elearning.admin_access import user_can_access_admin
-from elearning.fragment_cache import do_fragment_cache
-from elearning.i18n import url_in_language
-from elearning.page_cache import translation_url
+from elearning.i18n import page_translation_url, url_in_language
+from elearning.infrastructure.caching import PAGE_TREE, pages
+from elearning.infrastructure.caching.auth import user_can_access_admin
 
 register = template.Library()
-register.tag("fragment_cache", do_fragment_cache)
+
+
+@register.simple_tag
+def page_tree_version() -> int:
+    """The published tree's version, for a `{% cache %}` fragment to vary on: whatever moves
+    the tree on (elearning/infrastructure/caching/invalidation.py) retires the fragment."""
+    return PAGE_TREE.number()
 
 
 @register.simple_tag(takes_context=True)
@@ -29,7 +34,12 @@ def language_links(context):
         elif code == current:
             url = request.get_full_path() if request else "#"
         elif page is not None and getattr(page, "locale_id", None):
-            url = translation_url(page, code)
+            url = pages.get(
+                "translation-url",
+                page.pk,
+                code,
+                fill=lambda code=code: page_translation_url(page, code),
+            )
         elif request is not None:
             url = url_in_language(request.get_full_path(), code)
         else:
@@ -40,7 +50,7 @@ def language_links(context):
 
 @register.simple_tag(takes_context=True)
 def navigation(context):
-    """The header and footer links in the active language (cached; see elearning.navigation)."""
+    """The header and footer links in the active language (elearning.navigation)."""
     from wagtail.models import Site
 
     from elearning.navigation import navigation_links
@@ -53,7 +63,7 @@ def navigation(context):
 @register.simple_tag(takes_context=True)
 def editor_userbar(context):
     """Wagtail's userbar, asked only for people who may use the admin (cached per user; see
-    elearning.admin_access), so a learner's page costs no permission queries."""
+    elearning.infrastructure.caching.auth), so a learner's page costs no permission queries."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user_can_access_admin(user=user):

@@ -13,7 +13,6 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from courses.models import CourseStepMixin
-from elearning.page_cache import CachedViewRestrictionsMixin
 from elearning.slugs import PageForm
 
 
@@ -37,7 +36,7 @@ class QuestionKind(models.TextChoices):
     TRUE_FALSE = "true_false", _("True or false")
 
 
-class QuizPage(CachedViewRestrictionsMixin, CourseStepMixin, Page):
+class QuizPage(CourseStepMixin, Page):
     base_form_class = PageForm
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
     kind = models.CharField(

@@ -5,12 +5,13 @@ at a server of this test's that accepts connections and never answers (a Redis t
 """
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
 from courses.models import StepCompletion
-from elearning import page_cache
-from elearning.redis_cache import ResilientRedisCache
+from elearning.infrastructure.caching import core
+from elearning.infrastructure.caching.backend import ResilientRedisCache
 
 from ..courses.factories import lesson_queries, lessons_of, make_course, publish
 from .factories import UserFactory
@@ -22,10 +23,11 @@ pytestmark = pytest.mark.django_db
 def redis_at(port: int, **options) -> dict:
     return {
         "default": {
-            "BACKEND": "elearning.redis_cache.ResilientRedisCache",
+            "BACKEND": "elearning.infrastructure.caching.backend.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2, **options},
-        }
+        },
+        "local": settings.CACHES["local"],
     }
 
 
@@ -37,13 +39,13 @@ def cache_up_again():
     """The outage state is the process's: leave none of it to the next test."""
     yield
     ResilientRedisCache._down_until = 0.0
-    page_cache._fallback = None
-    page_cache._missed_bumps.clear()
+    core._fallback.clear()
+    core._missed.clear()
 
 
 def test_lessons_are_served_from_the_process_while_redis_is_down(client, demo_site, monkeypatch):
     # The process's own version lasts 10 s; a slow test run must not see it end midway.
-    monkeypatch.setattr(page_cache, "FALLBACK_SECONDS", 600)
+    monkeypatch.setattr(core, "FALLBACK_SECONDS", 600)
     small = make_course(slug="mic", lessons=3, translate=False)
     big = make_course(slug="mare", lessons=30, translate=False)
     learner = UserFactory()
@@ -88,7 +90,7 @@ def test_a_redis_that_hangs_costs_one_timeout_not_one_per_operation(monkeypatch)
                 assert cache.get_many(["a", "b"]) == {}
                 assert cache.incr("throttle") == 1
             assert (server.connections, server.received) == asked  # not asked again
-            assert page_cache.cache_is_down()
+            assert core.cache_is_down()
 
             # Once the pause is over it is asked again.
             ResilientRedisCache._down_until = 0.0
@@ -103,10 +105,10 @@ def test_a_change_redis_missed_is_applied_when_it_answers_again(client, demo_sit
     # moves on while Redis is down: the old number would be served again when Redis answers.
     cache.set("account-version:42", 5, None)
     with override_settings(CACHES=REFUSED):
-        page_cache.bump("account-version:42")
-        assert page_cache.cache_is_down()
+        core.bump("account-version:42")
+        assert core.cache_is_down()
     ResilientRedisCache._down_until = 0.0  # Redis answers again
     assert cache.get("account-version:42") == 5  # the bump was lost...
     assert client.get("/ro/").status_code == 200  # ...until this process serves a request
     assert cache.get("account-version:42") not in (5, None)
-    assert not page_cache._missed_bumps
+    assert not core._missed

@@ -1,6 +1,7 @@
 """An outage answers 503 with Retry-After and a page that needs no database or cache, not 500."""
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
@@ -9,7 +10,8 @@ DEAD_REDIS = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens: connection refused
-    }
+    },
+    "local": settings.CACHES["local"],
 }
 
 
@@ -45,14 +47,15 @@ def test_a_real_bug_is_still_a_500(client, demo_site, settings):
 
 RESILIENT_DEAD_REDIS = {
     "default": {
-        "BACKEND": "elearning.redis_cache.ResilientRedisCache",
+        "BACKEND": "elearning.infrastructure.caching.backend.ResilientRedisCache",
         "LOCATION": "redis://127.0.0.1:9/0",
-    }
+    },
+    "local": settings.CACHES["local"],
 }
 
 
 def test_resilient_cache_misses_and_skips_when_redis_is_down():
-    from elearning.redis_cache import ResilientRedisCache
+    from elearning.infrastructure.caching.backend import ResilientRedisCache
 
     cache = ResilientRedisCache("redis://127.0.0.1:9/0", {})
     assert cache.get("k", "default") == "default"

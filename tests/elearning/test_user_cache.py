@@ -1,5 +1,6 @@
-"""The logged-in user comes from the cache (elearning.user_cache), and every change to the
-account is seen on the next request: password, deactivation, erasure, deletion, logout."""
+"""The logged-in user comes from the cache (elearning.infrastructure.caching.auth), and every
+change to the account is seen on the next request: password, deactivation, erasure, deletion,
+logout."""
 
 import pytest
 from django.core.cache import cache
@@ -9,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts import personal_data
 from accounts.models import User
-from elearning import user_cache
-from elearning.page_cache import version_in
+from elearning.infrastructure import caching
 
 from ..courses.factories import lessons_of, make_course
 from .factories import PASSWORD, UserFactory
@@ -118,13 +118,13 @@ def test_a_copy_read_before_a_change_is_never_used_after_it(learner, lesson):
     """A request that read the row just before another committed a password change, and stores
     it just after, must not keep the old password's sessions alive."""
     client = logged_in_client(learner, lesson)
-    keys = [user_cache.version_key(learner.pk), user_cache.entry_key(learner.pk)]
-    version_before = version_in(cache.get_many(keys), keys[0])
+    keys = caching.users.keys(learner.pk)
+    version_before = caching.USER.number(learner.pk)
     stale = User.objects.get(pk=learner.pk)
     changed = User.objects.get(pk=learner.pk)
     changed.set_password("Another-g00d-password")
     changed.save()
-    cache.set(keys[1], (version_before, stale))  # the slow request stores what it read
+    cache.set(keys[1], ((version_before,), stale))  # the slow request stores what it read
     assert not still_logged_in(client, lesson)
 
 
@@ -144,7 +144,7 @@ def test_the_cached_copy_holds_no_password_hash(learner, lesson):
     import pickle
 
     logged_in_client(learner, lesson)
-    version, stored = cache.get(user_cache.entry_key(learner.pk))
+    version, stored = cache.get(caching.users.keys(learner.pk)[-1])
     assert "password" not in stored.__dict__
     assert learner.password.encode() not in pickle.dumps(stored)
     assert stored.get_session_auth_hash() == learner.get_session_auth_hash()

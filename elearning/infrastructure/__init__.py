@@ -1,0 +1,1 @@
+"""The platform's infrastructure: what every app relies on and no domain rule lives in."""

@@ -1,0 +1,32 @@
+"""Django's cached_db sessions, read in the request's first round trip to Redis: the middleware
+(serving.RequestCacheMiddleware) asks for `read_ahead_key()` with the page tree's version.
+Everything else is Django's: a miss reads the database and fills the cache, writes go to both.
+"""
+
+from django.conf import settings
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+
+from .core import forget, read
+
+
+class SessionStore(CachedDBStore):
+    def read_ahead_key(self) -> str | None:
+        """The cache key to fetch with the request's other reads, when there is a session."""
+        if self.session_key is None or settings.SESSION_CACHE_ALIAS != "default":
+            return None
+        return self.cache_key
+
+    def load(self):
+        key = self.read_ahead_key()
+        data = read([key]).get(key) if key is not None else None
+        return data if data is not None else super().load()
+
+    def save(self, must_create=False):
+        if self.session_key is not None:
+            forget(self.cache_key)
+        super().save(must_create)
+
+    def delete(self, session_key=None):
+        if (key := session_key or self.session_key) is not None:
+            forget(self.cache_key_prefix + key)
+        super().delete(session_key)
