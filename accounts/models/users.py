@@ -115,8 +115,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_session_auth_hash(self):
         # A copy read from the cache (elearning.infrastructure.caching.auth) holds no password
-        # hash, only the session hash computed from it when it was stored. Once the password is loaded or set
-        # on this copy (a password change), the hash is computed from it again.
+        # hash, only the session hash computed from it when it was stored. Once the password is
+        # loaded or set on this copy (a password change), the hash is computed from it again.
         stored = self.__dict__.get(SESSION_HASH_ATTRIBUTE)
         if stored is not None and "password" not in self.__dict__:
             return stored
