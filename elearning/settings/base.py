@@ -232,6 +232,9 @@ if REDIS_URL:
             # A Redis that hangs must not hang the site: give up quickly and carry on uncached.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
             "KEY_PREFIX": "elearning",
+            # Entries are pickles naming classes by module path. Move this on when a cached
+            # class moves (2: the user moved to accounts), so no process unpickles an old path.
+            "VERSION": 2,
         },
         "local": LOCAL_CACHE,
     }
