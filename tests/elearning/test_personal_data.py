@@ -12,7 +12,7 @@ from courses.models import Enrollment, StepCompletion
 from elearning.models import User
 from quizzes.models import Attempt
 
-from ..reports.conftest import world  # noqa: F401 - learners with progress, attempts, certificates
+from ..reports.conftest import world, world_of_module  # noqa: F401 - learners with progress
 from .factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
