@@ -28,11 +28,8 @@ def media_root(settings, tmp_path, private_root):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Seed the demo site once per run; each test's rollback leaves it in place."""
-    from elearning import demo
-
     with django_db_blocker.unblock():
-        demo.seed_site()
-        demo.seed_institutions()
+        seeded_home()
 
 
 def seeded_home():
