@@ -17,9 +17,23 @@ def settings_in_subprocess(module: str, names: list[str], *, unset=(), **environ
     unwanted = TEST_RUN_VARIABLES | set(unset)
     env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env.update(DJANGO_SETTINGS_MODULE=module, **environ)
-    script = (
-        "import json, django; django.setup(); from django.conf import settings; "
-        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
+    # Reading a setting imports the settings module, which is all these tests need; django.setup()
+    # (the apps, Wagtail's among them) would cost ten times as long, so it only runs when a value
+    # needs the apps to become text (a lazily translated string).
+    script = "\n".join(
+        [
+            "import json",
+            "from django.conf import settings",
+            "from django.core.exceptions import AppRegistryNotReady",
+            f"names = {names!r}",
+            "read = lambda: json.dumps({n: getattr(settings, n) for n in names}, default=str)",
+            "try:",
+            "    print(read())",
+            "except AppRegistryNotReady:",
+            "    import django",
+            "    django.setup()",
+            "    print(read())",
+        ]
     )
     result = subprocess.run(
         [sys.executable, "-c", script],

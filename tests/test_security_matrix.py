@@ -29,7 +29,7 @@ from quizzes.models import Attempt
 from reports import services as report_services
 
 from .elearning.factories import PASSWORD, UserFactory
-from .reports.conftest import world  # noqa: F401 - learners, coordinators, a course with quizzes
+from .reports.conftest import world, world_of_module  # noqa: F401 - learners, coordinators, a course
 from .settings_subprocess import settings_in_subprocess
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from courses.models import Enrollment, StepCompletion
 from quizzes.models import Attempt
 
 from ..elearning.factories import PASSWORD
-from ..reports.conftest import world  # noqa: F401 - learners with progress, attempts, certificates
+from ..reports.conftest import world, world_of_module  # noqa: F401 - learners with progress
 
 pytestmark = pytest.mark.django_db
 

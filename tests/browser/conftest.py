@@ -37,6 +37,15 @@ def browser():
         browser.close()
 
 
+@pytest.fixture
+def world(demo_site):
+    """The reports' world (tests/reports/conftest.py), built by the journey itself: a browser
+    test's data is committed for the live server, so it cannot share a module's transaction."""
+    from ..reports.conftest import build_world
+
+    return build_world()
+
+
 @pytest.fixture(params=list(VIEWPORTS))
 def viewport(request):
     return request.param

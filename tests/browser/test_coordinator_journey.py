@@ -11,7 +11,6 @@ from django.utils import timezone
 from wagtail.users.models import UserProfile
 
 from ..elearning.factories import PASSWORD
-from ..reports.conftest import world  # noqa: F401 - the reports' world, as a fixture here
 from .conftest import axe_on_report, in_combinations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,7 +56,7 @@ TEXT = {
 # Each language and each width once (the suite's time budget): Romanian at desktop width,
 # English on a phone.
 @in_combinations(("ro", "desktop"), ("en", "phone"))
-def test_county_coordinator_journey(page, viewport, language, world, tmp_path):  # noqa: F811
+def test_county_coordinator_journey(page, viewport, language, world, tmp_path):
     text = TEXT[language]
     coordinator = world.coordinators["cluj"]
     profile = UserProfile.get_for_user(coordinator)

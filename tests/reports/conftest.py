@@ -1,6 +1,12 @@
 """A small world for coordinators' reports: one course with a pre-test, a post-test and a final
-quiz; learners in Cluj and in Iași at every stage; coordinators of each scope."""
+quiz; learners in Cluj and in Iași at every stage; coordinators of each scope.
 
+It is built once per test module (`world_of_module`, in the module's shared transaction) and
+each test gets its own copy of the Python objects (`world`): a test that changes the database
+rolls back to the world as built, and one that changes an object changes only its copy. A module
+outside tests/reports imports both fixtures."""
+
+import copy
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -59,8 +65,7 @@ def _coordinator(email, level, **where):
     return user
 
 
-@pytest.fixture
-def world(demo_site):
+def build_world() -> World:
     course = make_course(lessons=2, slug="curs-rapoarte", title="Curs pentru rapoarte")
     pre = make_quiz(course, kind="pre_test", slug="pre-test")
     post = make_quiz(course, kind="post_test", slug="post-test")
@@ -181,3 +186,15 @@ def world(demo_site):
         },
         coordinators=coordinators,
     )
+
+
+@pytest.fixture(scope="module")
+def world_of_module(module_db):
+    with module_db.unblock():
+        return build_world()
+
+
+@pytest.fixture
+def world(world_of_module, demo_site):
+    """The module's world, as built; copied as Django's TestCase copies setUpTestData's."""
+    return copy.deepcopy(world_of_module)
