@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from elearning.queueing import enqueue_on_commit
+from elearning.infrastructure.queueing import enqueue_on_commit
 
 from .models import User
 from .tokens import account_activation_token

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 
-from elearning.admin_viewsets import ReferenceDataViewSet
+from elearning.infrastructure.admin_viewsets import ReferenceDataViewSet
 
 from .models import Institution
 

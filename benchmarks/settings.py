@@ -38,7 +38,7 @@ WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "private": {"BACKEND": "elearning.private_files.PrivateFileSystemStorage"},
+    "private": {"BACKEND": "elearning.infrastructure.private_files.PrivateFileSystemStorage"},
 }
 
 ROOT_URLCONF = "benchmarks.urls"

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import TranslatableMixin
 
-from elearning.private_files import private_storage
+from elearning.infrastructure.private_files import private_storage
 
 from .codes import grouped, new_code
 

@@ -1,4 +1,4 @@
-from elearning.queueing import send_now
+from elearning.infrastructure.queueing import send_now
 
 from .models import CertificateStatus
 from .services import certificate_request
@@ -7,8 +7,8 @@ from .tasks import issue_certificate
 
 def on_course_completed(sender, *, learner_id, course_key, completed_at, **kwargs):
     """A course was completed (the transaction has committed): issue its certificate. With the
-    broker down the task waits in the outbox (elearning.queueing) instead of failing the request
-    that completed the course."""
+    broker down the task waits in the outbox (elearning.infrastructure.queueing) instead of
+    failing the request that completed the course."""
     certificate = certificate_request(
         learner_id=learner_id, course_key=course_key, completed_at=completed_at
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from courses.models import CoursePage, Enrollment
-from elearning.queueing import enqueue_on_commit, send_now
+from elearning.infrastructure.queueing import enqueue_on_commit, send_now
 
 from .models import Certificate, CertificateEvent, CertificateStatus
 from .rendering import render_certificate_pdf

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.throttling import Limit, Throttle, client_ip
 from accounts.views import too_many_attempts
-from elearning.private_files import private_file_response
+from elearning.infrastructure.private_files import private_file_response
 
 from .codes import grouped, normalise
 from .forms import VerifyForm

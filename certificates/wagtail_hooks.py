@@ -13,7 +13,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
 
-from elearning.admin_viewsets import SnippetViewSetWithoutChooser
+from elearning.infrastructure.admin_viewsets import SnippetViewSetWithoutChooser
 
 from . import admin_views
 from .models import Certificate, CertificateDesign, CertificateStatus

@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
-from elearning.admin_viewsets import ReferenceDataViewSet
+from elearning.infrastructure.admin_viewsets import ReferenceDataViewSet
 
 from . import admin_views
 from .models import ReferralContact

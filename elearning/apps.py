@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
-from .converters import DatabaseIdConverter
+from .infrastructure.converters import DatabaseIdConverter
 
 
 class ElearningConfig(AppConfig):
@@ -14,10 +14,7 @@ class ElearningConfig(AppConfig):
         # Before any URL configuration is read: the apps' URLs name it.
         register_converter(DatabaseIdConverter, "id")
 
-        from . import (
-            checks,  # noqa: F401  (registers system checks)
-            slugs,
-        )
+        from .infrastructure import checks, slugs  # noqa: F401  (checks registers system checks)
         from .infrastructure.caching import invalidation
 
         invalidation.connect()

@@ -5,7 +5,7 @@ from celery import shared_task
 
 @shared_task
 def send_pending_tasks() -> int:
-    """Queue the tasks kept while the broker was down (see elearning.queueing)."""
-    from .queueing import pending_tasks_send
+    """Queue the tasks kept while the broker was down (see elearning.infrastructure.queueing)."""
+    from .infrastructure.queueing import pending_tasks_send
 
     return pending_tasks_send()

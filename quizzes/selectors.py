@@ -42,7 +42,7 @@ class Eligibility:
 def moment_in_words(value: datetime) -> str:
     """A moment written out, never as 03/12 (which reads as March to some): "3 December 2026,
     13:55", "3 decembrie 2026, 13:55" (Romanian month names are lower-case through locale/ro:
-    elearning/django_strings.py)."""
+    elearning/infrastructure/django_strings.py)."""
     return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 

@@ -377,7 +377,8 @@ def _applied_filters(filters: dict, courses) -> list[tuple[str, str]]:
     start, end = filters.get("date_from"), filters.get("date_to")
     if start or end:
         # "j F Y" through the catalogue: 3 decembrie 2026 (Django's Romanian months are
-        # capitalised; locale/ro writes them as Romanian does, see elearning/django_strings.py).
+        # capitalised; locale/ro writes them as Romanian does, see
+        # elearning/infrastructure/django_strings.py).
         start = formats.date_format(start, "DATE_FORMAT") if start else ""
         end = formats.date_format(end, "DATE_FORMAT") if end else ""
         if start and end:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import County, Institution
-from elearning.private_files import private_storage
+from elearning.infrastructure.private_files import private_storage
 
 
 class ScopeLevel(models.TextChoices):

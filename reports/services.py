@@ -29,7 +29,7 @@ from accounts.models import County, Institution, ProfessionalRole, User
 from accounts.services import learner_account_create
 from courses import selectors as course_selectors
 from courses import services as course_services
-from elearning.queueing import enqueue_on_commit
+from elearning.infrastructure.queueing import enqueue_on_commit
 
 from . import exports, selectors
 from .models import CoordinatorScope, ExportJob, ScopeLevel

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from certificates.models import CertificateStatus
-from elearning.private_files import private_file_response
+from elearning.infrastructure.private_files import private_file_response
 
 from . import exports, selectors, services
 from .forms import EnrolmentUploadForm, ReportFilterForm

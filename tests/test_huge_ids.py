@@ -21,8 +21,8 @@ from .reports.conftest import _coordinator
 pytestmark = pytest.mark.django_db
 
 HUGE = "9" * 30
-# `id` is the project's own converter (elearning/converters.py). Route parameters that are an
-# object's id even when the route's converter is `str`
+# `id` is the project's own converter (elearning/infrastructure/converters.py). Route
+# parameters that are an object's id even when the route's converter is `str`
 # (snippet choosers, the editing-session ping, translation of a snippet).
 ID_NAMES = {"pk", "object_id"}
 _ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -138,7 +138,8 @@ def test_a_learner_gets_not_found_for_an_id_out_of_range(client, people, url):
 @pytest.mark.parametrize("key", ["abc", "1.5", "-" + HUGE, "%20"])
 def test_a_chooser_given_a_key_that_cannot_exist_answers_404(client, people, model, key):
     """Wagtail's chosen views only expect a missing row: a word was a ValueError (500).
-    (elearning.admin_viewsets.ReferenceDataViewSet; the other snippets have no chooser.)"""
+    (elearning.infrastructure.admin_viewsets.ReferenceDataViewSet; the other snippets have no
+    chooser.)"""
     client.force_login(people["admin"])
     base = f"/admin/snippets/choose/{model}"
     assert client.get(f"{base}/chosen/{key}/").status_code == 404

@@ -361,9 +361,9 @@ def _header_problems(url: str, response) -> list[str]:
 
 
 def _admin_policy_problems(directives: dict) -> list[str]:
-    """Wagtail 8's admin needs inline scripts and styles (elearning/middleware.py says where);
-    everything else stays shut: no eval, no inline event handler, nothing from another host,
-    no plugin, framed only by the admin itself."""
+    """Wagtail 8's admin needs inline scripts and styles (elearning/infrastructure/middleware.py
+    says where); everything else stays shut: no eval, no inline event handler, nothing from
+    another host, no plugin, framed only by the admin itself."""
     problems = []
     if directives.get("default-src") != ["'self'"]:
         problems.append(f"default-src: {directives.get('default-src')}")

@@ -22,9 +22,10 @@ drill passes when:
 - redis: two more learners complete the police course while Redis (broker and cache) is down,
   one by marking its last lesson complete, one by passing its final quiz: each gets its pages
   (a redirect, then a 200; never a 5xx), the course is recorded as complete, and its certificate
-  task waits in the outbox (elearning.queueing's PendingTask) instead of being lost. After Redis
-  returns, beat sends the outbox within two minutes and the worker issues exactly one
-  certificate per completion: one certificate, ready, one "issued" event, its PDF on disk;
+  task waits in the outbox (elearning.infrastructure.queueing's PendingTask) instead of being
+  lost. After Redis returns, beat sends the outbox within two minutes and the worker issues
+  exactly one certificate per completion: one certificate, ready, one "issued" event, its PDF
+  on disk;
 - postgres: pages answer 200 again within 30 s of the restart.
 Writes benchmarks/var/faults-<drill>.json.
 """

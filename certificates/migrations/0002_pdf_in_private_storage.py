@@ -3,7 +3,7 @@ address) into the private storage, which only the download view hands out."""
 
 from django.db import migrations, models
 
-import elearning.private_files
+import elearning.infrastructure.private_files
 
 
 def move_files_to_private_storage(apps, schema_editor):
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name="pdf",
             field=models.FileField(
                 blank=True,
-                storage=elearning.private_files.private_storage,
+                storage=elearning.infrastructure.private_files.private_storage,
                 upload_to="certificates/",
                 verbose_name="PDF",
             ),

@@ -15,7 +15,7 @@ from wagtail.search import index
 
 from accounts.models import ProfessionalRole
 from courses.blocks import LessonBodyBlock
-from elearning.slugs import PageForm
+from elearning.infrastructure.slugs import PageForm
 
 
 class CourseStepMixin:

@@ -8,7 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from elearning.blocks import BaseContentBlock
-from elearning.slugs import PageForm
+from elearning.infrastructure.slugs import PageForm
 
 
 class HomePage(Page):

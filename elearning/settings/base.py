@@ -59,14 +59,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "elearning.middleware.LocaleMiddleware",
+    "elearning.infrastructure.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "elearning.infrastructure.caching.serving.RequestCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "elearning.middleware.SecurityHeadersMiddleware",
+    "elearning.infrastructure.middleware.SecurityHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -147,7 +147,7 @@ LANGUAGES = [("ro", "Română"), ("en", "English")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # Slugs in ASCII (“curs-de-proba”): a URL with diacritics is percent-encoded when copied
-# (“curs-de-prob%C4%83”). Also see elearning.slugs.
+# (“curs-de-prob%C4%83”). Also see elearning.infrastructure.slugs.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # The admin speaks the site's two languages; a person's choice is kept in step with their
 # preferred language on the site (accounts.admin_language).
@@ -171,13 +171,14 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # Files with personal data that only views may hand out (certificates, report exports): never
-# under MEDIA_ROOT. They go through the "private" storage below (elearning/private_files.py): by
-# default the folder PRIVATE_FILES_ROOT; a deployment whose web and worker machines share no disk
-# names another backend, e.g. PRIVATE_STORAGE_BACKEND=storages.backends.s3.S3Storage with its
-# options as JSON in PRIVATE_STORAGE_OPTIONS (README, "Configuration").
+# under MEDIA_ROOT. They go through the "private" storage below
+# (elearning/infrastructure/private_files.py): by default the folder PRIVATE_FILES_ROOT; a
+# deployment whose web and worker machines share no disk names another backend, e.g.
+# PRIVATE_STORAGE_BACKEND=storages.backends.s3.S3Storage with its options as JSON in
+# PRIVATE_STORAGE_OPTIONS (README, "Configuration").
 PRIVATE_FILES_ROOT = Path(os.environ.get("PRIVATE_FILES_ROOT", VAR_DIR / "private"))
 PRIVATE_STORAGE_BACKEND = os.environ.get(
-    "PRIVATE_STORAGE_BACKEND", "elearning.private_files.PrivateFileSystemStorage"
+    "PRIVATE_STORAGE_BACKEND", "elearning.infrastructure.private_files.PrivateFileSystemStorage"
 )
 PRIVATE_STORAGE_OPTIONS = json.loads(os.environ.get("PRIVATE_STORAGE_OPTIONS") or "{}")
 # How the download views hand a private file out: "" streams it through Django;
@@ -273,10 +274,10 @@ def filesystem_broker_options(root: Path) -> dict:
 
 
 # Publishing a task to a broker that does not answer is tried three times within about half a
-# second, then the task waits in the outbox (elearning.queueing). Kombu's default retries sleep
-# for seconds inside the learner's request (a course completed while Redis was down waited for
-# them: benchmarks/README.md, "Faults after the outage work"). The worker's own reconnection
-# follows CELERY_BROKER_CONNECTION_* and is unchanged.
+# second, then the task waits in the outbox (elearning.infrastructure.queueing). Kombu's
+# default retries sleep for seconds inside the learner's request (a course completed while
+# Redis was down waited for them: benchmarks/README.md, "Faults after the outage work"). The
+# worker's own reconnection follows CELERY_BROKER_CONNECTION_* and is unchanged.
 BROKER_PUBLISH_RETRIES = {
     "max_retries": 2,
     "interval_start": 0,
@@ -304,7 +305,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.remind_overdue_learners",
         "schedule": crontab(hour=8, minute=30, day_of_week="mon-fri"),
     },
-    # Tasks kept in the database while the broker was down (elearning.queueing).
+    # Tasks kept in the database while the broker was down (elearning.infrastructure.queueing).
     "send-pending-tasks": {"task": "elearning.tasks.send_pending_tasks", "schedule": 60.0},
     "delete-expired-exports": {
         "task": "reports.tasks.delete_expired_exports",
@@ -321,8 +322,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The login address is changed by an administrator (Users), not on the Account page, as on the
 # site (accounts/admin_account.py).
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
-# The database backend, fed only the words of what was typed (elearning/search.py).
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "elearning.search"}}
+# The database backend, fed only the words of what was typed (elearning/infrastructure/search.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "elearning.infrastructure.search"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -33,7 +33,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     # Whatever the environment says: PRIVATE_FILES_ROOT, a temporary folder (a test's own with
     # the `private_root` fixture).
-    "private": {"BACKEND": "elearning.private_files.PrivateFileSystemStorage"},
+    "private": {"BACKEND": "elearning.infrastructure.private_files.PrivateFileSystemStorage"},
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="elearning-test-media-")
 PRIVATE_FILES_ROOT = Path(tempfile.mkdtemp(prefix="elearning-test-private-"))

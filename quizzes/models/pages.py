@@ -13,7 +13,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from courses.models import CourseStepMixin
-from elearning.slugs import PageForm
+from elearning.infrastructure.slugs import PageForm
 
 
 class QuizKind(models.TextChoices):

@@ -3,7 +3,7 @@ object storage): their names gain the "exports/" folder they already had on disk
 
 from django.db import migrations, models
 
-import elearning.private_files
+import elearning.infrastructure.private_files
 
 
 def prefix_export_names(apps, schema_editor):
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             name="file",
             field=models.FileField(
                 blank=True,
-                storage=elearning.private_files.private_storage,
+                storage=elearning.infrastructure.private_files.private_storage,
                 upload_to="exports/%Y/%m/",
             ),
         ),

@@ -1,6 +1,6 @@
 """The system check that keeps the private files' folder out of MEDIA_ROOT."""
 
-from elearning.checks import private_files_not_public
+from elearning.infrastructure.checks import private_files_not_public
 
 
 def test_a_private_folder_inside_media_root_is_an_error(settings, tmp_path):

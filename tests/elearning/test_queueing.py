@@ -11,10 +11,10 @@ from django.utils import translation
 
 from accounts.models import User
 from accounts.tasks import send_welcome_email
-from elearning import queueing
 from elearning.celery import app
+from elearning.infrastructure import queueing
+from elearning.infrastructure.queueing import pending_tasks_send, send_now
 from elearning.models import PendingTask
-from elearning.queueing import pending_tasks_send, send_now
 
 from .servers import BrokenServer
 

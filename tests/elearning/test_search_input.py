@@ -1,8 +1,8 @@
 """What a person types into a search box is text, never query syntax (issue 13, 5d).
 
-Every search goes through the project's search backend (elearning/search.py), which keeps the
-words of the text and drops the rest; so a quote, a bracket or a lone operator finds nothing
-instead of a 500 (and, in production, the outage page).
+Every search goes through the project's search backend (elearning/infrastructure/search.py),
+which keeps the words of the text and drops the rest; so a quote, a bracket or a lone operator
+finds nothing instead of a 500 (and, in production, the outage page).
 """
 
 import pytest
@@ -104,7 +104,7 @@ def test_any_text_is_a_search_not_a_syntax(searchable, text):
 
 
 def test_the_words_of_a_query_still_search():
-    from elearning.search import words_only
+    from elearning.infrastructure.search import words_only
 
     assert words_only('"Traficul" de (copii)* AND ș"ț') == "Traficul de copii AND ș ț"
     assert words_only('"*()') == ""

@@ -45,7 +45,7 @@ def send_now(task, args=(), kwargs=None) -> bool:
 
 
 def _keep(task, args, kwargs, error: str) -> None:
-    from .models import PendingTask
+    from ..models import PendingTask
 
     PendingTask.objects.create(
         task=task.name, args=list(args), kwargs=kwargs, last_error=error[:1000]
@@ -61,7 +61,7 @@ def pending_tasks_send(*, limit: int = 500) -> int:
     """Queue what the outbox holds, oldest first; stop at the first broker failure."""
     from celery import current_app
 
-    from .models import PendingTask
+    from ..models import PendingTask
 
     sent = 0
     for pending in PendingTask.objects.all()[:limit]:
