@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from courses.models import StepCompletion
-from elearning.infrastructure.caching import core
+from elearning.infrastructure import caching
 from elearning.infrastructure.caching.backend import ResilientRedisCache
 
 from ..courses.factories import lesson_queries, lessons_of, make_course, publish
@@ -39,13 +39,13 @@ def cache_up_again():
     """The outage state is the process's: leave none of it to the next test."""
     yield
     ResilientRedisCache._down_until = 0.0
-    core._fallback.clear()
-    core._missed.clear()
+    caching._fallback.clear()
+    caching._missed.clear()
 
 
 def test_lessons_are_served_from_the_process_while_redis_is_down(client, demo_site, monkeypatch):
     # The process's own version lasts 10 s; a slow test run must not see it end midway.
-    monkeypatch.setattr(core, "FALLBACK_SECONDS", 600)
+    monkeypatch.setattr(caching, "FALLBACK_SECONDS", 600)
     small = make_course(slug="mic", lessons=3, translate=False)
     big = make_course(slug="mare", lessons=30, translate=False)
     learner = UserFactory()
@@ -90,7 +90,7 @@ def test_a_redis_that_hangs_costs_one_timeout_not_one_per_operation(monkeypatch)
                 assert cache.get_many(["a", "b"]) == {}
                 assert cache.incr("throttle") == 1
             assert (server.connections, server.received) == asked  # not asked again
-            assert core.cache_is_down()
+            assert caching.cache_is_down()
 
             # Once the pause is over it is asked again.
             ResilientRedisCache._down_until = 0.0
@@ -105,10 +105,10 @@ def test_a_change_redis_missed_is_applied_when_it_answers_again(client, demo_sit
     # moves on while Redis is down: the old number would be served again when Redis answers.
     cache.set("account-version:42", 5, None)
     with override_settings(CACHES=REFUSED):
-        core.bump("account-version:42")
-        assert core.cache_is_down()
+        caching.bump("account-version:42")
+        assert caching.cache_is_down()
     ResilientRedisCache._down_until = 0.0  # Redis answers again
     assert cache.get("account-version:42") == 5  # the bump was lost...
     assert client.get("/ro/").status_code == 200  # ...until this process serves a request
     assert cache.get("account-version:42") not in (5, None)
-    assert not core._missed
+    assert not caching._missed

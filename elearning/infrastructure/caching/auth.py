@@ -1,15 +1,9 @@
-"""The logged-in user and whether they may use Wagtail's admin, from the cache.
+"""The logged-in user and whether they may use Wagtail's admin, from the cache: Django reads the
+user on every request (a wide row) and Wagtail's userbar costs two permission queries a page.
 
-Django reads the user on every request (a wide row: a third of a warm lesson view's CPU) and
-Wagtail's userbar costs two permission queries on every page. Django's checks still run on the
-cached copy: `get_user` compares the session's auth hash (a password changed elsewhere logs the
-other sessions out), the backend refuses an inactive account; the admin checks its permission
-itself. The copy holds no password hash (whoever reads Redis gets none to crack): it carries the
-session hash Django compares (an HMAC, which every session holds already), and `password` is a
-deferred field, read from the database only where a password is checked.
+Django's checks still run on the cached copy (the session's auth hash, an inactive account). It
+holds no password hash, only the session hash every session holds (`password` is deferred).
 """
-
-from __future__ import annotations
 
 import copy
 from collections.abc import Callable
@@ -19,14 +13,12 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
 from accounts.models.users import SESSION_HASH_ATTRIBUTE
 
-from . import admin_access, progress, users
-from .core import read
+from . import admin_access, progress, read, users
 
 
 def read_ahead(request, *, course_key=None) -> None:
-    """Fetch the session user's account and admin flag, and their progress in the course
-    `course_key`, in one round trip before anything asks for them. The session's user id is
-    not verified yet (Django's `get_user` does that): it only chooses what to fetch."""
+    """Fetch the session user's account, admin flag and progress in `course_key` in one round
+    trip. The user id is not verified yet (`get_user` does it): it only chooses what to fetch."""
     try:
         user_id = get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
     except (KeyError, ValidationError):

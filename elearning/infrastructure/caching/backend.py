@@ -1,31 +1,23 @@
-"""Django's Redis cache backend, carrying on without Redis while it does not answer.
-
-Django's raises instead, and has no switch for this (django-redis's IGNORE_EXCEPTIONS is the
-same idea for its own backend). While Redis is down every read is a miss and every write is
-skipped (logged once a minute at most): pages come from the database and the process (core.py),
-sessions from the database (cached_db), and login throttling lets people in rather than locking
-everybody out. Nothing here holds data that exists only in the cache. After a failure the
-process leaves Redis alone for RETRY_AFTER seconds: a Redis that hangs rather than refuses costs
-each operation its socket timeout, and a page makes a dozen.
-
-Django also builds a `redis.Redis` client for every operation (copying the command callbacks
-each time), a measurable share of a lesson view; the client is thread-safe, so here there is one
-per connection pool. No setting offers that: OneClientPerPool overrides RedisCacheClient's
-`get_client` with its private `_get_connection_pool` and `_client`, installed through
-RedisCache's `_class` (tests/elearning/test_cache_private_api.py fails if they change).
+"""Django's Redis cache backend, carrying on while Redis does not answer: Django's raises, and
+has no switch like django-redis's IGNORE_EXCEPTIONS. Meanwhile reads miss and writes are skipped
+(nothing lives only in the cache: sessions are cached_db, throttling lets people in), and Redis
+is left alone for RETRY_AFTER seconds: one that hangs costs every operation its socket timeout.
 """
 
 import logging
 import time
 
+import redis
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
 
 class OneClientPerPool(RedisCacheClient):
+    """One (thread-safe) `redis.Redis` per pool, not one per operation as Django builds them:
+    see benchmarks/README.md. No setting offers it; it uses the private `_get_connection_pool`,
+    `_client` and `_class`, which tests/elearning/test_cache_private_api.py checks."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
@@ -37,26 +29,22 @@ class OneClientPerPool(RedisCacheClient):
         return client
 
 
-def _tolerant(operation: str, answer_while_down=lambda *args, **kwargs: None):
-    """RedisCache's `operation`; while Redis is down, `answer_while_down(*its arguments)`."""
+def _tolerant(operation: str, while_down=None):
+    """RedisCache's `operation`; while Redis is down, `while_down` (called with the arguments)."""
 
     def method(self, *args, **kwargs):
         if not self.is_down():
             try:
                 return getattr(RedisCache, operation)(self, *args, **kwargs)
-            except (RedisConnectionError, RedisTimeoutError) as error:
+            except (redis.ConnectionError, redis.TimeoutError) as error:
                 now = time.monotonic()
                 ResilientRedisCache._down_until = now + self.RETRY_AFTER
                 if now - ResilientRedisCache._last_warning > 60:
                     ResilientRedisCache._last_warning = now
                     logger.warning("cache unavailable (%s): %s", operation, error)
-        return answer_while_down(*args, **kwargs)
+        return while_down(*args, **kwargs) if callable(while_down) else while_down
 
     return method
-
-
-def _false(*args, **kwargs):
-    return False
 
 
 class ResilientRedisCache(RedisCache):
@@ -76,12 +64,12 @@ class ResilientRedisCache(RedisCache):
     get = _tolerant("get", lambda key, default=None, version=None: default)
     get_many = _tolerant("get_many", lambda *args, **kwargs: {})
     set_many = _tolerant("set_many", lambda *args, **kwargs: [])
-    has_key = _tolerant("has_key", _false)
-    add = _tolerant("add", _false)
+    has_key = _tolerant("has_key", False)
+    add = _tolerant("add", False)
     set = _tolerant("set")
-    touch = _tolerant("touch", _false)
-    delete = _tolerant("delete", _false)
+    touch = _tolerant("touch", False)
+    delete = _tolerant("delete", False)
     delete_many = _tolerant("delete_many")
-    clear = _tolerant("clear", _false)
+    clear = _tolerant("clear", False)
     # Callers treat the result as a count (throttling): 1 never locks anybody out.
     incr = _tolerant("incr", lambda key, delta=1, version=None: delta)

@@ -1,16 +1,7 @@
-"""Which change moves which version: the one table of cache invalidation.
-
-Each row names a signal (and its sender: None for any), the version it moves on, and which one
-of that kind (`ids`, from the signal's arguments). `connect()` connects every row, at start-up;
-nothing else connects a cache signal. tests/elearning/test_cache_invalidation.py walks the table:
-for each row it reads the entries that depend on it, makes the change, and reads them fresh.
-
-A write that sends no signal moves its version by calling the function its service calls:
-`courses.services.progress_changed` after every write of a learner's progress (PROGRESS), and
-`account_changed` below after a queryset update of a user (elearning.services.account_activate).
+"""Which change moves which version: the one table of cache invalidation, connected at start-up
+and walked by tests/elearning/test_cache_invalidation.py. A write that sends no signal calls its
+function instead: courses.services.progress_changed, and `account_changed` below.
 """
-
-from __future__ import annotations
 
 from dataclasses import dataclass
 
@@ -37,9 +28,7 @@ class Row:
 
 USER_MODEL = settings.AUTH_USER_MODEL
 
-# fmt: off
 TABLE: tuple[Row, ...] = (
-    # The published tree: sites, routes, live pages, restrictions, outlines, rendered fragments.
     Row(page_published, None, PAGE_TREE),
     Row(page_unpublished, None, PAGE_TREE),
     Row(post_page_move, None, PAGE_TREE),
@@ -50,15 +39,14 @@ TABLE: tuple[Row, ...] = (
     Row(post_delete, "wagtailcore.Locale", PAGE_TREE),
     Row(post_save, "wagtailcore.PageViewRestriction", PAGE_TREE),
     Row(post_delete, "wagtailcore.PageViewRestriction", PAGE_TREE),
-    Row(post_save, "elearning.NavigationSettings", PAGE_TREE),    # header and footer links
-    Row(post_save, "courses.ReferralContact", PAGE_TREE),         # shown in lesson bodies
+    Row(post_save, "elearning.NavigationSettings", PAGE_TREE),  # header and footer links
+    Row(post_save, "courses.ReferralContact", PAGE_TREE),  # shown in lesson bodies
     Row(post_delete, "courses.ReferralContact", PAGE_TREE),
     # Publishing a quiz writes its questions; saved any other way they move the tree too.
     Row(post_save, "quizzes.Question", PAGE_TREE),
     Row(post_delete, "quizzes.Question", PAGE_TREE),
     Row(post_save, "quizzes.Choice", PAGE_TREE),
     Row(post_delete, "quizzes.Choice", PAGE_TREE),
-    # The logged-in user's cached row, and their admin flag.
     Row(post_save, USER_MODEL, USER, of="pk"),
     Row(post_delete, USER_MODEL, USER, of="pk"),
     # Logging in saves only `last_login`, which decides nothing about the admin.
@@ -66,13 +54,11 @@ TABLE: tuple[Row, ...] = (
     # Wagtail's account settings copy the admin's language onto the user with an UPDATE
     # (accounts.admin_language.profile_saved), which sends no signal of its own.
     Row(post_save, "wagtailusers.UserProfile", USER, of="user_id"),
-    # Groups and permissions: every user's admin flag.
     Row(post_delete, "auth.Group", ADMIN_ACCESS),
     Row(m2m_changed, f"{USER_MODEL}_groups", ADMIN_ACCESS),
     Row(m2m_changed, f"{USER_MODEL}_user_permissions", ADMIN_ACCESS),
     Row(m2m_changed, "auth.Group_permissions", ADMIN_ACCESS),
 )
-# fmt: on
 
 
 def connect() -> None:
@@ -81,6 +67,5 @@ def connect() -> None:
 
 
 def account_changed(user_id) -> None:
-    """A user's row changed without a signal (a queryset update): retire their cached copy."""
     USER.move_on(user_id)
     ADMIN_ACCESS_OF.move_on(user_id)

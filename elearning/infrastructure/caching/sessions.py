@@ -1,17 +1,13 @@
-"""Django's cached_db sessions, read in the request's first round trip to Redis: the middleware
-(serving.RequestCacheMiddleware) asks for `read_ahead_key()` with the page tree's version.
-Everything else is Django's: a miss reads the database and fills the cache, writes go to both.
-"""
+"""Django's cached_db sessions, read in the request's first round trip (RequestCacheMiddleware)."""
 
 from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 
-from .core import forget, read
+from . import forget, read
 
 
 class SessionStore(CachedDBStore):
     def read_ahead_key(self) -> str | None:
-        """The cache key to fetch with the request's other reads, when there is a session."""
         if self.session_key is None or settings.SESSION_CACHE_ALIAS != "default":
             return None
         return self.cache_key
