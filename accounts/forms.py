@@ -55,6 +55,27 @@ class InstitutionChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+# What registration and the profile page both write to the user.
+PROFILE_MODEL_FIELDS = [
+    "full_name",
+    "role",
+    "county",
+    "institution",
+    "institution_other",
+    "preferred_language",
+]
+# The order a person fills them in ("institution not listed" opens the free-text field).
+PROFILE_FIELD_ORDER = [
+    "full_name",
+    "role",
+    "county",
+    "institution",
+    "institution_not_listed",
+    "institution_other",
+    "preferred_language",
+]
+
+
 class ProfileFieldsMixin(forms.Form):
     """Fields and rules shared by registration and profile editing."""
 
@@ -123,7 +144,19 @@ class ProfileFieldsMixin(forms.Form):
         return [(code, labels[code], items) for code, items in groups.items()]
 
 
-class RegistrationForm(ProfileFieldsMixin, forms.ModelForm):
+class ProfileModelForm(ProfileFieldsMixin, forms.ModelForm):
+    """What registration and the profile page share: the user's profile fields, set up."""
+
+    class Meta:
+        model = User
+        fields = PROFILE_MODEL_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_profile_fields()
+
+
+class RegistrationForm(ProfileModelForm):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
@@ -141,33 +174,17 @@ class RegistrationForm(ProfileFieldsMixin, forms.ModelForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    # The profile's fields as the profile page orders them, with the e-mail after the name.
     field_order = [
         "full_name",
         "email",
-        "role",
-        "county",
-        "institution",
-        "institution_not_listed",
-        "institution_other",
-        "preferred_language",
+        *PROFILE_FIELD_ORDER[1:],
         "password1",
         "password2",
     ]
 
-    class Meta:
-        model = User
-        fields = [
-            "full_name",
-            "role",
-            "county",
-            "institution",
-            "institution_other",
-            "preferred_language",
-        ]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_profile_fields()
         own_max_length_message(
             self.fields["email"],
             _("An e-mail address can have at most %(limit_value)d characters."),
@@ -192,31 +209,11 @@ class RegistrationForm(ProfileFieldsMixin, forms.ModelForm):
         return cleaned
 
 
-class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
-    field_order = [
-        "full_name",
-        "role",
-        "county",
-        "institution",
-        "institution_not_listed",
-        "institution_other",
-        "preferred_language",
-    ]
-
-    class Meta:
-        model = User
-        fields = [
-            "full_name",
-            "role",
-            "county",
-            "institution",
-            "institution_other",
-            "preferred_language",
-        ]
+class ProfileForm(ProfileModelForm):
+    field_order = PROFILE_FIELD_ORDER
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_profile_fields()
         if (
             self.instance.pk
             and not self.instance.institution_id

@@ -129,7 +129,7 @@ def _uuid_of(courses):
     return coerce
 
 
-class EnrolmentUploadForm(forms.Form):
+class EnrollmentUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(

@@ -190,7 +190,7 @@ HEADINGS = {
 
 
 @dataclass
-class EnrolmentRow:
+class EnrollmentRow:
     line: int
     values: dict
     errors: list[str] = field(default_factory=list)
@@ -201,8 +201,8 @@ class EnrolmentRow:
 
 
 @dataclass
-class EnrolmentCheck:
-    rows: list[EnrolmentRow]
+class EnrollmentCheck:
+    rows: list[EnrollmentRow]
     errors: list[str]  # about the file as a whole
 
     @property
@@ -210,7 +210,7 @@ class EnrolmentCheck:
         return not self.errors and all(not r.errors for r in self.rows)
 
     @property
-    def error_rows(self) -> list[EnrolmentRow]:
+    def error_rows(self) -> list[EnrollmentRow]:
         return [r for r in self.rows if r.errors]
 
 
@@ -239,18 +239,18 @@ def _choices_lookup(choices) -> dict[str, str]:
     return lookup
 
 
-def enrolment_check(*, upload, scope: CoordinatorScope) -> EnrolmentCheck:
+def enrollment_check(*, upload, scope: CoordinatorScope) -> EnrollmentCheck:
     """Read and validate the whole file; nothing is written. Every problem is named with its
     line number, in the coordinator's language."""
     if upload.size > MAX_UPLOAD_BYTES:
-        return EnrolmentCheck([], [_("The file is larger than 2 MB. Split it and upload again.")])
+        return EnrollmentCheck([], [_("The file is larger than 2 MB. Split it and upload again.")])
     raw = upload.read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return EnrolmentCheck([], [_("The file is not UTF-8 text. Save it as “CSV UTF-8”.")])
+        return EnrollmentCheck([], [_("The file is not UTF-8 text. Save it as “CSV UTF-8”.")])
     if "\x00" in text:
-        return EnrolmentCheck([], [_("This is not a CSV file.")])
+        return EnrollmentCheck([], [_("This is not a CSV file.")])
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -259,7 +259,7 @@ def enrolment_check(*, upload, scope: CoordinatorScope) -> EnrolmentCheck:
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        return EnrolmentCheck([], [_("The file is empty.")])
+        return EnrollmentCheck([], [_("The file is empty.")])
     positions = {}
     for index, heading in enumerate(header):
         for column, names in HEADINGS.items():
@@ -267,7 +267,7 @@ def enrolment_check(*, upload, scope: CoordinatorScope) -> EnrolmentCheck:
                 positions[column] = index
     missing = [c for c in COLUMNS if c not in positions]
     if missing:
-        return EnrolmentCheck(
+        return EnrollmentCheck(
             [],
             [
                 _(
@@ -277,27 +277,29 @@ def enrolment_check(*, upload, scope: CoordinatorScope) -> EnrolmentCheck:
                 % {"missing": ", ".join(missing)}
             ],
         )
-    rows: list[EnrolmentRow] = []
+    rows: list[EnrollmentRow] = []
     try:
         for line, record in enumerate(reader, start=2):
             if not any(cell.strip() for cell in record):
                 continue
             if len(rows) >= MAX_ROWS:
-                return EnrolmentCheck([], [_("At most %(n)s learners per file.") % {"n": MAX_ROWS}])
+                return EnrollmentCheck(
+                    [], [_("At most %(n)s learners per file.") % {"n": MAX_ROWS}]
+                )
             values = {
                 c: (record[positions[c]].strip() if positions[c] < len(record) else "")
                 for c in COLUMNS
             }
-            rows.append(EnrolmentRow(line=line, values=values))
+            rows.append(EnrollmentRow(line=line, values=values))
     except csv.Error as error:
-        return EnrolmentCheck([], [_("The file could not be read as CSV: %s") % error])
+        return EnrollmentCheck([], [_("The file could not be read as CSV: %s") % error])
     if not rows:
-        return EnrolmentCheck([], [_("The file has no learners in it.")])
+        return EnrollmentCheck([], [_("The file has no learners in it.")])
     _check_rows(rows, scope)
-    return EnrolmentCheck(rows, [])
+    return EnrollmentCheck(rows, [])
 
 
-def _check_rows(rows: list[EnrolmentRow], scope: CoordinatorScope) -> None:
+def _check_rows(rows: list[EnrollmentRow], scope: CoordinatorScope) -> None:
     emails = [r.values["email"].lower() for r in rows]
     existing = {u.email: u for u in User.objects.filter(email__in=emails)}
     # Institutions by county and case-folded name, matched in Python: SQLite's case-insensitive
@@ -349,7 +351,7 @@ def _check_rows(rows: list[EnrolmentRow], scope: CoordinatorScope) -> None:
             # people (one query per existing account, at most MAX_ROWS). Anyone else's is left
             # alone, and its line answers as a new address's would (no error, counted alike):
             # a coordinator must not learn from a file which addresses have an account
-            # outside their scope. The address's owner is told instead (enrolment_import).
+            # outside their scope. The address's owner is told instead (enrollment_import).
             if User.objects.filter(scope.learner_filter(), pk=user.pk).exists():
                 row.user = user
             else:
@@ -365,7 +367,7 @@ def _in_scope(scope: CoordinatorScope, institution: Institution, county: str) ->
 
 
 @dataclass
-class EnrolmentResult:
+class EnrollmentResult:
     created: int = 0
     enrolled: int = 0
     already: int = 0
@@ -375,22 +377,22 @@ class EnrolmentResult:
 
 
 @transaction.atomic
-def enrolment_import(
-    *, check: EnrolmentCheck, course_keys: list, due_on: datetime.date, by
-) -> EnrolmentResult:
+def enrollment_import(
+    *, check: EnrollmentCheck, course_keys: list, due_on: datetime.date, by
+) -> EnrollmentResult:
     """Create the missing accounts and enrol everyone, all or nothing. New learners get an
     invitation to set their password (after commit); existing ones keep their account as is.
     An account outside the coordinator's scope is neither enrolled nor changed: its owner gets
     an e-mail naming the courses, and may start them if they wish."""
-    from .tasks import send_enrolment_elsewhere_notice, send_enrolment_invitation
+    from .tasks import send_enrollment_elsewhere_notice, send_enrollment_invitation
 
     if not check.is_clean:
-        raise ValueError("enrolment_import needs a clean check")
-    result = EnrolmentResult()
+        raise ValueError("enrollment_import needs a clean check")
+    result = EnrollmentResult()
     for row in check.rows:
         if row.account_elsewhere is not None:
             enqueue_on_commit(
-                send_enrolment_elsewhere_notice,
+                send_enrollment_elsewhere_notice,
                 row.account_elsewhere.pk,
                 [str(key) for key in course_keys],
             )
@@ -408,7 +410,7 @@ def enrolment_import(
                 preferred_language=translation.get_language() or "ro",
             )
             result.created += 1
-            enqueue_on_commit(send_enrolment_invitation, user.pk)
+            enqueue_on_commit(send_enrollment_invitation, user.pk)
         for course_key in course_keys:
             if course_services.enrollment_assign(
                 learner=user, course_key=course_key, due_on=due_on, by=by

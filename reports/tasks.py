@@ -27,7 +27,7 @@ def remind_overdue_learners() -> int:
 
 
 @shared_task(acks_late=True, **EMAIL_RETRY)
-def send_enrolment_invitation(user_id: int) -> None:
+def send_enrollment_invitation(user_id: int) -> None:
     """A coordinator enrolled a new learner: invite them to set a password (the reset link
     proves they own the address)."""
     user = User.objects.filter(pk=user_id).first()
@@ -41,7 +41,7 @@ def send_enrolment_invitation(user_id: int) -> None:
 
 
 @shared_task(acks_late=True, **EMAIL_RETRY)
-def send_enrolment_elsewhere_notice(user_id: int, course_keys: list[str]) -> None:
+def send_enrollment_elsewhere_notice(user_id: int, course_keys: list[str]) -> None:
     """A coordinator listed the address of an account outside their scope: the account was
     left alone; its owner is told which courses, and may start them from their account."""
     user = User.objects.filter(pk=user_id, is_active=True, erased_at__isnull=True).first()
@@ -51,7 +51,7 @@ def send_enrolment_elsewhere_notice(user_id: int, course_keys: list[str]) -> Non
     found = [courses[UUID(key)] for key in course_keys if UUID(key) in courses]
     email_send_to_user(
         user=user,
-        template="reports/email/enrolment_elsewhere",
+        template="reports/email/enrollment_elsewhere",
         context={
             "courses": [
                 course.get(user.preferred_language) or next(iter(course.values()))

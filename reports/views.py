@@ -22,7 +22,7 @@ from certificates.models import CertificateStatus
 from elearning.infrastructure.private_files import private_file_response
 
 from . import exports, selectors, services
-from .forms import EnrolmentUploadForm, ReportFilterForm
+from .forms import EnrollmentUploadForm, ReportFilterForm
 from .models import ExportJob
 
 TITLES = {
@@ -281,17 +281,17 @@ def enrol(request):
     courses = selectors.report_courses()
     page = {"page_title": _("Enrol learners"), "scope": scope, "reports": TITLES, "report": "enrol"}
     if request.method == "GET":
-        form = EnrolmentUploadForm(courses=courses)
+        form = EnrollmentUploadForm(courses=courses)
         return render(request, "reports/admin/enrol.html", {**page, "form": form})
-    form = EnrolmentUploadForm(request.POST, request.FILES, courses=courses)
+    form = EnrollmentUploadForm(request.POST, request.FILES, courses=courses)
     context = {**page, "form": form}
     if not form.is_valid():
         return render(request, "reports/admin/enrol.html", context, status=400)
-    check = services.enrolment_check(upload=form.cleaned_data["file"], scope=scope)
+    check = services.enrollment_check(upload=form.cleaned_data["file"], scope=scope)
     if not check.is_clean:
         context["check"] = check
         return render(request, "reports/admin/enrol.html", context, status=400)
-    result = services.enrolment_import(
+    result = services.enrollment_import(
         check=check,
         course_keys=[c.key for c in form.chosen_courses()],
         due_on=form.cleaned_data["due_on"],

@@ -12,11 +12,26 @@ from django.conf import settings
 TEST_RUN_VARIABLES = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
-def settings_in_subprocess(module: str, names: list[str], *, unset=(), **environ) -> dict:
-    """`names` of the settings `module` computes with `environ` (and without `unset`)."""
+def json_from_subprocess(script: str, *, unset=(), timeout: int = 120, **environ):
+    """Run the Python `script` in a new process, with this environment but the test run's own
+    services (and `unset`), plus `environ`; the JSON its last line of output prints."""
     unwanted = TEST_RUN_VARIABLES | set(unset)
     env = {k: v for k, v in os.environ.items() if k not in unwanted}
-    env.update(DJANGO_SETTINGS_MODULE=module, **environ)
+    env.update(**environ)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def settings_in_subprocess(module: str, names: list[str], *, unset=(), **environ) -> dict:
+    """`names` of the settings `module` computes with `environ` (and without `unset`)."""
     # Reading a setting imports the settings module, which is all these tests need; django.setup()
     # (the apps, Wagtail's among them) would cost ten times as long, so it only runs when a value
     # needs the apps to become text (a lazily translated string).
@@ -35,13 +50,4 @@ def settings_in_subprocess(module: str, names: list[str], *, unset=(), **environ
             "    print(read())",
         ]
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json_from_subprocess(script, unset=unset, DJANGO_SETTINGS_MODULE=module, **environ)

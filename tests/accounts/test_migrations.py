@@ -6,14 +6,7 @@ project's `migrate`. It runs in a subprocess, on a database of its own in memory
 database is already migrated, and the migration executor must not touch it.
 """
 
-import json
-import os
-import subprocess
-import sys
-
-from django.conf import settings
-
-from ..settings_subprocess import TEST_RUN_VARIABLES
+from ..settings_subprocess import json_from_subprocess
 
 # Where the apps that hold or point at the moved models stood before the move. The others this
 # test writes to are at their latest, with what they depend on (most of Wagtail); the rest are
@@ -169,23 +162,17 @@ def migrate_a_database_from_before_the_move() -> dict:
 
 
 def test_a_database_from_before_the_move_keeps_its_people_and_their_rights():
-    env = {k: v for k, v in os.environ.items() if k not in TEST_RUN_VARIABLES}
-    env.update(DJANGO_SETTINGS_MODULE="elearning.settings.test", DATABASE_URL="sqlite://:memory:")
     script = (
         "import json, django; django.setup(); "
         "from tests.accounts.test_migrations import migrate_a_database_from_before_the_move; "
         "print(json.dumps(migrate_a_database_from_before_the_move()))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
+    after = json_from_subprocess(
+        script,
         timeout=300,
+        DJANGO_SETTINGS_MODULE="elearning.settings.test",
+        DATABASE_URL="sqlite://:memory:",
     )
-    assert result.returncode == 0, result.stderr
-    after = json.loads(result.stdout.strip().splitlines()[-1])
     assert after == {
         "password_right": True,
         "logs_in": True,

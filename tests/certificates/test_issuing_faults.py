@@ -26,6 +26,7 @@ from elearning.celery import app
 
 from ..courses.factories import lessons_of, make_course
 from ..elearning.factories import UserFactory
+from ..polling import wait_for
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="real row locks need PostgreSQL (CI runs it)"
@@ -34,15 +35,6 @@ postgres_only = pytest.mark.skipif(
 
 def pdf_files(private_root: Path) -> list[str]:
     return sorted(p.name for p in (private_root / "certificates").glob("*"))
-
-
-def wait_for(condition, timeout=60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @postgres_only

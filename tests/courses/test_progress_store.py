@@ -64,7 +64,7 @@ def test_the_first_step_enrols_once(record, course):
     assert (enrollment.enrolled_by, enrollment.reminded_at) == (None, None)
 
 
-def test_an_existing_enrolment_is_left_as_it_is(record, course):
+def test_an_existing_enrollment_is_left_as_it_is(record, course):
     course_key, required, _optional = course
     learner = UserFactory()
     Enrollment.objects.create(

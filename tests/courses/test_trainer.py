@@ -140,14 +140,7 @@ def test_trainer_to_reviewer_to_translation(client, editorial):
         lesson.save_revision(user=reviewer).publish(user=reviewer)
 
     # The trainer creates the English translation of the course and its lessons.
-    client.force_login(trainer)
-    en = Locale.objects.get(language_code="en")
-    response = client.post(
-        reverse("simple_translation:submit_page_translation", args=[course.pk]),
-        {"locales": [en.pk], "include_subtree": "on"},
-    )
-    assert response.status_code == 302
-    course_en = course.get_translation(en)
+    course_en = translate_with_lessons(client, trainer, course)
     assert LessonPage.objects.child_of(course_en).count() == 2
     # The copies wait for the trainer to translate and publish them.
     states = {
@@ -321,6 +314,16 @@ def test_a_translations_default_slug_is_ascii(client, editorial):
     course = make_course(lessons=0, slug="curs-de-probă-școală", translate=False)
     lesson = LessonPage(title="Lecția întâi", slug="lecția-întâi", body=[])
     course.add_child(instance=lesson)
+    course_en = translate_with_lessons(client, trainer, course)
+    assert course_en.slug == "curs-de-proba-scoala"
+    assert course_en.url_path.endswith("/courses/curs-de-proba-scoala/")
+    lesson_en = LessonPage.objects.child_of(course_en).get()
+    assert lesson_en.slug == "lectia-intai"
+    assert lesson_en.url_path == course_en.url_path + "lectia-intai/"
+
+
+def translate_with_lessons(client, trainer, course):
+    """The trainer's "Translate" (simple_translation) into English, lessons included: the copy."""
     client.force_login(trainer)
     en = Locale.objects.get(language_code="en")
     response = client.post(
@@ -328,9 +331,4 @@ def test_a_translations_default_slug_is_ascii(client, editorial):
         {"locales": [en.pk], "include_subtree": "on"},
     )
     assert response.status_code == 302
-    course_en = course.get_translation(en)
-    assert course_en.slug == "curs-de-proba-scoala"
-    assert course_en.url_path.endswith("/courses/curs-de-proba-scoala/")
-    lesson_en = LessonPage.objects.child_of(course_en).get()
-    assert lesson_en.slug == "lectia-intai"
-    assert lesson_en.url_path == course_en.url_path + "lectia-intai/"
+    return course.get_translation(en)

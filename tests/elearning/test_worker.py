@@ -4,7 +4,6 @@ On SQLite (no REDIS_URL) the broker is Kombu's filesystem transport, as in `make
 in CI (REDIS_URL set) it is Redis, as in production.
 """
 
-import time
 import uuid
 
 import pytest
@@ -17,6 +16,7 @@ from accounts.models import User
 from elearning.celery import app
 
 from ..accounts.test_registration import registration_data
+from ..polling import wait_for
 
 
 @pytest.fixture
@@ -38,15 +38,6 @@ def celery_worker(settings):
         app.conf.update(previous)
 
 
-def wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_registration_welcome_email_is_sent_by_a_real_worker(client, demo_site, celery_worker):
@@ -62,7 +53,9 @@ def test_registration_welcome_email_is_sent_by_a_real_worker(client, demo_site, 
     user = User.objects.get(email="ana.popescu@example.org")
 
     # The request returned before the e-mail was sent: the worker sends it.
-    assert wait_for(lambda: len(mail.outbox) == 1), "the worker did not send the welcome e-mail"
+    assert wait_for(lambda: len(mail.outbox) == 1, timeout=30), (
+        "the worker did not send the welcome e-mail"
+    )
     message = mail.outbox[0]
     assert message.to == [user.email]
     assert "/ro/accounts/activate/" in message.body

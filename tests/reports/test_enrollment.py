@@ -162,7 +162,7 @@ def test_the_check_of_a_file_answers_alike_with_or_without_an_account(world):
     def problems(address):
         text = f"Nume;E-mail;Rol;Instituție;Județ\nX Y;{address};teacher;{school}\n{bad}\n"
         upload_file = SimpleUploadedFile("c.csv", text.encode(), content_type="text/csv")
-        check = services.enrolment_check(upload=upload_file, scope=scope)
+        check = services.enrollment_check(upload=upload_file, scope=scope)
         return [(row.line, row.errors) for row in check.error_rows]
 
     assert problems(world.learners["iasi"].email) == problems("nimeni@example.org")
@@ -205,7 +205,7 @@ def test_form_errors_are_400(client, world):
     assert not User.objects.filter(email="maria.stirbu@example.org").exists()
 
 
-def test_bulk_enrolment_shows_on_the_learners_pages_at_once(client, world):
+def test_bulk_enrollment_shows_on_the_learners_pages_at_once(client, world):
     """The enrolment goes through courses.services, which retires the learner's cached progress:
     a learner who has the course page open (progress cached) sees the coordinator's enrolment
     and due date on their next request, not after the cache entry times out."""
