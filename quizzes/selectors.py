@@ -111,6 +111,12 @@ class LessonsToReview(NamedTuple):
     cover_missed: bool  # linked to the questions missed; else the course's lessons, all of them
 
 
+def answered_right(question, selected) -> bool:
+    """Whether the choices `selected` (keys) are exactly the question's correct ones: full
+    marks (quizzes.services grades by it; partial credit aside) and no lesson to review."""
+    return set(selected) == {c.key for c in question.choices if c.is_correct}
+
+
 def lessons_to_review(*, learner, quiz: QuizPage, eligibility: Eligibility) -> LessonsToReview:
     """While the learner waits to try the quiz again: the lessons linked to the questions they
     missed in their last attempt, else every lesson of the course. None when there is no wait
@@ -131,9 +137,7 @@ def lessons_to_review(*, learner, quiz: QuizPage, eligibility: Eligibility) -> L
     missed = [
         key
         for key in last.question_keys
-        if key in answer_key
-        and set(last.answers.get(key, []))
-        != {c.key for c in answer_key[key].choices if c.is_correct}
+        if key in answer_key and not answered_right(answer_key[key], last.answers.get(key, []))
     ]
     lesson_ids = {questions[key].lesson_id for key in missed} - {None}
     # The question may name the lesson in another language: its translation key finds this one.

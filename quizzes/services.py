@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from courses import services as course_services
 
 from .models import Attempt, AttemptStatus, QuestionKind, QuizKind, QuizPage
-from .selectors import quiz_answer_key, quiz_eligibility
+from .selectors import answered_right, quiz_answer_key, quiz_eligibility
 
 _random = random.SystemRandom()
 
@@ -121,7 +121,7 @@ def _grade(questions: dict, attempt: Attempt, answers: dict[str, list[str]]) -> 
                 earned -= Decimal(len(selected & wrong)) / len(wrong)
             total += max(Decimal(0), earned)
         else:
-            total += 1 if selected == correct else 0
+            total += 1 if answered_right(question, selected) else 0
     return (100 * total / len(attempt.question_keys)).quantize(Decimal("0.01"))
 
 
