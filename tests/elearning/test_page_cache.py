@@ -1,4 +1,4 @@
-"""The cached reads of the page tree (elearning.page_cache) follow every change to the tree."""
+"""The page tree's cached reads (caching.pages) follow every change to the tree."""
 
 import pytest
 from django.contrib.auth.models import Group
