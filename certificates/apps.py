@@ -10,12 +10,14 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from accounts import personal_data
         from courses.dashboard import register_completed_course_extra
+        from courses.selectors import register_renewal_check
         from courses.signals import course_completed
 
         from . import receivers, selectors, services
 
         course_completed.connect(receivers.on_course_completed, dispatch_uid="certificates.issue")
         register_completed_course_extra(selectors.dashboard_certificates)
+        register_renewal_check(selectors.certificates_asking_renewal)
         personal_data.register(
             "certificates",
             exporter=selectors.learner_certificates_data,

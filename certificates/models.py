@@ -26,14 +26,22 @@ class CertificateState(models.TextChoices):
     `certificates.selectors.certificate_state` (and its SQL twin for the reports)."""
 
     VALID = "valid", _("Ready")
+    # A later run's certificate renews it; the code still verifies, with its own dates.
+    SUPERSEDED = "superseded", pgettext_lazy("certificate", "Renewed")
     EXPIRED = "expired", pgettext_lazy("certificate", "Expired")
+    # Valid, but its course asked holders to re-certify by a date that has passed (a
+    # re-certification campaign); not revoked.
+    RENEWAL_OVERDUE = "renewal_overdue", pgettext_lazy("certificate", "Renewal overdue")
     REVOKED = "revoked", pgettext_lazy("certificate", "Revoked")
     PENDING = "pending", _("Being prepared")
     FAILED = "failed", _("Failed")
 
 
 class Certificate(models.Model):
-    """One per learner and course (keyed by the course's translation_key), issued once."""
+    """One per run of a learner through a course (keyed by the course's translation_key),
+    issued once. A renewal (a later run's certificate) gets a new code and supersedes the one
+    before: a printed QR code keeps saying what its own paper says (its dates), and its page
+    points to the renewal."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.CharField(_("verification code"), max_length=16, unique=True, default=new_code)
@@ -45,6 +53,35 @@ class Certificate(models.Model):
         related_name="certificates",
     )
     course_key = models.UUIDField(_("course"))
+    run = models.PositiveSmallIntegerField(_("run"), default=1)
+    # The first certificate's completion date, carried along each renewal (equal to
+    # completed_at on a first certificate).
+    first_certified_at = models.DateTimeField(_("first certified"), null=True, blank=True)
+    superseded_by = models.OneToOneField(
+        "self",
+        verbose_name=_("renewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supersedes",
+    )
+    # Set by a re-certification campaign (courses.RecertificationCampaign) on the certificates
+    # current when it started; past this day, unrenewed, the certificate is "renewal overdue".
+    renew_by = models.DateField(_("renew by"), null=True, blank=True)
+    recertification = models.ForeignKey(
+        "courses.RecertificationCampaign",
+        verbose_name=_("re-certification"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+    )
+    # Reminders, each claimed by a conditional UPDATE before it is sent
+    # (certificates.services.expiry_reminder_claim / renewal_reminder_claim): the smallest
+    # number of days before expiry already reminded of, and the last re-certification reminder.
+    expiry_reminder_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    renewal_reminder_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    renewal_reminded_at = models.DateTimeField(null=True, blank=True)
     # Snapshots: the certificate says what was true when it was issued.
     learner_name = models.CharField(_("name"), max_length=150)
     learner_role = models.CharField(_("professional role"), max_length=32, blank=True)
@@ -81,7 +118,7 @@ class Certificate(models.Model):
         verbose_name_plural = _("certificates")
         constraints = [
             models.UniqueConstraint(
-                fields=["learner", "course_key"], name="one_certificate_per_course"
+                fields=["learner", "course_key", "run"], name="one_certificate_per_run"
             )
         ]
         indexes = [models.Index(fields=["course_key", "issued_at"])]
@@ -93,6 +130,14 @@ class Certificate(models.Model):
     @property
     def grouped_code(self) -> str:
         return grouped(self.code)
+
+    @property
+    def first_certified(self):
+        return self.first_certified_at or self.completed_at
+
+    @property
+    def is_renewal(self) -> bool:
+        return self.first_certified_at is not None and self.first_certified_at < self.completed_at
 
     @property
     def is_revoked(self) -> bool:
@@ -113,6 +158,7 @@ class CertificateEvent(models.Model):
 
     class Kind(models.TextChoices):
         ISSUED = "issued", _("Issued")
+        RENEWED = "renewed", pgettext_lazy("certificate event", "Renewed")
         REISSUED = "reissued", _("Re-issued")
         REVOKED = "revoked", _("Revoked")
         FAILED = "failed", _("Failed")

@@ -5,12 +5,12 @@ from .services import certificate_request
 from .tasks import issue_certificate
 
 
-def on_course_completed(sender, *, learner_id, course_key, completed_at, **kwargs):
-    """A course was completed (the transaction has committed): issue its certificate. With the
-    broker down the task waits in the outbox (elearning.infrastructure.queueing) instead of
+def on_course_completed(sender, *, learner_id, course_key, completed_at, run=1, **kwargs):
+    """A run of a course was completed (the transaction has committed): issue its certificate.
+    With the broker down the task waits in the outbox (elearning.infrastructure.queueing) instead of
     failing the request that completed the course."""
     certificate = certificate_request(
-        learner_id=learner_id, course_key=course_key, completed_at=completed_at
+        learner_id=learner_id, course_key=course_key, completed_at=completed_at, run=run
     )
     if certificate is not None and certificate.status != CertificateStatus.READY:
         send_now(issue_certificate, [str(certificate.pk)])

@@ -1,10 +1,10 @@
 """Reads for certificates."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Value, When
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.timezone import localtime
@@ -20,17 +20,24 @@ def certificate_state(certificate: Certificate, *, now: datetime | None = None) 
     learning", the register and the reports (which compute it in SQL with
     `certificate_state_expression`, giving the same answer row by row).
 
-    Revoked wins over everything: a revoked certificate is never handed out again. One not yet
-    issued is pending or failed, whatever its dates. An issued one is expired from its expiry
-    moment on, else valid."""
+    Revoked wins over everything: a revoked certificate is never handed out again. One renewed
+    by a later run's certificate is "renewed" (superseded), whatever its dates. One not yet
+    issued is pending or failed. An issued one is expired from its expiry moment on; before
+    that, "renewal overdue" once the day a re-certification asked it to be renewed by has
+    passed (`renew_by`, in the programme's time zone); else valid."""
+    now = now or timezone.now()
     if certificate.revoked_at is not None:
         return CertificateState.REVOKED
+    if certificate.superseded_by_id is not None:
+        return CertificateState.SUPERSEDED
     if certificate.status == CertificateStatus.PENDING:
         return CertificateState.PENDING
     if certificate.status == CertificateStatus.FAILED:
         return CertificateState.FAILED
-    if certificate.expires_at is not None and certificate.expires_at <= (now or timezone.now()):
+    if certificate.expires_at is not None and certificate.expires_at <= now:
         return CertificateState.EXPIRED
+    if certificate.renew_by is not None and certificate.renew_by < timezone.localdate(now):
+        return CertificateState.RENEWAL_OVERDUE
     return CertificateState.VALID
 
 
@@ -44,9 +51,11 @@ def certificate_state_expression(prefix: str = "", *, now: datetime) -> Case:
     return Case(
         When(**{f"{prefix}id__isnull": True}, then=Value(None)),
         when(CertificateState.REVOKED, revoked_at__isnull=False),
+        when(CertificateState.SUPERSEDED, superseded_by__isnull=False),
         when(CertificateState.PENDING, status=CertificateStatus.PENDING),
         when(CertificateState.FAILED, status=CertificateStatus.FAILED),
         when(CertificateState.EXPIRED, expires_at__lte=now),
+        when(CertificateState.RENEWAL_OVERDUE, renew_by__lt=timezone.localdate(now)),
         default=Value(CertificateState.VALID.value),
         output_field=CharField(),
     )
@@ -55,9 +64,13 @@ def certificate_state_expression(prefix: str = "", *, now: datetime) -> Case:
 def dashboard_certificates(learner, course_keys) -> dict:
     """For "My learning": each completed course's certificate, ready or being prepared."""
     extras = {}
-    certificates = Certificate.objects.filter(
-        learner=learner, course_key__in=course_keys
-    ).select_related("revoked_by")
+    # The newest run's certificate per course; earlier ones show in the run history.
+    certificates = (
+        Certificate.objects.filter(learner=learner, course_key__in=course_keys)
+        .select_related("revoked_by")
+        .order_by("course_key", "run")
+    )
+    certificates = {c.course_key: c for c in certificates}.values()
     now = timezone.now()
     for certificate in certificates:
         state = certificate_state(certificate, now=now)
@@ -72,12 +85,17 @@ def dashboard_certificates(learner, course_keys) -> dict:
                 "url": "",
                 "note": certificate_revocation_note(certificate),
             }
-        elif state in (CertificateState.VALID, CertificateState.EXPIRED):
-            note = (
-                _("expired: take the course again to renew it")
-                if state == CertificateState.EXPIRED
-                else ""
-            )
+        elif state in (
+            CertificateState.VALID,
+            CertificateState.EXPIRED,
+            CertificateState.RENEWAL_OVERDUE,
+            CertificateState.SUPERSEDED,
+        ):
+            note = ""
+            if state == CertificateState.EXPIRED:
+                note = _("expired: take the course again to renew it")
+            elif state == CertificateState.RENEWAL_OVERDUE:
+                note = _("renewal overdue: take the course again to renew it")
             item = {
                 "label": _("Download your certificate (PDF)"),
                 "url": reverse("certificates:download", args=[certificate.pk]),
@@ -153,6 +171,8 @@ def learner_certificates_data(learner) -> list[dict]:
             "course": c.course_title(learner.preferred_language),
             "name_printed": c.learner_name,
             "hours": float(c.hours),
+            "run": c.run,
+            "first_certified_at": c.first_certified.isoformat(),
             "completed_at": c.completed_at.isoformat(),
             "issued_at": c.issued_at.isoformat(),
             "expires_at": c.expires_at.isoformat() if c.expires_at else None,
@@ -171,6 +191,13 @@ def course_certificate_progress(*, course_key, since=None) -> dict[str, int | No
     """
     completed = Enrollment.objects.filter(course_key=course_key, completed_at__isnull=False)
     certificates = Certificate.objects.filter(course_key=course_key)
+    has_certificate = Exists(
+        certificates.filter(
+            learner_id=OuterRef("learner_id"),
+            course_key=OuterRef("course_key"),
+            run=OuterRef("run"),
+        )
+    )
     by_status = dict(
         certificates.order_by()
         .values_list("status")
@@ -179,7 +206,7 @@ def course_certificate_progress(*, course_key, since=None) -> dict[str, int | No
     )
     return {
         "completions": completed.count(),
-        "missing": completed.exclude(learner_id__in=certificates.values("learner_id")).count(),
+        "missing": completed.exclude(has_certificate).count(),
         "ready": by_status.get(CertificateStatus.READY, 0),
         "pending": by_status.get(CertificateStatus.PENDING, 0),
         "failed": by_status.get(CertificateStatus.FAILED, 0),
@@ -204,3 +231,25 @@ def courses_issuing_certificates() -> list[CoursePage]:
         if page.translation_key not in by_key or page.locale.language_code == "ro":
             by_key[page.translation_key] = page
     return sorted(by_key.values(), key=lambda page: page.title)
+
+
+def certificates_asking_renewal(learner, courses) -> set:
+    """The course keys, of `courses`, where the learner's certificate asks to be renewed: it
+    has expired or expires within the course's renewal window, or a re-certification asks
+    for it. Only their newest certificate counts (not revoked, not renewed); one query.
+    Registered with courses.selectors.register_renewal_check."""
+    windows = {course.translation_key: course.renewal_window_days for course in courses}
+    now = timezone.now()
+    due = set()
+    for certificate in Certificate.objects.filter(
+        learner=learner,
+        course_key__in=list(windows),
+        revoked_at__isnull=True,
+        superseded_by__isnull=True,
+    ).only("course_key", "expires_at", "renew_by"):
+        window = timedelta(days=windows[certificate.course_key])
+        if certificate.renew_by is not None or (
+            certificate.expires_at is not None and certificate.expires_at <= now + window
+        ):
+            due.add(certificate.course_key)
+    return due

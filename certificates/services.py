@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
@@ -32,14 +33,20 @@ def _course_titles(course_key) -> tuple[CoursePage | None, dict[str, str]]:
 
 
 def certificate_request(
-    *, learner_id: int, course_key, completed_at: datetime
+    *, learner_id: int, course_key, completed_at: datetime, run: int = 1
 ) -> Certificate | None:
-    """The learner's certificate for a completed course, created pending (once).
+    """The learner's certificate for a completed run of a course, created pending (once per
+    run).
 
     Returns None when the course issues no certificate. Snapshots the learner's name, role and
-    institution and the course's titles, hours and validity as they are now.
+    institution and the course's titles, hours and validity as they are now. A later run's
+    certificate renews the learner's last one in the course (not revoked, not renewed yet): it
+    gets its own code, carries the first certification date, and the old one points to it
+    (its verification page says "renewed", with its own dates unchanged).
     """
-    existing = Certificate.objects.filter(learner_id=learner_id, course_key=course_key).first()
+    existing = Certificate.objects.filter(
+        learner_id=learner_id, course_key=course_key, run=run
+    ).first()
     if existing is not None:
         return existing
     course, titles = _course_titles(course_key)
@@ -53,9 +60,23 @@ def certificate_request(
     )
     try:
         with transaction.atomic():
-            return Certificate.objects.create(
+            previous = (
+                Certificate.objects.select_for_update()
+                .filter(
+                    learner_id=learner_id,
+                    course_key=course_key,
+                    run__lt=run,
+                    revoked_at__isnull=True,
+                    superseded_by__isnull=True,
+                )
+                .order_by("-run")
+                .first()
+            )
+            certificate = Certificate.objects.create(
                 learner=learner,
                 course_key=course_key,
+                run=run,
+                first_certified_at=previous.first_certified if previous else completed_at,
                 learner_name=learner.full_name,
                 learner_role=learner.role,
                 institution_name=learner.institution_name,
@@ -66,8 +87,16 @@ def certificate_request(
                 completed_at=completed_at,
                 expires_at=expires_at,
             )
+            if previous is not None:
+                Certificate.objects.filter(pk=previous.pk).update(superseded_by=certificate)
+                CertificateEvent.objects.create(
+                    certificate=previous,
+                    kind=CertificateEvent.Kind.RENEWED,
+                    note=certificate.grouped_code,
+                )
+            return certificate
     except IntegrityError:  # requested twice at once
-        return Certificate.objects.get(learner_id=learner_id, course_key=course_key)
+        return Certificate.objects.get(learner_id=learner_id, course_key=course_key, run=run)
 
 
 def _store_pdf(certificate: Certificate, pdf: bytes) -> None:
@@ -203,16 +232,26 @@ def certificates_queue_for_course(*, course_key, reissue: bool = False, by=None)
     """
     from .tasks import issue_certificate, reissue_certificate  # the tasks import this module
 
-    have = Certificate.objects.filter(course_key=course_key).values("learner_id")
     created = 0
+    # Completed runs without their certificate, oldest run first (a renewal supersedes the
+    # certificate of the run before it).
     missing = (
         Enrollment.objects.filter(course_key=course_key, completed_at__isnull=False)
-        .exclude(learner_id__in=have)
-        .values_list("learner_id", "completed_at")
+        .exclude(
+            Exists(
+                Certificate.objects.filter(
+                    learner_id=OuterRef("learner_id"),
+                    course_key=OuterRef("course_key"),
+                    run=OuterRef("run"),
+                )
+            )
+        )
+        .order_by("learner_id", "run")
+        .values_list("learner_id", "completed_at", "run")
     )
-    for learner_id, completed_at in missing.iterator():
+    for learner_id, completed_at, run in missing.iterator():
         if certificate_request(
-            learner_id=learner_id, course_key=course_key, completed_at=completed_at
+            learner_id=learner_id, course_key=course_key, completed_at=completed_at, run=run
         ):
             created += 1
     certificates = Certificate.objects.filter(course_key=course_key)

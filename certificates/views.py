@@ -78,7 +78,11 @@ def verify(request, code: str):
         return too_many_attempts(request, throttle.retry_after())
     throttle.hit(ip)
     canonical = normalise(code)
-    certificate = Certificate.objects.filter(code=canonical).first() if canonical else None
+    certificate = (
+        Certificate.objects.select_related("superseded_by").filter(code=canonical).first()
+        if canonical
+        else None
+    )
     # A certificate never issued has had its code on no PDF: nobody can hold it.
     if certificate is None or certificate.status != CertificateStatus.READY:
         return render(request, "certificates/verify_unknown.html", {"code": code[:40]}, status=404)

@@ -14,3 +14,10 @@ class CatalogueFilterForm(forms.Form):
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())
+
+
+class RunStartForm(forms.Form):
+    """ "Start again": the number of the run the learner was shown as current, so that a second
+    click or tab (or a forged number) starts nothing."""
+
+    after_run = forms.IntegerField(min_value=1, max_value=32767)

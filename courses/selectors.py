@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import reduce
 from operator import or_
 from uuid import UUID
 
-from django.db.models import Case, Expression, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Least
+from django.db.models import (
+    Case,
+    Expression,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 from wagtail.models import Page
 
 from elearning.infrastructure import caching
 from elearning.infrastructure.caching.serving import with_site_root_paths
 
-from .models import CoursePage, Enrollment, StepCompletion
+from .models import CoursePage, Enrollment, RecertificationCampaign, RunKind, StepCompletion
 
 
 def progress_percent(*, done: int, total: int, completed: bool = False) -> int:
@@ -260,15 +271,94 @@ def learner_progress(*, learner, course_key: UUID) -> LearnerProgress:
     return caching.progress.get(
         learner.pk,
         course_key,
-        fill=lambda: LearnerProgress(
-            enrollment=Enrollment.objects.filter(learner=learner, course_key=course_key).first(),
-            completed_keys=frozenset(
-                StepCompletion.objects.filter(learner=learner, course_key=course_key).values_list(
-                    "step_key", flat=True
-                )
-            ),
+        fill=lambda: _learner_progress(learner=learner, course_key=course_key),
+    )
+
+
+def _learner_progress(*, learner, course_key: UUID) -> LearnerProgress:
+    # Two queries whatever the number of runs: the current run, then its completed steps.
+    enrollment = Enrollment.objects.filter(
+        learner=learner, course_key=course_key, current=True
+    ).first()
+    return LearnerProgress(
+        enrollment=enrollment,
+        completed_keys=frozenset(
+            StepCompletion.objects.filter(
+                learner=learner, course_key=course_key, run=enrollment.run if enrollment else 1
+            ).values_list("step_key", flat=True)
         ),
     )
+
+
+def current_run_expression(*, learner, course_key: UUID):
+    """The number of the learner's current run in the course, as SQL (1 before they enrol):
+    lets a query of attempts or completions keep to the current run in one statement."""
+    return Coalesce(
+        Subquery(
+            Enrollment.objects.filter(learner=learner, course_key=course_key, current=True).values(
+                "run"
+            )[:1]
+        ),
+        Value(1),
+    )
+
+
+# Checks other apps register (courses cannot import them): check(learner, courses) returns the
+# keys of those courses where the learner's certificate asks for renewal (certificates: it
+# expires within the course's renewal window, or a re-certification asks for it).
+RenewalCheck = Callable[[object, list[CoursePage]], set[UUID]]
+_renewal_checks: list[RenewalCheck] = []
+
+
+def register_renewal_check(check: RenewalCheck) -> None:
+    if check not in _renewal_checks:
+        _renewal_checks.append(check)
+
+
+def run_offers(*, learner, courses: list[tuple[CoursePage, Enrollment | None]]) -> dict:
+    """What new run the learner may start now in each course, {course_key: RunKind}, for the
+    courses given with their current run; a constant number of queries. Only after completing
+    the current run; a renewal when their certificate asks for one, else a retake where the
+    course allows retakes. The one rule for "Start again" and for the run it starts."""
+    completed = [
+        course
+        for course, enrollment in courses
+        if enrollment is not None and enrollment.current and enrollment.completed_at is not None
+    ]
+    if not completed:
+        return {}
+    renewals = set()
+    for check in _renewal_checks:
+        renewals |= check(learner, completed)
+    offers = {}
+    for course in completed:
+        if course.translation_key in renewals:
+            offers[course.translation_key] = RunKind.RENEWAL
+        elif course.allows_retakes:
+            offers[course.translation_key] = RunKind.RETAKE
+    return offers
+
+
+def run_offer(*, learner, course: CoursePage, enrollment: Enrollment | None) -> str | None:
+    """`run_offers` for one course: a RunKind, or None."""
+    return run_offers(learner=learner, courses=[(course, enrollment)]).get(course.translation_key)
+
+
+def open_recertification(*, course_key: UUID) -> RecertificationCampaign | None:
+    return RecertificationCampaign.objects.filter(
+        course_key=course_key, closed_at__isnull=True
+    ).first()
+
+
+def past_runs(*, learner, course_keys: list[UUID]) -> dict[UUID, list[Enrollment]]:
+    """The learner's completed runs before the current one, newest first, by course (one
+    query): the history "My learning" shows."""
+    runs: dict[UUID, list[Enrollment]] = {}
+    for run in Enrollment.objects.filter(
+        learner=learner, course_key__in=course_keys, current=False
+    ).order_by("course_key", "-run"):
+        runs.setdefault(run.course_key, []).append(run)
+    return runs
 
 
 def course_outline(
@@ -321,6 +411,9 @@ class CourseProgress:
     extras: list[dict] = field(default_factory=list)
     done: int = 0  # steps done, of `total` (see progress_percent)
     total: int = 0
+    enrollment: Enrollment | None = None  # the current run
+    offer: str | None = None  # the new run (RunKind) the learner may start ("My learning")
+    past_runs: list = field(default_factory=list)
 
 
 def courses_with_progress(*, courses: list[CoursePage], learner) -> list[CourseProgress]:
@@ -341,11 +434,18 @@ def courses_with_progress(*, courses: list[CoursePage], learner) -> list[CourseP
     if learner is not None and learner.is_authenticated:
         keys = [c.translation_key for c in courses]
         enrollments = {
-            e.course_key: e for e in Enrollment.objects.filter(learner=learner, course_key__in=keys)
+            e.course_key: e
+            for e in Enrollment.objects.filter(learner=learner, course_key__in=keys, current=True)
         }
-        for course_key, step_key in StepCompletion.objects.filter(
-            learner=learner, course_key__in=keys
-        ).values_list("course_key", "step_key"):
+        # The current run's completions only: join the run in SQL (constant in runs).
+        current = Enrollment.objects.filter(
+            learner=learner, course_key=OuterRef("course_key"), current=True
+        ).values("run")[:1]
+        for course_key, step_key in (
+            StepCompletion.objects.filter(learner=learner, course_key__in=keys)
+            .filter(run=Coalesce(Subquery(current), Value(1)))
+            .values_list("course_key", "step_key")
+        ):
             completed.setdefault(course_key, set()).add(step_key)
 
     result = []
@@ -371,6 +471,7 @@ def courses_with_progress(*, courses: list[CoursePage], learner) -> list[CourseP
                 continue_url=step.url if step else None,
                 done=outline.completed_count,
                 total=outline.step_count,
+                enrollment=enrollment,
             )
         )
     return result
@@ -446,6 +547,7 @@ def enrollments_overdue(*, today: date, not_reminded_since: datetime) -> QuerySe
     since `not_reminded_since`, with their learner (the overdue reminders' list)."""
     return Enrollment.objects.filter(
         enrollment_not_reminded_since(not_reminded_since),
+        current=True,
         completed_at__isnull=True,
         due_on__lt=today,
     ).select_related("learner")
@@ -464,17 +566,19 @@ def learner_progress_data(learner) -> dict:
             {
                 "course": titles.get(e.course_key, str(e.course_key)),
                 "course_key": str(e.course_key),
+                "run": e.run,
+                "kind": e.kind,
                 "started_at": e.started_at.isoformat(),
                 "completed_at": e.completed_at.isoformat() if e.completed_at else None,
                 "due_on": e.due_on.isoformat() if e.due_on else None,
                 "last_visited_at": e.last_visited_at.isoformat(),
             }
-            for e in Enrollment.objects.filter(learner=learner).order_by("started_at")
+            for e in Enrollment.objects.filter(learner=learner).order_by("started_at", "run")
         ],
         "completed_steps": [
-            {"course_key": str(c), "step_key": str(s), "completed_at": at.isoformat()}
-            for c, s, at in StepCompletion.objects.filter(learner=learner)
-            .order_by("completed_at")
-            .values_list("course_key", "step_key", "completed_at")
+            {"course_key": str(c), "step_key": str(s), "run": r, "completed_at": at.isoformat()}
+            for c, s, r, at in StepCompletion.objects.filter(learner=learner)
+            .order_by("completed_at", "run")
+            .values_list("course_key", "step_key", "run", "completed_at")
         ],
     }

@@ -1,4 +1,5 @@
-"""Writes for progress: enrolment, visits, step completion and course completion."""
+"""Writes for progress: enrolment, runs (retakes and renewals), visits, step completion and
+course completion."""
 
 from __future__ import annotations
 
@@ -6,15 +7,22 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from elearning.infrastructure.caching import PROGRESS
 
 from . import progress_store
-from .models import CoursePage, Enrollment
-from .selectors import LearnerProgress, course_required_keys, enrollment_not_reminded_since
-from .signals import course_completed
+from .models import CoursePage, Enrollment, RecertificationCampaign, RunKind, StepCompletion
+from .selectors import (
+    LearnerProgress,
+    course_required_keys,
+    enrollment_not_reminded_since,
+    run_offer,
+)
+from .signals import course_completed, run_started
 
 # A reload of the step last visited writes nothing unless the last visit is older than this:
 # "Continue where you left off" needs the step, and a visit time this coarse is enough.
@@ -27,37 +35,159 @@ def progress_changed(*, learner_id: int, course_key: UUID) -> None:
     PROGRESS.move_on(learner_id, course_key)
 
 
+class RunError(Exception):
+    """A new run that may not start; `message` is for the learner, `status` for the reply."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+RUN_NOT_OFFERED = _("This course cannot be taken again yet.")
+RUN_ALREADY_STARTED = _("You have already started this course again: continue where you are.")
+
+
 def enrollment_start(*, learner, course: CoursePage) -> Enrollment:
-    """Enrol the learner (once; a second call returns the same enrolment)."""
+    """Enrol the learner: their current run, or run 1 on the first call."""
+    course_key = course.translation_key
+    enrollment = Enrollment.objects.filter(
+        learner=learner, course_key=course_key, current=True
+    ).first()
+    if enrollment is not None:
+        return enrollment
     try:
         with transaction.atomic():
-            enrollment, created = Enrollment.objects.get_or_create(
-                learner=learner, course_key=course.translation_key
-            )
+            enrollment = Enrollment.objects.create(learner=learner, course_key=course_key)
     except IntegrityError:  # a concurrent request enrolled first
-        enrollment = Enrollment.objects.get(learner=learner, course_key=course.translation_key)
-        created = False
-    if created:
-        progress_changed(learner_id=learner.pk, course_key=course.translation_key)
+        return Enrollment.objects.get(learner=learner, course_key=course_key, current=True)
+    progress_changed(learner_id=learner.pk, course_key=course_key)
     return enrollment
 
 
-def enrollment_assign(*, learner, course_key: UUID, due_on: date, by) -> bool:
+def enrollment_assign(
+    *, learner, course_key: UUID, due_on: date, by, renewal: bool = False
+) -> bool:
     """Enrol the learner on someone else's behalf (a coordinator's bulk enrolment) with a due
-    date; True when this created the enrolment. An enrolment already there takes the new due
-    date and its assigner unless the course is completed (a finished course is not overdue
-    again). Either change shows on the learner's pages, so their progress entry is retired."""
+    date; True when this created a run. A run in progress takes the new due date and its
+    assigner. A completed run is not overdue again: it is left alone, unless `renewal` asks
+    for a renewal run (a coordinator's "assign renewal"), which starts one with the due date.
+    Any change shows on the learner's pages, so their progress entry is retired."""
     enrollment, created = Enrollment.objects.get_or_create(
         learner=learner,
         course_key=course_key,
+        current=True,
         defaults={"due_on": due_on, "enrolled_by": by, "started_at": timezone.now()},
     )
-    changed = created or Enrollment.objects.filter(
-        pk=enrollment.pk, completed_at__isnull=True
-    ).update(due_on=due_on, enrolled_by=by)
-    if changed:
+    if created:
         progress_changed(learner_id=learner.pk, course_key=course_key)
-    return created
+        return True
+    if enrollment.completed_at is not None:
+        if not renewal:
+            return False
+        return (
+            _run_open(
+                learner=learner,
+                course_key=course_key,
+                previous=enrollment,
+                kind=RunKind.RENEWAL,
+                due_on=due_on,
+                by=by,
+            )
+            is not None
+        )
+    if Enrollment.objects.filter(pk=enrollment.pk, completed_at__isnull=True).update(
+        due_on=due_on, enrolled_by=by
+    ):
+        progress_changed(learner_id=learner.pk, course_key=course_key)
+    return False
+
+
+def run_start(*, learner, course: CoursePage, after_run: int) -> Enrollment:
+    """The learner starts the course again (a retake, or the renewal of their certificate).
+
+    `after_run` is the number of the run the learner was shown as current: a second click, a
+    second tab or a forged number finds another current run and changes nothing. What may
+    start is `courses.selectors.run_offer` (a completed run; a renewal when the certificate
+    asks for one, otherwise a retake where the course allows it). Raises RunError."""
+    course_key = course.translation_key
+    current = Enrollment.objects.filter(
+        learner=learner, course_key=course_key, current=True
+    ).first()
+    if current is None or current.run != after_run:
+        if current is not None and current.run > after_run:
+            raise RunError(RUN_ALREADY_STARTED, status=409)
+        raise RunError(RUN_NOT_OFFERED, status=409)
+    kind = run_offer(learner=learner, course=course, enrollment=current)
+    if kind is None:
+        raise RunError(RUN_NOT_OFFERED, status=403)
+    run = _run_open(learner=learner, course_key=course_key, previous=current, kind=kind)
+    if run is None:
+        raise RunError(RUN_ALREADY_STARTED, status=409)
+    return run
+
+
+def _run_open(
+    *, learner, course_key: UUID, previous: Enrollment, kind: str, due_on=None, by=None
+) -> Enrollment | None:
+    """Close `previous` (still the current, completed run) and open the next; None when a
+    concurrent call did first. The conditional UPDATE lets one of two concurrent starts win;
+    the partial unique index one_current_run_per_course would refuse a second current run
+    anyway. The previous run and everything of it stay as they are. A renewal under an open
+    re-certification copies the steps the trainer lets carry over."""
+    with transaction.atomic():
+        closed = Enrollment.objects.filter(
+            pk=previous.pk, current=True, completed_at__isnull=False
+        ).update(current=False)
+        if not closed:
+            return None
+        now = timezone.now()
+        # Numbered after the highest run (not previous.run + 1), so a gap never reuses a number.
+        number = (
+            Enrollment.objects.filter(learner=learner, course_key=course_key).aggregate(
+                n=Max("run")
+            )["n"]
+            or 0
+        ) + 1
+        run = Enrollment.objects.create(
+            learner=learner,
+            course_key=course_key,
+            run=number,
+            kind=kind,
+            started_at=now,
+            last_visited_at=now,
+            due_on=due_on,
+            enrolled_by=by,
+        )
+        if kind == RunKind.RENEWAL:
+            campaign = RecertificationCampaign.objects.filter(
+                course_key=course_key, closed_at__isnull=True
+            ).first()
+            if campaign is not None and campaign.carry_over_step_keys:
+                StepCompletion.objects.bulk_create(
+                    [
+                        StepCompletion(
+                            learner=learner,
+                            course_key=course_key,
+                            step_key=done.step_key,
+                            run=number,
+                            completed_at=done.completed_at,
+                            carried_over=True,
+                        )
+                        for done in StepCompletion.objects.filter(
+                            learner=learner,
+                            course_key=course_key,
+                            run=previous.run,
+                            step_key__in=campaign.carry_over_step_keys,
+                        )
+                    ]
+                )
+        # In the transaction: what other apps close with the old run closes with it.
+        run_started.send(
+            sender=Enrollment, learner_id=learner.pk, course_key=course_key, run=number
+        )
+    progress_changed(learner_id=learner.pk, course_key=course_key)
+    return run
 
 
 def enrollment_reminder_claim(
@@ -90,9 +220,9 @@ def step_visit(
         and now - enrollment.last_visited_at < VISIT_REFRESH
     ):
         return
-    updated = Enrollment.objects.filter(learner=learner, course_key=course.translation_key).update(
-        last_step_key=step.translation_key, last_visited_at=now
-    )
+    updated = Enrollment.objects.filter(
+        learner=learner, course_key=course.translation_key, current=True
+    ).update(last_step_key=step.translation_key, last_visited_at=now)
     if not updated:
         enrollment = enrollment_start(learner=learner, course=course)
         Enrollment.objects.filter(pk=enrollment.pk).update(
@@ -107,16 +237,17 @@ def step_visit(
 def step_complete(*, learner, course: CoursePage, step: Page) -> bool:
     """Record a step as complete (idempotent) and complete the course when it is the last one.
 
-    Used by "Mark as complete" and by quizzes when a graded quiz is passed. Returns True when
-    this call completed the course. The course is completed exactly once: the conditional
-    UPDATE below matches only while `completed_at` is empty, and `course_completed` is sent
-    after the transaction commits. A fixed number of statements: those of
-    `progress_store.step_record` (two on PostgreSQL, three elsewhere), plus that UPDATE when
-    every required step is done (a submitted quiz must cost the same for 10 or 30 questions).
+    Used by "Mark as complete" and by quizzes when a graded quiz is passed. The step belongs to
+    the learner's current run. Returns True when this call completed the course (the run). A
+    run is completed exactly once: the conditional UPDATE below matches only while its
+    `completed_at` is empty, and `course_completed` is sent after the transaction commits.
+    A fixed number of statements: those of `progress_store.step_record` (two on PostgreSQL,
+    four elsewhere), plus that UPDATE when every required step is done (a submitted quiz must
+    cost the same for 10 or 30 questions).
     """
     course_key = course.translation_key
     required = course_required_keys(course=course)
-    done = progress_store.step_record(
+    run, done = progress_store.step_record(
         learner_id=learner.pk,
         course_key=course_key,
         step_key=step.translation_key,
@@ -127,7 +258,7 @@ def step_complete(*, learner, course: CoursePage, step: Page) -> bool:
         return False
     completed_at = timezone.now()
     won = Enrollment.objects.filter(
-        learner=learner, course_key=course_key, completed_at__isnull=True
+        learner=learner, course_key=course_key, run=run, completed_at__isnull=True
     ).update(completed_at=completed_at)
     if won:
         learner_id = learner.pk
@@ -137,6 +268,7 @@ def step_complete(*, learner, course: CoursePage, step: Page) -> bool:
                 learner_id=learner_id,
                 course_key=course_key,
                 completed_at=completed_at,
+                run=run,
             )
         )
     return bool(won)

@@ -12,8 +12,8 @@ from accounts.models import ProfessionalRole
 
 from . import selectors, services
 from .dashboard import completed_course_extras
-from .forms import CatalogueFilterForm
-from .models import CourseIndexPage, CoursePage, LessonPage
+from .forms import CatalogueFilterForm, RunStartForm
+from .models import CourseIndexPage, CoursePage, LessonPage, RunKind
 
 
 def _in_active_language(page) -> bool:
@@ -95,8 +95,39 @@ def lesson_complete(request, page_id: int):
 
 
 @login_required
+@require_POST
+def run_start(request, page_id: int):
+    """Start the course again: a retake, or the renewal of the learner's certificate."""
+    course = _live_page_in_language(CoursePage, page_id)
+    form = RunStartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, services.RUN_NOT_OFFERED)
+        return _my_learning(request, status=400)
+    try:
+        services.run_start(
+            learner=request.user, course=course, after_run=form.cleaned_data["after_run"]
+        )
+    except services.RunError as error:
+        messages.error(request, error.message)
+        return _my_learning(request, status=error.status)
+    outline = selectors.course_outline(course=course, learner=request.user)
+    step = outline.continue_step()
+    messages.success(
+        request,
+        _("You have started “%(title)s” again. Your earlier results are kept in My learning.")
+        % {"title": course.title},
+    )
+    return redirect(step.url if step else course.url)
+
+
+@login_required
 def my_learning(request):
-    """The learner's dashboard: in progress, completed, and recommended for their role."""
+    return _my_learning(request)
+
+
+def _my_learning(request, status: int = 200):
+    """The learner's dashboard: in progress, completed, and recommended for their role; each
+    course's earlier runs, and the retake or renewal it offers."""
     courses = list(
         CoursePage.objects.live()
         .public()
@@ -112,10 +143,24 @@ def my_learning(request):
     extras = completed_course_extras(
         learner=request.user, course_keys=[p.course.translation_key for p in completed]
     )
-    for item in completed:
+    offers = selectors.run_offers(
+        learner=request.user, courses=[(p.course, p.enrollment) for p in completed]
+    )
+    history = selectors.past_runs(
+        learner=request.user, course_keys=[p.course.translation_key for p in progress]
+    )
+    for item in progress:
         item.extras = extras.get(item.course.translation_key, [])
+        item.offer = offers.get(item.course.translation_key)
+        item.past_runs = history.get(item.course.translation_key, [])
     return render(
         request,
         "courses/my_learning.html",
-        {"in_progress": in_progress, "completed": completed, "recommended": recommended},
+        {
+            "in_progress": in_progress,
+            "completed": completed,
+            "recommended": recommended,
+            "RunKind": RunKind,
+        },
+        status=status,
     )

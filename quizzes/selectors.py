@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from courses.selectors import course_outline, course_step_links
+from courses.selectors import course_outline, course_step_links, current_run_expression
 from elearning.infrastructure import caching
 from elearning.infrastructure.caching.serving import view_restrictions
 
@@ -48,9 +48,17 @@ def moment_in_words(value: datetime) -> str:
 
 def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) -> Eligibility:
     now = now or timezone.now()
-    attempts = list(
-        Attempt.objects.filter(learner=learner, quiz_key=quiz.translation_key).order_by("number")
+    # One query whatever the number of runs: every attempt at this quiz, each with the number
+    # of the learner's current run. Limits, cooldowns and "passed" count within the current
+    # run; answers once revealed stay revealed in every later run.
+    every_run = list(
+        Attempt.objects.filter(learner=learner, quiz_key=quiz.translation_key)
+        .annotate(
+            current_run=current_run_expression(learner=learner, course_key=quiz_course_key(quiz))
+        )
+        .order_by("run", "number")
     )
+    attempts = [a for a in every_run if a.run == a.current_run]
     used = len(attempts)
     closed = [a for a in attempts if a.status != AttemptStatus.IN_PROGRESS]
     passed = any(a.passed for a in closed)
@@ -79,8 +87,22 @@ def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) ->
         passed=passed,
         best_score=max(scores) if scores else None,
         # Once seen, always seen: an earlier flag stands even if the policy has since changed.
-        answers_revealed=any(a.answers_revealed for a in attempts)
+        answers_revealed=any(a.answers_revealed for a in every_run)
         or (submitted and policy_reveals(quiz=quiz, passed=passed, attempts_left=left)),
+    )
+
+
+def quiz_course_key(quiz: QuizPage) -> UUID:
+    """The translation key of the quiz's course (its parent), from the cached page tree."""
+    return quiz.get_course().translation_key
+
+
+def current_run_attempts(*, learner, quiz: QuizPage):
+    """The learner's attempts at this quiz in their current run of the course (one query)."""
+    return Attempt.objects.filter(
+        learner=learner,
+        quiz_key=quiz.translation_key,
+        run=current_run_expression(learner=learner, course_key=quiz_course_key(quiz)),
     )
 
 
@@ -124,9 +146,8 @@ def lessons_to_review(*, learner, quiz: QuizPage, eligibility: Eligibility) -> L
     if eligibility.next_start_at is None or eligibility.passed:
         return LessonsToReview([], cover_missed=False)
     last = (
-        Attempt.objects.filter(
-            learner=learner, quiz_key=quiz.translation_key, status=AttemptStatus.SUBMITTED
-        )
+        current_run_attempts(learner=learner, quiz=quiz)
+        .filter(status=AttemptStatus.SUBMITTED)
         .order_by("-number")
         .first()
     )
@@ -181,8 +202,9 @@ class KnowledgeGain:
 
 
 def knowledge_gain(*, course_key: UUID) -> list[KnowledgeGain]:
-    """Per learner: best post-test score minus first pre-test score, in percentage points,
-    from attempts whose correct answers had not been revealed (see `measured_attempts`).
+    """Per learner: best post-test score minus first pre-test score in their first run, in
+    percentage points, from attempts whose correct answers had not been revealed (see
+    `measured_attempts`).
 
     Keyed by translation keys, so a pre-test in Romanian and a post-test in English pair up.
     """
@@ -192,9 +214,11 @@ def knowledge_gain(*, course_key: UUID) -> list[KnowledgeGain]:
     post_keys = set(
         QuizPage.objects.filter(kind=QuizKind.POST_TEST).values_list("translation_key", flat=True)
     )
+    # First runs only: a renewal's pre-test comes after the training, so it measures what was
+    # kept (retention), not the starting point.
     rows = (
         measured_attempts()
-        .filter(course_key=course_key, quiz_key__in=pre_keys | post_keys)
+        .filter(course_key=course_key, quiz_key__in=pre_keys | post_keys, run=1)
         .values_list("learner_id", "quiz_key", "number", "score")
     )
     pairs = pre_post_pairs(rows, pre_keys=pre_keys)
@@ -368,6 +392,7 @@ def learner_attempts_data(learner) -> list[dict]:
         {
             "quiz": a.page.title if a.page_id else str(a.quiz_key),
             "quiz_key": str(a.quiz_key),
+            "run": a.run,
             "number": a.number,
             "status": a.status,
             "started_at": a.started_at.isoformat(),

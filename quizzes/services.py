@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses import services as course_services
+from courses.models import Enrollment
 
 from .models import Attempt, AttemptStatus, QuestionKind, QuizKind, QuizPage
-from .selectors import answered_right, quiz_answer_key, quiz_eligibility
+from .selectors import answered_right, quiz_answer_key, quiz_course_key, quiz_eligibility
 
 _random = random.SystemRandom()
 
@@ -40,6 +41,14 @@ def attempt_expire_overdue(*, learner, quiz: QuizPage) -> None:
         status=AttemptStatus.IN_PROGRESS,
         deadline__lt=timezone.now(),
     ).update(status=AttemptStatus.EXPIRED)
+
+
+def attempts_close_for_new_run(*, learner_id: int, course_key, **kwargs) -> None:
+    """A new run of the course has started (courses.signals.run_started): attempts the
+    earlier run left open expire with it, so the new run starts its own."""
+    Attempt.objects.filter(
+        learner_id=learner_id, course_key=course_key, status=AttemptStatus.IN_PROGRESS
+    ).exclude(run=kwargs["run"]).update(status=AttemptStatus.EXPIRED)
 
 
 def _in_progress(learner, quiz: QuizPage) -> Attempt | None:
@@ -86,12 +95,22 @@ def attempt_start(*, learner, quiz: QuizPage) -> Attempt:
 
     now = timezone.now()
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    course_key = quiz_course_key(quiz)
+    # The current run (1 before the learner has enrolled: the step that records a passed quiz
+    # enrols them into run 1).
+    run = (
+        Enrollment.objects.filter(learner=learner, course_key=course_key, current=True)
+        .values_list("run", flat=True)
+        .first()
+        or 1
+    )
     try:
         with transaction.atomic():
             return Attempt.objects.create(
                 learner=learner,
                 quiz_key=quiz.translation_key,
-                course_key=quiz.get_parent().translation_key,
+                course_key=course_key,
+                run=run,
                 number=eligibility.attempts_used + 1,
                 page=quiz,
                 started_at=now,

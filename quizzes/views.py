@@ -45,7 +45,7 @@ def _render_quiz(request, quiz: QuizPage, error: QuizError | None = None):
         ),
         "attempt": attempt,
         "questions": selectors.attempt_questions(attempt=attempt, quiz=quiz) if attempt else [],
-        "past_attempts": Attempt.objects.filter(learner=request.user, quiz_key=quiz.translation_key)
+        "past_attempts": selectors.current_run_attempts(learner=request.user, quiz=quiz)
         .exclude(status=AttemptStatus.IN_PROGRESS)
         .order_by("-number"),
         "error": error,

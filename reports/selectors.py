@@ -161,7 +161,9 @@ def _enrollments(*, scope: CoordinatorScope, filters: dict, courses: list[Course
     """Enrolments in scope with every filter but the status applied."""
     qs = _filtered(
         Enrollment.objects.filter(
-            scope.learner_filter("learner__"), course_key__in=[c.key for c in courses]
+            scope.learner_filter("learner__"),
+            course_key__in=[c.key for c in courses],
+            current=True,
         ),
         filters,
     )
@@ -210,13 +212,16 @@ def completion_rows(
     qs = (
         _enrollments(scope=scope, filters=filters, courses=courses)
         .select_related("learner", "learner__institution")
-        # At most one certificate per learner and course: a join, where five correlated
+        # At most one certificate per run (the row's): a join, where five correlated
         # subqueries (one per column) made the national CSV's query the slowest part of the
         # export (benchmarks/README.md, "Coordinator reports", what each change bought).
         .annotate(
             course_certificate=FilteredRelation(
                 "learner__certificates",
-                condition=Q(learner__certificates__course_key=F("course_key")),
+                condition=Q(
+                    learner__certificates__course_key=F("course_key"),
+                    learner__certificates__run=F("run"),
+                ),
             )
         )
         .annotate(

@@ -1,5 +1,5 @@
 from .pages import CourseIndexPage, CoursePage, CourseStepMixin, LessonPage
-from .progress import Enrollment, StepCompletion
+from .progress import Enrollment, RecertificationCampaign, RunKind, StepCompletion
 from .snippets import ReferralContact
 
 __all__ = [
@@ -8,6 +8,8 @@ __all__ = [
     "CourseStepMixin",
     "Enrollment",
     "LessonPage",
+    "RecertificationCampaign",
     "ReferralContact",
+    "RunKind",
     "StepCompletion",
 ]

@@ -102,6 +102,17 @@ class CoursePage(Page):
         blank=True,
         help_text=_("Leave empty when the certificate does not expire."),
     )
+    allows_retakes = models.BooleanField(
+        _("learners may take the course again"),
+        default=False,
+        help_text=_(
+            "A learner who has completed the course may start it again (a new run; earlier "
+            "results are kept). Renewal of an expiring certificate is always offered."
+        ),
+    )
+    renewal_window_days = models.PositiveSmallIntegerField(
+        _("offer renewal this many days before the certificate expires"), default=60
+    )
     content_status = models.TextField(
         _("content status"),
         blank=True,
@@ -118,8 +129,13 @@ class CoursePage(Page):
         FieldPanel("estimated_minutes"),
         FieldPanel("learning_outcomes"),
         MultiFieldPanel(
-            [FieldPanel("issues_certificate"), FieldPanel("certificate_validity_months")],
-            heading=_("Certificate"),
+            [
+                FieldPanel("issues_certificate"),
+                FieldPanel("certificate_validity_months"),
+                FieldPanel("renewal_window_days"),
+                FieldPanel("allows_retakes"),
+            ],
+            heading=_("Certificate and renewal"),
         ),
         FieldPanel("content_status"),
     ]

@@ -19,6 +19,9 @@ class Attempt(models.Model):
     )
     quiz_key = models.UUIDField(_("quiz"))
     course_key = models.UUIDField(_("course"))
+    # The learner's run of the course the attempt belongs to (courses.models.Enrollment.run):
+    # attempt limits and cooldowns count within a run; numbers start at 1 in each run.
+    run = models.PositiveSmallIntegerField(_("run"), default=1)
     number = models.PositiveSmallIntegerField(_("attempt number"))
     # The page, and so the language, it was last shown and submitted on (choice ids differ
     # between translations; keys do not).
@@ -57,7 +60,7 @@ class Attempt(models.Model):
                 name="one_attempt_in_progress",
             ),
             models.UniqueConstraint(
-                fields=["learner", "quiz_key", "number"], name="unique_attempt_number"
+                fields=["learner", "quiz_key", "run", "number"], name="unique_attempt_number_in_run"
             ),
         ]
         indexes = [
@@ -66,7 +69,7 @@ class Attempt(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.learner} · {self.quiz_key} · {self.number}"
+        return f"{self.learner} · {self.quiz_key} · {self.run}.{self.number}"
 
     def is_past_deadline(self, now=None) -> bool:
         return self.deadline is not None and (now or timezone.now()) > self.deadline

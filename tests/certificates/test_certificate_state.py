@@ -12,7 +12,9 @@ from django.utils import timezone, translation
 
 from certificates.models import Certificate, CertificateState, CertificateStatus
 from certificates.selectors import certificate_state, certificate_state_expression
+from certificates.services import certificate_request
 from courses import services as course_services
+from courses.models import CoursePage
 
 from ..courses.factories import lessons_of, make_course
 from ..courses.test_step_count import completion_csv_row
@@ -26,7 +28,9 @@ LONG_AGO = datetime.timedelta(days=400)
 # administrators leave it.
 ROWS = {
     CertificateState.VALID: {},
+    CertificateState.SUPERSEDED: {},  # renewed: see _renew
     CertificateState.EXPIRED: {"expires_at": "past"},
+    CertificateState.RENEWAL_OVERDUE: {"renew_by": "yesterday"},
     CertificateState.REVOKED: {"revoked_at": "past"},
     CertificateState.PENDING: {"status": CertificateStatus.PENDING},
     CertificateState.FAILED: {"status": CertificateStatus.FAILED},
@@ -35,7 +39,10 @@ ROWS = {
 # "My learning": what the learner reads beside the completed course.
 DASHBOARD = {
     CertificateState.VALID: "Descărcați certificatul (PDF)",
+    # "My learning" shows the newest certificate: the renewal, which is valid.
+    CertificateState.SUPERSEDED: "Descărcați certificatul (PDF)",
     CertificateState.EXPIRED: "expirat: parcurgeți din nou cursul pentru a-l reînnoi",
+    CertificateState.RENEWAL_OVERDUE: "reînnoire restantă: parcurgeți din nou cursul pentru a-l",
     CertificateState.REVOKED: "Certificat revocat la",
     CertificateState.PENDING: "Certificatul este în curs de pregătire.",
     CertificateState.FAILED: "Certificatul este în curs de pregătire.",
@@ -51,9 +58,32 @@ def issued(demo_site, media_root, django_capture_on_commit_callbacks) -> Certifi
     return Certificate.objects.get(learner=learner)
 
 
+def _renew(certificate: Certificate) -> None:
+    """Run 2 of the course, completed: its certificate supersedes the first (the real path)."""
+    course = CoursePage.objects.get(
+        translation_key=certificate.course_key, locale__language_code="ro"
+    )
+    CoursePage.objects.filter(translation_key=course.translation_key).update(allows_retakes=True)
+    course.allows_retakes = True
+    run = course_services.run_start(learner=certificate.learner, course=course, after_run=1)
+    for lesson in lessons_of(course):
+        course_services.step_complete(learner=certificate.learner, course=course, step=lesson)
+    run.refresh_from_db()
+    certificate_request(
+        learner_id=certificate.learner_id,
+        course_key=certificate.course_key,
+        completed_at=run.completed_at,
+        run=2,
+    )
+    Certificate.objects.filter(run=2).update(status=CertificateStatus.READY)
+
+
 def _put_in(certificate: Certificate, state: CertificateState) -> Certificate:
     past = timezone.now() - datetime.timedelta(days=1)
-    row = {k: (past if v == "past" else v) for k, v in ROWS[state].items()}
+    if state == CertificateState.SUPERSEDED:
+        _renew(certificate)
+    values = {"past": past, "yesterday": past.date()}
+    row = {k: values.get(v, v) for k, v in ROWS[state].items()}
     if state == CertificateState.EXPIRED:
         row["issued_at"] = timezone.now() - LONG_AGO
     Certificate.objects.filter(pk=certificate.pk).update(**row)
@@ -65,8 +95,6 @@ def _put_in(certificate: Certificate, state: CertificateState) -> Certificate:
 def test_every_surface_says_the_same_state(client, issued, state):
     certificate = _put_in(issued, state)
     now = timezone.now()
-    with translation.override("ro"):
-        label_ro = str(state.label)
 
     # The rule and its SQL twin.
     assert certificate_state(certificate, now=now) == state
@@ -86,8 +114,9 @@ def test_every_surface_says_the_same_state(client, issued, state):
     assert DASHBOARD[state] in my_learning
     for other, text in DASHBOARD.items():
         if text != DASHBOARD[state] and not (
-            # an expired certificate is still downloaded (with the note)
-            state == CertificateState.EXPIRED and other == CertificateState.VALID
+            # an expired or overdue certificate is still downloaded (with the note)
+            state in (CertificateState.EXPIRED, CertificateState.RENEWAL_OVERDUE)
+            and other in (CertificateState.VALID, CertificateState.SUPERSEDED)
         ):
             assert text not in my_learning, other
 
@@ -104,17 +133,23 @@ def test_every_surface_says_the_same_state(client, issued, state):
     with translation.override(shown):
         assert re.search(r">\s*" + re.escape(str(state.label)) + r"\s*<", row), row
 
-    # The completion report, on the page and in the export.
+    # The completion report, on the page and in the export: the learner's current run, whose
+    # certificate is the renewal when the first was renewed.
+    shown_state = CertificateState.VALID if state == CertificateState.SUPERSEDED else state
+    with translation.override("ro"):
+        shown_label = str(shown_state.label)
     report = client.get(reverse("learning_reports:completion"))
     (line,) = [r for r in report.context["page"].object_list if r.certificate_code]
-    assert line.certificate_state == state and line.certificate_label == label_ro
-    assert completion_csv_row(client, "Ioana Țurcanu")["Stare certificat"] == label_ro
+    assert line.certificate_state == shown_state and line.certificate_label == shown_label
+    assert completion_csv_row(client, "Ioana Țurcanu")["Stare certificat"] == shown_label
 
     # The certificates report counts it as what it is (a failed one was never issued).
     register_report = client.get(reverse("learning_reports:certificates"))
     counts = [tuple(r[2:]) for r in register_report.context["rows"]]  # issued, expired, revoked
     if state == CertificateState.FAILED:
         assert counts == []
+    elif state == CertificateState.SUPERSEDED:
+        assert counts == [(2, 0, 0)]
     else:
         assert counts == [
             (1, int(state == CertificateState.EXPIRED), int(state == CertificateState.REVOKED))

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.db.models import NOT_PROVIDED
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from courses import progress_store, services
 from courses.models import Enrollment, StepCompletion
@@ -28,16 +29,28 @@ ON_POSTGRESQL = connection.vendor == "postgresql"
 PATHS = {"step_record": progress_store.step_record}
 if ON_POSTGRESQL:
     PATHS["step_record_orm"] = progress_store.step_record_orm
-# Statements per recorded step: the lock and one statement on PostgreSQL, three through the ORM.
+# Statements per recorded step: the lock and one statement on PostgreSQL, four through the ORM.
 STATEMENTS = {
     progress_store.step_record_postgresql: 2,
-    progress_store.step_record_orm: 3,
+    progress_store.step_record_orm: 4,
 }
 
 
 @pytest.fixture(params=list(PATHS))
-def record(request):
+def record_in_run(request):
+    """The path: (run number, required steps done in it)."""
     return PATHS[request.param]
+
+
+@pytest.fixture
+def record(record_in_run):
+    """The path, returning the required steps done (most tests look at these only)."""
+
+    def record(**kwargs):
+        return record_in_run(**kwargs)[1]
+
+    record.path = record_in_run
+    return record
 
 
 @pytest.fixture
@@ -73,6 +86,31 @@ def test_an_existing_enrollment_is_left_as_it_is(record, course):
     before = list(Enrollment.objects.filter(learner=learner).values())
     record(learner_id=learner.pk, course_key=course_key, step_key=required[0], required=required)
     assert list(Enrollment.objects.filter(learner=learner).values()) == before
+
+
+def test_a_step_goes_into_the_current_run_and_counts_only_there(record_in_run, course):
+    """Issue 16: run 1 completed, run 2 current. A step recorded now belongs to run 2, and the
+    steps done are run 2's, whatever run 1 holds; run 1's rows are left as they were."""
+    course_key, required, _optional = course
+    learner = UserFactory()
+    Enrollment.objects.create(
+        learner=learner, course_key=course_key, run=1, current=False, completed_at=timezone.now()
+    )
+    for step in required:
+        StepCompletion.objects.create(learner=learner, course_key=course_key, step_key=step, run=1)
+    Enrollment.objects.create(learner=learner, course_key=course_key, run=2)
+    before = sorted(StepCompletion.objects.filter(run=1).values_list("step_key", "completed_at"))
+    assert record_in_run(
+        learner_id=learner.pk, course_key=course_key, step_key=required[1], required=required
+    ) == (2, {required[1]})
+    assert Enrollment.objects.filter(learner=learner).count() == 2
+    assert (
+        sorted(StepCompletion.objects.filter(run=1).values_list("step_key", "completed_at"))
+        == before
+    )
+    assert list(StepCompletion.objects.filter(run=2).values_list("step_key", flat=True)) == [
+        required[1]
+    ]
 
 
 def test_recording_is_idempotent_and_returns_the_required_steps_done(record, course):
@@ -113,7 +151,9 @@ def test_the_paths_give_the_same_rows(course):
     for name, record in PATHS.items():
         learner = UserFactory()
         results = [
-            record(learner_id=learner.pk, course_key=course_key, step_key=step, required=required)
+            record(learner_id=learner.pk, course_key=course_key, step_key=step, required=required)[
+                1
+            ]
             for step in (optional, required[1], required[1], required[0])
         ]
         enrollment = Enrollment.objects.values().get(learner=learner)
@@ -132,8 +172,8 @@ def test_the_paths_give_the_same_rows(course):
 def test_statements_per_recorded_step(record, course):
     course_key, required, _optional = course
     learner = UserFactory()
-    path = record
-    if record is progress_store.step_record:
+    path = record.path
+    if path is progress_store.step_record:
         path = (
             progress_store.step_record_postgresql
             if ON_POSTGRESQL

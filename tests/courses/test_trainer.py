@@ -37,6 +37,7 @@ def course_form(**overrides):
         "learning_outcomes": streamfield([("outcome", "Recunoașteți indicatorii.")]),
         "issues_certificate": "on",
         "certificate_validity_months": "24",
+        "renewal_window_days": "60",
         "content_status": "Punct de plecare, de revizuit de experți.",
         "cover_image_alt": "",
     }
