@@ -86,10 +86,28 @@ def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) ->
         next_start_at=next_start,
         passed=passed,
         best_score=max(scores) if scores else None,
-        # Once seen, always seen: an earlier flag stands even if the policy has since changed.
+        # Once seen, always seen: an earlier flag stands even if the policy has since changed,
+        # and what an earlier run let the learner review stays seen in every later run.
         answers_revealed=any(a.answers_revealed for a in every_run)
-        or (submitted and policy_reveals(quiz=quiz, passed=passed, attempts_left=left)),
+        or (submitted and policy_reveals(quiz=quiz, passed=passed, attempts_left=left))
+        or _revealed_in_earlier_runs(quiz, [a for a in every_run if a.run != a.current_run]),
     )
+
+
+def _revealed_in_earlier_runs(quiz: QuizPage, attempts: list[Attempt]) -> bool:
+    """Whether the review policy let the learner see the correct answers in a run before the
+    current one, as it stood when that run ended (its attempts, its passes)."""
+    runs: dict[int, list[Attempt]] = {}
+    for attempt in attempts:
+        runs.setdefault(attempt.run, []).append(attempt)
+    for run in runs.values():
+        closed = [a for a in run if a.status != AttemptStatus.IN_PROGRESS]
+        if not any(a.status == AttemptStatus.SUBMITTED for a in closed):
+            continue
+        left = None if quiz.max_attempts is None else max(0, quiz.max_attempts - len(run))
+        if policy_reveals(quiz=quiz, passed=any(a.passed for a in closed), attempts_left=left):
+            return True
+    return False
 
 
 def quiz_course_key(quiz: QuizPage) -> UUID:
