@@ -69,7 +69,7 @@ def pick_learners(quiz, count: int) -> list:
     would issue a certificate: another benchmark's subject). Learners in order of id, so two
     runs use the same ones.
     """
-    from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+    from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 
     from accounts.models import User
     from courses.models import Enrollment, StepCompletion
@@ -79,29 +79,32 @@ def pick_learners(quiz, count: int) -> list:
     course = quiz.get_parent().specific
     links = course_step_links(course=course)
     required = [link.translation_key for link in links if link.counts_for_completion]
+    # Within the learner's current run (issue 16: a third of them have two earlier runs, with
+    # attempts at this quiz).
     done = (
         StepCompletion.objects.filter(
-            learner=OuterRef("learner"), course_key=course.translation_key, step_key__in=required
+            learner=OuterRef("learner"),
+            course_key=course.translation_key,
+            run=OuterRef("run"),
+            step_key__in=required,
         )
         .values("learner")
         .annotate(n=Count("*"))
         .values("n")
     )
+    in_this_run = {"learner": OuterRef("learner"), "run": OuterRef("run")}
     learner_ids = list(
         Enrollment.objects.filter(
             course_key=course.translation_key,
+            current=True,
             completed_at__isnull=True,
             learner__email__endswith=f"@{EMAIL_DOMAIN}",
         )
         .annotate(done=Subquery(done, output_field=IntegerField()))
         .filter(Q(done__isnull=True) | Q(done__lt=len(required) - 1))
+        .exclude(Exists(Attempt.objects.filter(quiz_key=quiz.translation_key, **in_this_run)))
         .exclude(
-            learner__in=Attempt.objects.filter(quiz_key=quiz.translation_key).values("learner")
-        )
-        .exclude(
-            learner__in=StepCompletion.objects.filter(step_key=quiz.translation_key).values(
-                "learner"
-            )
+            Exists(StepCompletion.objects.filter(step_key=quiz.translation_key, **in_this_run))
         )
         .order_by("learner_id")
         .values_list("learner_id", flat=True)[:count]
@@ -316,14 +319,23 @@ def cleanup(quiz, learners, sessions: list[str]) -> None:
     from django.contrib.sessions.backends.cached_db import KEY_PREFIX
     from django.contrib.sessions.models import Session
     from django.core.cache import caches
+    from django.db.models import Exists, OuterRef
 
-    from courses.models import StepCompletion
+    from courses.models import Enrollment, StepCompletion
     from courses.services import progress_changed
     from quizzes.models import Attempt
 
     course_key = quiz.get_parent().translation_key
-    Attempt.objects.filter(learner__in=learners, quiz_key=quiz.translation_key).delete()
-    StepCompletion.objects.filter(learner__in=learners, step_key=quiz.translation_key).delete()
+    # Only the current runs' rows: the earlier runs' attempts and completions are seeded data.
+    current = Enrollment.objects.filter(
+        learner=OuterRef("learner"), course_key=course_key, run=OuterRef("run"), current=True
+    )
+    Attempt.objects.filter(
+        Exists(current), learner__in=learners, quiz_key=quiz.translation_key
+    ).delete()
+    StepCompletion.objects.filter(
+        Exists(current), learner__in=learners, step_key=quiz.translation_key
+    ).delete()
     Session.objects.filter(session_key__in=sessions).delete()
     caches[settings.SESSION_CACHE_ALIAS].delete_many([KEY_PREFIX + key for key in sessions])
     # These deletes bypass courses.services: retire the learners' cached progress as it would.

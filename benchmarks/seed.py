@@ -75,6 +75,7 @@ class Course:
     title: str
     target_roles: list[str]
     lesson_keys: list[UUID]
+    quiz_keys: list[UUID]
 
 
 @dataclass
@@ -130,8 +131,9 @@ def ensure_extra_lessons() -> None:
 
 
 def load_courses() -> list[Course]:
-    """The Romanian courses with their lessons' keys in tree order (quizzes left out)."""
+    """The Romanian courses with their lessons' and quizzes' keys in tree order."""
     from courses.models import CoursePage, LessonPage
+    from quizzes.models import QuizPage
 
     return [
         Course(
@@ -144,19 +146,36 @@ def load_courses() -> list[Course]:
                 .order_by("path")
                 .values_list("translation_key", flat=True)
             ),
+            quiz_keys=list(
+                QuizPage.objects.child_of(course)
+                .live()
+                .order_by("path")
+                .values_list("translation_key", flat=True)
+            ),
         )
         for course in CoursePage.objects.live().filter(locale__language_code="ro").order_by("path")
     ]
 
 
 def already_seeded() -> bool:
-    from accounts.models import User
-    from courses.models import StepCompletion
+    from django.db.models import Exists, OuterRef
 
+    from accounts.models import User
+    from courses.models import Enrollment, StepCompletion
+
+    mine = {"learner__email__endswith": f"@{EMAIL_DOMAIN}"}
     learners = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count()
-    completions = StepCompletion.objects.filter(learner__email__endswith=f"@{EMAIL_DOMAIN}").count()
-    print(f"Found {learners} benchmark learners and {completions} completions.")
-    return learners == LEARNERS and completions == COMPLETIONS
+    # COMPLETIONS counts the current runs' steps; earlier runs come on top (issue 16).
+    current = Enrollment.objects.filter(
+        learner=OuterRef("learner"), course_key=OuterRef("course_key"), run=OuterRef("run")
+    ).filter(current=True)
+    completions = StepCompletion.objects.filter(Exists(current), **mine).count()
+    earlier = Enrollment.objects.filter(current=False, **mine).count()
+    print(
+        f"Found {learners} benchmark learners, {completions} completions in current runs, "
+        f"{earlier} earlier runs."
+    )
+    return learners == LEARNERS and completions == COMPLETIONS and earlier > 0
 
 
 def delete_learners() -> None:
@@ -164,6 +183,9 @@ def delete_learners() -> None:
     from courses.models import Enrollment, StepCompletion
 
     mine = {"learner__email__endswith": f"@{EMAIL_DOMAIN}"}
+    from quizzes.models import Attempt
+
+    Attempt.objects.filter(**mine).delete()
     StepCompletion.objects.filter(**mine).delete()
     Enrollment.objects.filter(**mine).delete()
     deleted, _ = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").delete()
@@ -256,13 +278,72 @@ def nudge_lessons_done(rng: random.Random, adjustable: list, *, total: int, targ
             plan.done, total = plan.done - 1, total - 1
 
 
-def write_progress(rng: random.Random, users: list, plans: list[Plan], now: datetime) -> None:
-    from courses.models import Enrollment, StepCompletion
+def earlier_runs(plan: Plan, user, started: datetime):
+    """Issue 16: a third of learners (every third) took each of their courses twice before,
+    completed (a first run and a renewal), with every step and a passed attempt at each quiz.
+    Their current run is the third. Returns the earlier runs' rows and the current run's
+    number."""
+    from courses.models import Enrollment, RunKind, StepCompletion
+    from quizzes.models import Attempt, AttemptStatus
 
-    enrollments, completions = [], []
+    if plan.learner % 3 != 0:
+        return [], [], [], 1
+    enrollments, completions, attempts = [], [], []
+    for run in (1, 2):
+        began = started - timedelta(days=730 * (3 - run))
+        done_at = began + timedelta(days=7)
+        enrollments.append(
+            Enrollment(
+                learner_id=user.pk,
+                course_key=plan.course.key,
+                run=run,
+                current=False,
+                kind=RunKind.FIRST if run == 1 else RunKind.RENEWAL,
+                started_at=began,
+                completed_at=done_at,
+                last_visited_at=done_at,
+            )
+        )
+        for key in [*plan.course.lesson_keys, *plan.course.quiz_keys]:
+            completions.append(
+                StepCompletion(
+                    learner_id=user.pk,
+                    course_key=plan.course.key,
+                    step_key=key,
+                    run=run,
+                    completed_at=done_at,
+                )
+            )
+        for key in plan.course.quiz_keys:
+            attempts.append(
+                Attempt(
+                    learner_id=user.pk,
+                    quiz_key=key,
+                    course_key=plan.course.key,
+                    run=run,
+                    number=1,
+                    status=AttemptStatus.SUBMITTED,
+                    started_at=done_at,
+                    submitted_at=done_at,
+                    score=90,
+                    passed=True,
+                )
+            )
+    return enrollments, completions, attempts, 3
+
+
+def write_progress(rng: random.Random, users: list, plans: list[Plan], now: datetime) -> None:
+    from courses.models import Enrollment, RunKind, StepCompletion
+    from quizzes.models import Attempt
+
+    enrollments, completions, attempts = [], [], []
     for plan in plans:
         user, lessons = users[plan.learner], plan.course.lesson_keys
         started = user.date_joined + timedelta(days=rng.uniform(0, 20))
+        past_enrollments, past_completions, past_attempts, run = earlier_runs(plan, user, started)
+        enrollments += past_enrollments
+        completions += past_completions
+        attempts += past_attempts
         moment = started
         for key in lessons[: plan.done]:
             moment += timedelta(minutes=rng.uniform(5, 60 * 24 * 3))
@@ -271,6 +352,7 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan], now: date
                     learner_id=user.pk,
                     course_key=plan.course.key,
                     step_key=key,
+                    run=run,
                     completed_at=min(moment, now),
                 )
             )
@@ -278,6 +360,8 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan], now: date
             Enrollment(
                 learner_id=user.pk,
                 course_key=plan.course.key,
+                run=run,
+                kind=RunKind.FIRST if run == 1 else RunKind.RENEWAL,
                 started_at=min(started, now),
                 last_step_key=lessons[min(plan.done, len(lessons) - 1)],
                 last_visited_at=min(moment + timedelta(minutes=1), now),
@@ -285,7 +369,11 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan], now: date
         )
     Enrollment.objects.bulk_create(enrollments, batch_size=BATCH_SIZE)
     StepCompletion.objects.bulk_create(completions, batch_size=BATCH_SIZE)
-    print(f"Created {len(enrollments)} enrolments and {len(completions)} step completions.")
+    Attempt.objects.bulk_create(attempts, batch_size=BATCH_SIZE)
+    print(
+        f"Created {len(enrollments)} runs, {len(completions)} step completions and "
+        f"{len(attempts)} attempts (earlier runs included)."
+    )
 
 
 def main() -> None:
