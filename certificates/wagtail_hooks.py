@@ -53,11 +53,22 @@ AS_PRINTED = [
     "course_title_ro",
     "course_title_en",
     "hours",
+    "run",
+    "first_certified_at",
     "completed_at",
     "issued_at",
     "expires_at",
 ]
-STATE = ["learner", "status", "failure", "revoked_at", "revoked_by", "revocation_reason"]
+STATE = [
+    "learner",
+    "status",
+    "failure",
+    "superseded_by",
+    "renew_by",
+    "revoked_at",
+    "revoked_by",
+    "revocation_reason",
+]
 
 
 class CertificateIndexView(IndexView):
@@ -93,6 +104,8 @@ class CertificateViewSet(SnippetViewSetWithoutChooser):
         # What the certificate is now (revoked, expired, ...), as the verification page and the
         # reports say it; the raw issuing status stays a filter.
         Column("state", label=_("Status"), accessor=lambda c: certificate_state(c).label),
+        # 1 for a first certificate; a renewal's run is 2 or more.
+        "run",
         "issued_at",
         "revoked_at",
     ]
