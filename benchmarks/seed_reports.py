@@ -30,8 +30,9 @@ the older runs' completions and attempts to the totals above.
 Deterministic (fixed random seed, fixed clock) and idempotent: when the data is there in full it
 stops; otherwise it deletes the benchmark learners and their rows and seeds them again
 (`--reset` forces this). The big tables are written with PostgreSQL's COPY. It refuses to run on
-any database not named `elearning_bench_reports`; unless the environment says otherwise it
-points at that database and Redis database 13.
+any database not named `elearning_bench_reports` (or BENCH_REPORTS_DATABASE, when several copies
+of the project share one PostgreSQL); unless the environment says otherwise it points at that
+database and Redis database 13.
 """
 
 from __future__ import annotations
