@@ -16,6 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from accounts.models import County
 from certificates.models import Certificate, CertificateState, CertificateStatus
@@ -514,3 +517,27 @@ def test_queries_do_not_grow_with_runs(client, world, url):
     if url == COMPLETION:
         rows = _rows(client.get(url))
         assert len([r for r in rows if r.learner_id in {x.pk for x in learners}]) == 3
+
+
+# Whatever is typed -----------------------------------------------------------------------------
+
+
+@hypothesis_settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    days=st.one_of(st.text(max_size=30), st.integers().map(str)),
+    due=st.one_of(st.text(max_size=30), st.dates().map(lambda d: d.isoformat())),
+)
+def test_any_days_or_due_date_is_an_answer_never_a_500(client, world, days, due):
+    login(client, world.coordinators["cluj"])
+    course = str(world.course.translation_key)
+    page = client.get(COMPLETION, {"certificate": "expiring", "expiring_days": days})
+    assert page.status_code in (200, 400)
+    runs = Enrollment.objects.count()
+    renewal = client.post(RENEWAL, {"course": course, "status": "completed", "due_on": due})
+    assert renewal.status_code in (302, 400)
+    if renewal.status_code == 400:
+        assert Enrollment.objects.count() == runs
