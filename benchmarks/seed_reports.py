@@ -20,11 +20,19 @@ enrolments have a certificate (ready; a few revoked or expired). 30 % of the enr
 due date, some of them past. Two coordinators are created: a superuser (national scope) and a
 county coordinator for Cluj.
 
+Runs (issue 16): a third of the learners (every third one) took each course twice before the
+run described above, which is their current run 3 (a renewal). Their runs 1 and 2 are complete:
+every lesson, one passed final-quiz attempt where the course has a final quiz, a ready
+certificate each, run 1's superseded by run 2's and run 2's by run 3's when run 3 has one (with
+the first certification date carried along). That adds RUN_LEARNERS × 10 × 2 enrolments and
+the older runs' completions and attempts to the totals above.
+
 Deterministic (fixed random seed, fixed clock) and idempotent: when the data is there in full it
 stops; otherwise it deletes the benchmark learners and their rows and seeds them again
 (`--reset` forces this). The big tables are written with PostgreSQL's COPY. It refuses to run on
-any database not named `elearning_bench_reports`; unless the environment says otherwise it
-points at that database and Redis database 13.
+any database not named `elearning_bench_reports` (or BENCH_REPORTS_DATABASE, when several copies
+of the project share one PostgreSQL); unless the environment says otherwise it points at that
+database and Redis database 13.
 """
 
 from __future__ import annotations
@@ -42,11 +50,12 @@ from uuid import UUID
 from benchmarks.common import setup_django
 from benchmarks.seed import PASSWORD, RANDOM_SEED, analyze, nudge_lessons_done, seeded_learners
 
-DATABASE_NAME = "elearning_bench_reports"
+# Another name when several copies of the project share one PostgreSQL (each its own data).
+DATABASE_NAME = os.environ.get("BENCH_REPORTS_DATABASE", "elearning_bench_reports")
 ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}",
-    "REDIS_URL": "redis://127.0.0.1:6379/13",
+    "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"),
 }
 
 LEARNERS = 10_000
@@ -54,6 +63,9 @@ COURSES = 10
 LESSONS_PER_COURSE = 15
 COMPLETIONS = 1_000_000
 ATTEMPTS = 50_000
+# Learners with three runs of every course (every third one), and what their two older runs add.
+RUN_LEARNERS = len(range(0, LEARNERS, 3))
+OLDER_RUNS = 2
 EMAIL_DOMAIN = "reports.bench.local"
 NATIONAL = f"national@{EMAIL_DOMAIN}"
 COUNTY_COORDINATOR = f"county-cj@{EMAIL_DOMAIN}"
@@ -259,7 +271,7 @@ def copy_rows(model, fields: list[str], rows) -> int:
 
 def write_progress(rng: random.Random, users: list, plans: list[Plan]) -> None:
     from certificates.models import Certificate, CertificateStatus
-    from courses.models import Enrollment, StepCompletion
+    from courses.models import Enrollment, RunKind, StepCompletion
     from quizzes.models import Attempt, AttemptStatus
 
     completions, enrollments, attempts, certificates = [], [], [], []
@@ -269,7 +281,7 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan]) -> None:
         moment = started
         for key in course.lesson_keys[: plan.done]:
             moment += timedelta(minutes=rng.uniform(5, 60 * 24 * 3))
-            completions.append((user.pk, course.key, key, min(moment, NOW)))
+            completions.append((user.pk, course.key, key, min(moment, NOW), run_of(plan)))
         for number in range(1, plan.attempts + 1):
             moment += timedelta(minutes=rng.uniform(60, 60 * 24 * 2))
             last = number == plan.attempts
@@ -279,19 +291,23 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan]) -> None:
             attempts.append(
                 (user.pk, course.final_key, course.key, number, AttemptStatus.SUBMITTED,
                  submitted - timedelta(minutes=15), submitted, "[]", "{}", "{}", score, passed,
-                 False)
+                 False, run_of(plan))
             )  # fmt: skip
         if plan.passed:
-            completions.append((user.pk, course.key, course.final_key, min(moment, NOW)))
+            completions.append(
+                (user.pk, course.key, course.final_key, min(moment, NOW), run_of(plan))
+            )
         complete = plan.done == len(course.lesson_keys) and (not course.final_key or plan.passed)
         completed_at = min(moment, NOW) if complete else None
         due_on = None
         if rng.random() < 0.3:
             due_on = (started + timedelta(days=rng.randint(30, 400))).date()
         last_step = course.lesson_keys[min(plan.done, len(course.lesson_keys) - 1)]
+        run = 1 + OLDER_RUNS if has_runs(plan.learner) else 1
         enrollments.append(
             (user.pk, course.key, min(started, NOW), completed_at, last_step,
-             min(moment, NOW), due_on, None, None)
+             min(moment, NOW), due_on, None, None, run, True,
+             RunKind.RENEWAL if run > 1 else RunKind.FIRST)
         )  # fmt: skip
         if complete and rng.random() < 0.5:
             expires = completed_at + timedelta(days=365 * 2)
@@ -303,6 +319,7 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan]) -> None:
                     code="".join(rng.choice(CODE_ALPHABET) for _ in range(16)),
                     learner_id=user.pk,
                     course_key=course.key,
+                    run=run_of(plan),
                     learner_name=user.full_name,
                     learner_role=user.role,
                     county=user.county,
@@ -316,21 +333,111 @@ def write_progress(rng: random.Random, users: list, plans: list[Plan]) -> None:
                     revocation_reason="Date greșite." if revoked else "",
                 )
             )
-    fields = ["learner", "course_key", "step_key", "completed_at"]
-    n_completions = copy_rows(StepCompletion, fields, completions)
+    older = older_runs(users, plans, {(c.learner_id, c.course_key): c for c in certificates})
+    completions += older.completions
+    enrollments += older.enrollments
+    attempts += older.attempts
+    fields = ["learner", "course_key", "step_key", "completed_at", "run", "carried_over"]
+    n_completions = copy_rows(StepCompletion, fields, ((*row, False) for row in completions))
     fields = ["learner", "course_key", "started_at", "completed_at", "last_step_key",
-              "last_visited_at", "due_on", "enrolled_by", "reminded_at"]  # fmt: skip
+              "last_visited_at", "due_on", "enrolled_by", "reminded_at", "run", "current",
+              "kind"]  # fmt: skip
     n_enrollments = copy_rows(Enrollment, fields, enrollments)
     fields = ["learner", "quiz_key", "course_key", "number", "status", "started_at",
               "submitted_at", "question_keys", "choice_order", "answers", "score",
-              "passed", "answers_revealed"]  # fmt: skip
+              "passed", "answers_revealed", "run"]  # fmt: skip
     n_attempts = copy_rows(Attempt, fields, attempts)
+    # Older runs' certificates first: the superseding ones point back at nothing, the
+    # superseded ones forward (the foreign key is checked at commit on PostgreSQL).
+    certificates = older.certificates + certificates
     Certificate.objects.bulk_create(certificates, batch_size=5_000)
     print(
         f"Created {n_enrollments} enrolments ({sum(1 for e in enrollments if e[3])} complete), "
         f"{n_completions} step completions, {n_attempts} attempts, "
         f"{len(certificates)} certificates."
     )
+
+
+def has_runs(learner: int) -> bool:
+    return learner % 3 == 0
+
+
+def run_of(plan: Plan) -> int:
+    return 1 + OLDER_RUNS if has_runs(plan.learner) else 1
+
+
+@dataclass
+class OlderRuns:
+    enrollments: list
+    completions: list
+    attempts: list
+    certificates: list
+
+
+def older_runs(users: list, plans: list[Plan], current_certificates: dict) -> OlderRuns:
+    """Runs 1 and 2 of the learners with three runs: complete, certified, superseded. Their own
+    random generator, so the rest of the data is what it was before runs existed."""
+    import uuid
+
+    from certificates.models import Certificate, CertificateStatus
+    from courses.models import RunKind
+    from quizzes.models import AttemptStatus
+
+    rng = random.Random(RANDOM_SEED + 16)  # noqa: S311 - reproducible test data
+    out = OlderRuns([], [], [], [])
+    for plan in plans:
+        if not has_runs(plan.learner):
+            continue
+        user, course = users[plan.learner], plan.course
+        previous = None
+        first_certified = None
+        for run in range(1, OLDER_RUNS + 1):
+            # A year apart, the last ending before the current run started.
+            started = NOW - timedelta(days=365 * (OLDER_RUNS + 1 - run) + rng.uniform(0, 30))
+            moment = started
+            for key in course.lesson_keys:
+                moment += timedelta(minutes=rng.uniform(5, 60 * 24))
+                out.completions.append((user.pk, course.key, key, moment, run))
+            if course.final_key:
+                moment += timedelta(minutes=rng.uniform(60, 60 * 24))
+                out.attempts.append(
+                    (user.pk, course.final_key, course.key, 1, AttemptStatus.SUBMITTED,
+                     moment - timedelta(minutes=15), moment, "[]", "{}", "{}",
+                     Decimal(rng.randint(70, 100)), True, False, run)
+                )  # fmt: skip
+                out.completions.append((user.pk, course.key, course.final_key, moment, run))
+            out.enrollments.append(
+                (user.pk, course.key, started, moment, course.lesson_keys[-1], moment, None,
+                 None, None, run, False, RunKind.FIRST if run == 1 else RunKind.RENEWAL)
+            )  # fmt: skip
+            first_certified = first_certified or moment
+            certificate = Certificate(
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                code="".join(rng.choice(CODE_ALPHABET) for _ in range(16)),
+                learner_id=user.pk,
+                course_key=course.key,
+                run=run,
+                first_certified_at=first_certified,
+                learner_name=user.full_name,
+                learner_role=user.role,
+                county=user.county,
+                course_title_ro=course.title,
+                hours=Decimal("1.5"),
+                completed_at=moment,
+                issued_at=moment + timedelta(minutes=1),
+                expires_at=moment + timedelta(days=365 * 2),
+                status=CertificateStatus.READY,
+            )
+            if previous is not None:
+                previous.superseded_by_id = certificate.id
+            out.certificates.append(certificate)
+            previous = certificate
+        current = current_certificates.get((user.pk, course.key))
+        if current is not None:
+            current.id = current.id or uuid.UUID(int=rng.getrandbits(128), version=4)
+            current.first_certified_at = first_certified
+            previous.superseded_by_id = current.id
+    return out
 
 
 def main() -> None:
@@ -346,7 +453,15 @@ def main() -> None:
         courses = ensure_courses()
     found = counts()
     print("Found {} learners, {} enrolments, {} completions, {} attempts.".format(*found))
-    if found == (LEARNERS, LEARNERS * COURSES, COMPLETIONS, ATTEMPTS) and not args.reset:
+    with_finals = sum(1 for c in courses if c.final_key)
+    per_older_run = sum(len(c.lesson_keys) for c in courses) + with_finals
+    expected = (
+        LEARNERS,
+        LEARNERS * COURSES + RUN_LEARNERS * COURSES * OLDER_RUNS,
+        COMPLETIONS + RUN_LEARNERS * OLDER_RUNS * per_older_run,
+        ATTEMPTS + RUN_LEARNERS * OLDER_RUNS * with_finals,
+    )
+    if found == expected and not args.reset:
         print("Nothing to do: the benchmark data is already there.")
         return
 

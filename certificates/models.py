@@ -137,6 +137,7 @@ class Certificate(models.Model):
 
     @property
     def is_renewal(self) -> bool:
+        # Its SQL twin, for the reports: certificates.selectors.renewal_condition.
         return self.first_certified_at is not None and self.first_certified_at < self.completed_at
 
     @property

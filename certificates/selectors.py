@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.timezone import localtime
@@ -58,6 +58,17 @@ def certificate_state_expression(prefix: str = "", *, now: datetime) -> Case:
         when(CertificateState.RENEWAL_OVERDUE, renew_by__lt=timezone.localdate(now)),
         default=Value(CertificateState.VALID.value),
         output_field=CharField(),
+    )
+
+
+def renewal_condition(prefix: str = "") -> Q:
+    """`Certificate.is_renewal` in SQL, the same rule (the reports count renewals apart from
+    first issues with it): it carries a first certification earlier than its own completion."""
+    return Q(
+        **{
+            f"{prefix}first_certified_at__isnull": False,
+            f"{prefix}first_certified_at__lt": F(f"{prefix}completed_at"),
+        }
     )
 
 

@@ -79,8 +79,10 @@ COHORT = [
 
 def seed_report_cohort() -> int:
     """A cohort of demo learners at every stage, so reports have something to count: some
-    finished (with pre-test, post-test and final scores), some halfway, some overdue. Runs once;
-    returns how many learners it created."""
+    finished (with pre-test, post-test and final scores), some halfway, some overdue; every
+    fifth learner's finished courses are renewals (a first run two years before, certified,
+    then renewed), so the reports show runs. Runs once; returns how many learners it
+    created."""
     import datetime
     import random
     from decimal import Decimal
@@ -89,7 +91,7 @@ def seed_report_cohort() -> int:
     from django.utils import timezone
 
     from accounts.models import Institution
-    from courses.models import Enrollment, StepCompletion
+    from courses.models import Enrollment, RunKind, StepCompletion
     from elearning.demo import DEMO_PASSWORD
     from quizzes.models import Attempt, AttemptStatus, QuizPage
 
@@ -127,9 +129,34 @@ def seed_report_cohort() -> int:
                     if stage == "done"
                     else None
                 )
+                renewed = stage == "done" and n % 5 == 0
+                if renewed:
+                    first_completed = started - datetime.timedelta(days=730)
+                    first = Enrollment.objects.create(
+                        learner=learner,
+                        course_key=course.key,
+                        run=1,
+                        current=False,
+                        started_at=first_completed - datetime.timedelta(days=10),
+                        completed_at=first_completed,
+                        last_step_key=steps[-1] if steps else None,
+                    )
+                    StepCompletion.objects.bulk_create(
+                        StepCompletion(
+                            learner=learner,
+                            course_key=course.key,
+                            step_key=k,
+                            run=1,
+                            completed_at=first_completed,
+                        )
+                        for k in [*steps, *course.final_quiz_keys]
+                    )
+                    finished.append(first)
                 enrollment = Enrollment.objects.create(
                     learner=learner,
                     course_key=course.key,
+                    run=2 if renewed else 1,
+                    kind=RunKind.RENEWAL if renewed else RunKind.FIRST,
                     started_at=started,
                     completed_at=completed,
                     last_step_key=done_steps[-1] if done_steps else None,
@@ -139,7 +166,11 @@ def seed_report_cohort() -> int:
                 )
                 StepCompletion.objects.bulk_create(
                     StepCompletion(
-                        learner=learner, course_key=course.key, step_key=k, completed_at=started
+                        learner=learner,
+                        course_key=course.key,
+                        step_key=k,
+                        run=enrollment.run,
+                        completed_at=started,
                     )
                     for k in done_steps
                 )
@@ -155,7 +186,9 @@ def seed_report_cohort() -> int:
                         (course.final_quiz_keys, rng.randint(70, 100), True),
                     ]
                     StepCompletion.objects.bulk_create(
-                        StepCompletion(learner=learner, course_key=course.key, step_key=k)
+                        StepCompletion(
+                            learner=learner, course_key=course.key, step_key=k, run=enrollment.run
+                        )
                         for k in course.final_quiz_keys
                     )
                 for keys, score, passed in attempts:
@@ -164,6 +197,7 @@ def seed_report_cohort() -> int:
                             learner=learner,
                             quiz_key=key,
                             course_key=course.key,
+                            run=enrollment.run,
                             number=1,
                             page=quizzes.get(key),
                             status=AttemptStatus.SUBMITTED,
@@ -173,7 +207,8 @@ def seed_report_cohort() -> int:
                             passed=passed if passed is not None else None,
                         )
     # Completed courses get their certificates the way real ones do: through the signal that
-    # `courses` sends (the worker renders them).
+    # `courses` sends (the worker renders them), a first run's before its renewal's (which
+    # supersedes it).
     from courses.models import CoursePage
     from courses.signals import course_completed
 
@@ -183,5 +218,6 @@ def seed_report_cohort() -> int:
             learner_id=enrollment.learner_id,
             course_key=enrollment.course_key,
             completed_at=enrollment.completed_at,
+            run=enrollment.run,
         )
     return created

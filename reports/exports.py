@@ -64,6 +64,7 @@ COMPLETION_FIELDS = (
     "learner__county",
     "learner__preferred_language",
     "course_key",
+    "run",
     "started_at",
     "due_on",
     "progress",
@@ -71,6 +72,7 @@ COMPLETION_FIELDS = (
     "completed_at",
     "final_score",
     "attempts",
+    "certificate_first_certified",
     "certificate_code",
     "certificate_state",
 )
@@ -108,6 +110,7 @@ def completion_table(*, scope, filters, courses) -> Table:
                 counties.get(r["learner__county"], r["learner__county"]),
                 languages.get(r["learner__preferred_language"], r["learner__preferred_language"]),
                 titles.get(r["course_key"], ""),
+                r["run"],
                 local_date(r["started_at"]),
                 r["due_on"] or "",
                 r["progress"],
@@ -115,6 +118,7 @@ def completion_table(*, scope, filters, courses) -> Table:
                 local_date(r["completed_at"]),
                 _number(r["final_score"]),
                 r["attempts"],
+                local_date(r["certificate_first_certified"]),
                 _format_code(r["certificate_code"]),
                 certificate_states.get(r["certificate_state"], ""),
             ]
@@ -128,6 +132,7 @@ def completion_table(*, scope, filters, courses) -> Table:
             _("County"),
             _("Language"),
             _("Course"),
+            _("Run"),
             _("Enrolled"),
             _("Due date"),
             _("Progress (%)"),
@@ -135,6 +140,7 @@ def completion_table(*, scope, filters, courses) -> Table:
             pgettext("one learner's course", "Completed"),
             _("Final score (%)"),
             _("Attempts"),
+            _("First certified on"),
             _("Certificate code"),
             _("Certificate status"),
         ],
@@ -163,6 +169,9 @@ def summary_table(*, scope, filters, courses) -> Table:
             _("Pass rate (%)"),
             _("Average score (%)"),
             _("Median days to complete"),
+            _("Completions (runs)"),
+            _("Currently certified"),
+            _("Currently certified (%)"),
         ],
         rows=[
             [
@@ -174,6 +183,9 @@ def summary_table(*, scope, filters, courses) -> Table:
                 _number(r.pass_rate),
                 _number(r.average_score),
                 _number(r.median_days),
+                r.completions,
+                _number(r.certified_shown),
+                _number(r.certified_rate),
             ]
             for r in data
         ],
@@ -218,9 +230,25 @@ def certificates_table(*, scope, filters, courses) -> Table:
     )
     fmt = "Y" if period == "year" else "YEAR_MONTH_FORMAT"
     return Table(
-        headings=[_("Course"), _("Period"), _("Issued"), _("Expired since"), _("Revoked")],
+        headings=[
+            _("Course"),
+            _("Period"),
+            _("Issued"),
+            _("Expired since"),
+            _("Revoked"),
+            _("First certificates"),
+            _("Renewals"),
+        ],
         rows=[
-            [r.course.title, formats.date_format(r.period, fmt), r.issued, r.expired, r.revoked]
+            [
+                r.course.title,
+                formats.date_format(r.period, fmt),
+                r.issued,
+                r.expired,
+                r.revoked,
+                r.first,
+                r.renewals,
+            ]
             for r in data
         ],
         count=len(data),
@@ -326,6 +354,11 @@ def donor_summary_html(*, scope: CoordinatorScope, filters: dict, courses) -> st
     by_county = selectors.trained_by(
         scope=scope, filters=filters, courses=courses, group_by="county"
     )
+    # Summed over courses: a person certified in two courses counts in each (the table below
+    # gives each course's n). Hidden like any count under SMALLEST_CELL.
+    certified = sum(r.certified for r in summary)
+    if certified < selectors.SMALLEST_CELL:
+        certified = None
     context = {
         "scope": scope,
         "applied_filters": _applied_filters(filters, courses),
@@ -333,10 +366,12 @@ def donor_summary_html(*, scope: CoordinatorScope, filters: dict, courses) -> st
         "summary": summary,
         "gains": gains,
         "impact_method": selectors.impact_method(),
+        "summary_method": selectors.summary_method(),
         "totals": {
             "enrolled": sum(r.enrolled for r in summary),
-            "completed": sum(r.completed for r in summary),
+            "completed": sum(r.completions for r in summary),
             "people": sum(n for _label, n in by_role),
+            "certified": certified,
         },
         "chart_month": charts.column_chart(
             # Translated, as a format: "Dec 2026" in English, "dec 2026" in Romanian.

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import County, Institution, Language, ProfessionalRole
 
 from .models import CoordinatorScope, ScopeLevel
-from .selectors import CourseInfo, Status
+from .selectors import EXPIRING_DAYS, CertificateFilter, CourseInfo, Status
 
 GROUP_CHOICES = [("", _("Whole course")), ("role", _("By role")), ("county", _("By county"))]
 PERIOD_CHOICES = [("month", _("Month")), ("year", _("Year"))]
@@ -42,11 +42,31 @@ class ReportFilterForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), required=False, choices=[("", _("Both languages")), *Language.choices]
     )
+    certificate = forms.ChoiceField(
+        label=_("Certificate"),
+        required=False,
+        choices=[("", _("Any certificate")), *CertificateFilter.choices],
+        help_text=_(
+            "The certificate of the run shown, or the latest one while a new run is in progress."
+        ),
+    )
+    expiring_days = forms.IntegerField(
+        label=_("Expiring within (days)"),
+        required=False,
+        min_value=1,
+        max_value=3650,
+        initial=EXPIRING_DAYS,
+        widget=forms.NumberInput(attrs={"placeholder": str(EXPIRING_DAYS)}),
+        help_text=_("For “Expiring within the days below”; 90 when left empty."),
+    )
     date_from = forms.DateField(
         label=_("From"),
         required=False,
         widget=DateInput(),
-        help_text=_("Enrolment date; the completion date when the status is “Completed”."),
+        help_text=_(
+            "Start date of each learner's current run; with the status “Completed”, the "
+            "completion date of every run completed in the period (renewals included)."
+        ),
     )
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     group_by = forms.ChoiceField(label=_("Break down"), required=False, choices=GROUP_CHOICES)
@@ -59,6 +79,8 @@ class ReportFilterForm(forms.Form):
             "institution",
             "county",
             "status",
+            "certificate",
+            "expiring_days",
             "date_from",
             "date_to",
             "language",
@@ -107,8 +129,11 @@ class ReportFilterForm(forms.Form):
         return data
 
     def filters(self) -> dict:
-        """The cleaned filters, without the empty ones."""
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        """The cleaned filters, without the empty ones (and the days only with "expiring")."""
+        filters = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        if filters.get("certificate") != CertificateFilter.EXPIRING:
+            filters.pop("expiring_days", None)
+        return filters
 
     def as_export(self) -> dict:
         """The filters as JSON-safe strings in a stable order, to store with an export job."""
@@ -141,6 +166,14 @@ class EnrollmentUploadForm(forms.Form):
         label=_("Courses"), widget=forms.CheckboxSelectMultiple, choices=[]
     )
     due_on = forms.DateField(label=_("Due date"), widget=DateInput())
+    renewal = forms.BooleanField(
+        label=_("Renewal: learners who have completed a course start it again"),
+        required=False,
+        help_text=_(
+            "Someone whose current run of a course is completed gets a new run (a renewal) "
+            "due on the date above; someone in a run keeps it, with the new due date."
+        ),
+    )
 
     def __init__(self, *args, courses: list[CourseInfo], **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,12 +181,25 @@ class EnrollmentUploadForm(forms.Form):
         self._courses = {str(c.key): c for c in courses}
 
     def clean_due_on(self):
-        from django.utils import timezone
-
-        due = self.cleaned_data["due_on"]
-        if due < timezone.localdate():
-            raise forms.ValidationError(_("The due date has already passed."))
-        return due
+        return _due_on_checked(self.cleaned_data["due_on"])
 
     def chosen_courses(self) -> list[CourseInfo]:
         return [self._courses[k] for k in self.cleaned_data["courses"]]
+
+
+def _due_on_checked(due):
+    from django.utils import timezone
+
+    if due < timezone.localdate():
+        raise forms.ValidationError(_("The due date has already passed."))
+    return due
+
+
+class RenewalAssignForm(forms.Form):
+    """The due date of a renewal assigned to the people a filtered completion report shows
+    (the filters come with it, checked by ReportFilterForm)."""
+
+    due_on = forms.DateField(label=_("Due date"), widget=DateInput())
+
+    def clean_due_on(self):
+        return _due_on_checked(self.cleaned_data["due_on"])

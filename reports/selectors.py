@@ -14,6 +14,7 @@ from uuid import UUID
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -33,7 +34,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import County, ProfessionalRole
 from certificates.models import Certificate, CertificateState, CertificateStatus
-from certificates.selectors import certificate_state_expression
+from certificates.selectors import certificate_state_expression, renewal_condition
 from courses.models import CoursePage, Enrollment, StepCompletion
 from courses.selectors import course_step_links, progress_percent_expression
 from elearning.infrastructure import caching
@@ -53,6 +54,20 @@ class Status(TextChoices):
     # plural heading of a group of courses ("Finalizate").
     COMPLETED = "completed", pgettext_lazy("one learner's course", "Completed")
     OVERDUE = "overdue", _("Overdue")
+
+
+class CertificateFilter(TextChoices):
+    """The completion report's certificate filter, on the row's certificate (the row's run's,
+    or the latest one while a new run is in progress), by `certificate_state_expression`."""
+
+    VALID = "valid", _("Current (valid)")
+    EXPIRING = "expiring", _("Expiring within the days below")
+    EXPIRED = "expired", pgettext_lazy("certificate", "Expired")
+    RENEWAL_OVERDUE = "renewal_overdue", pgettext_lazy("certificate", "Renewal overdue")
+
+
+# "Expiring within N days" when the coordinator gives no number; the form allows 1 to 3650.
+EXPIRING_DAYS = 90
 
 
 def scope_for(user) -> CoordinatorScope | None:
@@ -157,26 +172,44 @@ def _filtered(qs, filters: dict):
     return qs
 
 
-def _enrollments(*, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]):
-    """Enrolments in scope with every filter but the status applied."""
+def _runs(*, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]):
+    """Every run (an Enrollment row: the first, each retake, each renewal) in scope, with the
+    filters on the learner and the course applied; no dates, no status."""
     qs = _filtered(
         Enrollment.objects.filter(
-            scope.learner_filter("learner__"),
-            course_key__in=[c.key for c in courses],
-            current=True,
+            scope.learner_filter("learner__"), course_key__in=[c.key for c in courses]
         ),
         filters,
     )
     if filters.get("language"):
         qs = qs.filter(learner__preferred_language=filters["language"])
-    # The date range is on the enrolment date; when only completions are asked for, it is on the
-    # completion date ("who completed this year"), which is what a coordinator reports.
-    date_field = "completed_at" if filters.get("status") == Status.COMPLETED else "started_at"
+    return qs
+
+
+def _dated(qs, filters: dict, date_field: str):
     if filters.get("date_from"):
         qs = qs.filter(**{f"{date_field}__date__gte": filters["date_from"]})
     if filters.get("date_to"):
         qs = qs.filter(**{f"{date_field}__date__lte": filters["date_to"]})
     return qs
+
+
+def _enrollments(*, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]):
+    """The completion report's rows with every filter but the status applied: each learner's
+    current run of each course, its date range on the run's start. When only completions are
+    asked for, every completed run instead, the range on its completion date ("who completed
+    this year"): a renewal completed this year is a completion of its own, counted once by its
+    date, and a learner's earlier run completed last year is not counted again."""
+    qs = _runs(scope=scope, filters=filters, courses=courses)
+    if filters.get("status") == Status.COMPLETED:
+        return _dated(qs.filter(completed_at__isnull=False), filters, "completed_at")
+    return _dated(qs.filter(current=True), filters, "started_at")
+
+
+def _cohort(*, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]):
+    """The runs the summary and impact figures count: every run started in the date range (all
+    of them without one), whether current or not."""
+    return _dated(_runs(scope=scope, filters=filters, courses=courses), filters, "started_at")
 
 
 def completion_rows(
@@ -190,7 +223,10 @@ def completion_rows(
     finals = set().union(*(c.final_quiz_keys for c in courses)) if courses else set()
     steps_done = (
         StepCompletion.objects.filter(
-            learner=OuterRef("learner"), course_key=OuterRef("course_key"), step_key__in=required
+            learner=OuterRef("learner"),
+            course_key=OuterRef("course_key"),
+            run=OuterRef("run"),
+            step_key__in=required,
         )
         .order_by()
         .values("learner")
@@ -200,6 +236,7 @@ def completion_rows(
     final_attempts = Attempt.objects.filter(
         learner=OuterRef("learner"),
         course_key=OuterRef("course_key"),
+        run=OuterRef("run"),
         quiz_key__in=finals,
         status=AttemptStatus.SUBMITTED,
     ).order_by()
@@ -209,18 +246,27 @@ def completion_rows(
         output_field=IntegerField(),
     )
     today = timezone.localdate()
+    now = timezone.now()
     qs = (
         _enrollments(scope=scope, filters=filters, courses=courses)
         .select_related("learner", "learner__institution")
-        # At most one certificate per run (the row's): a join, where five correlated
-        # subqueries (one per column) made the national CSV's query the slowest part of the
-        # export (benchmarks/README.md, "Coordinator reports", what each change bought).
+        # At most one certificate per row: a join, where five correlated subqueries (one per
+        # column) made the national CSV's query the slowest part of the export
+        # (benchmarks/README.md, "Coordinator reports", what each change bought). A completed
+        # run's own certificate; while a run is in progress (it has none yet: certificates are
+        # issued on completion), the previous run's, the latest the learner holds. A new run
+        # opens only once the one before it is complete, so that is run - 1. The unique
+        # (learner, course, run) keeps it to one row per run, however many runs there are.
         .annotate(
             course_certificate=FilteredRelation(
                 "learner__certificates",
                 condition=Q(
                     learner__certificates__course_key=F("course_key"),
-                    learner__certificates__run=F("run"),
+                    learner__certificates__run=Case(
+                        When(completed_at__isnull=True, then=F("run") - 1),
+                        default=F("run"),
+                        output_field=IntegerField(),
+                    ),
                 ),
             )
         )
@@ -240,8 +286,10 @@ def completion_rows(
             certificate_code=F("course_certificate__code"),
             certificate_status=F("course_certificate__status"),
             certificate_revoked_at=F("course_certificate__revoked_at"),
-            certificate_state=certificate_state_expression(
-                "course_certificate__", now=timezone.now()
+            certificate_state=certificate_state_expression("course_certificate__", now=now),
+            certificate_expires_at=F("course_certificate__expires_at"),
+            certificate_first_certified=Coalesce(
+                "course_certificate__first_certified_at", "course_certificate__completed_at"
             ),
         )
         .annotate(
@@ -264,7 +312,42 @@ def completion_rows(
     )
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
+    if filters.get("certificate"):
+        qs = _certificate_filtered(qs, filters, now=now)
     return qs
+
+
+def _certificate_filtered(qs, filters: dict, *, now):
+    """The certificate filter, by the state every surface shows (certificate_state_expression).
+    Expiring: not expired yet (valid, or valid with its renewal overdue) and expiring within
+    the days asked for."""
+    wanted = filters["certificate"]
+    if wanted == CertificateFilter.EXPIRING:
+        days = filters.get("expiring_days") or EXPIRING_DAYS
+        return qs.filter(
+            certificate_state__in=[CertificateState.VALID, CertificateState.RENEWAL_OVERDUE],
+            certificate_expires_at__lte=now + datetime.timedelta(days=days),
+        )
+    return qs.filter(certificate_state=CertificateState(wanted).value)
+
+
+def renewal_candidates(*, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]):
+    """Of the completion report's rows (the same filters and scope), the learners and courses a
+    coordinator's "assign renewal" can start a renewal run for: active learners whose current
+    run is complete. (learner_id, course_key) pairs, each once, in a stable order."""
+    rows = completion_rows(scope=scope, filters=filters, courses=courses)
+    current_complete = Enrollment.objects.filter(
+        learner=OuterRef("learner"),
+        course_key=OuterRef("course_key"),
+        current=True,
+        completed_at__isnull=False,
+    )
+    return (
+        rows.filter(Exists(current_complete), learner__is_active=True)
+        .order_by("learner_id", "course_key")
+        .values_list("learner_id", "course_key")
+        .distinct()
+    )
 
 
 def status_label(status: str) -> str:
@@ -283,8 +366,10 @@ def certificate_label(state: str | None) -> str:
 class SummaryRow:
     course: CourseInfo
     group: str  # "" for the whole course, else a role or county label
-    enrolled: int = 0
-    completed: int = 0
+    enrolled: int = 0  # people with a run started in the period (a learner once)
+    completed: int = 0  # of them, people who completed such a run
+    completions: int = 0  # runs completed in the period, renewals each once by their date
+    certified: int = 0  # of the enrolled, people currently certified (summary_method)
     attempted: int = 0
     passed: int = 0
     scores: list = field(default_factory=list)
@@ -293,6 +378,21 @@ class SummaryRow:
     @property
     def completion_rate(self):
         return round(100 * self.completed / self.enrolled, 1) if self.enrolled else None
+
+    @property
+    def certified_suppressed(self) -> bool:
+        # A count of one to four people, or a share of so few, points at people.
+        return self.enrolled < SMALLEST_CELL or self.certified < SMALLEST_CELL
+
+    @property
+    def certified_shown(self):
+        return None if self.certified_suppressed else self.certified
+
+    @property
+    def certified_rate(self):
+        if self.certified_suppressed:
+            return None
+        return round(100 * self.certified / self.enrolled, 1)
 
     @property
     def pass_rate(self):
@@ -318,11 +418,25 @@ def _group_label(group_by: str | None, value) -> str:
     return ""
 
 
+def summary_method() -> str:
+    """How the summary's people and completion figures are computed, said beside them."""
+    return _(
+        "Enrolled: people with a run of the course (a first time, a retake or a renewal) "
+        "started in the period, each person once. Completed: of them, the people who "
+        "completed such a run. Completions: runs completed in the period, by completion date; "
+        "a renewal counts once, on its own date. Currently certified: of the enrolled people "
+        "(n), those whose latest certificate in the course is valid today, including those "
+        "asked to re-certify after the date a re-certification set, whose certificate has "
+        "not expired. Counts of fewer than %(smallest)d people are not shown."
+    ) % {"smallest": SMALLEST_CELL}
+
+
 def course_summary(
     *, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo], group_by: str | None
 ) -> list[SummaryRow]:
-    """Per course (and role or county): enrolled, completed, completion and pass rates, average
-    best final score and median days to complete. Three queries whatever the data."""
+    """Per course (and role or county): enrolled and completed people, completions (runs),
+    currently certified people, completion and pass rates, average best final score and median
+    days to complete, as `summary_method` says. Five queries whatever the data."""
     by_key = {c.key: c for c in courses}
     group_field = GROUPS.get(group_by or "")
     rows: dict[tuple, SummaryRow] = {}
@@ -333,15 +447,41 @@ def course_summary(
             rows[key] = SummaryRow(course=by_key[course_key], group=_group_label(group_by, key[1]))
         return rows[key]
 
-    enrollments = _enrollments(scope=scope, filters=filters, courses=courses)
+    enrollments = _cohort(scope=scope, filters=filters, courses=courses)
     fields = ["course_key"] + ([group_field] if group_field else [])
     for item in (
         enrollments.order_by()
         .values(*fields)
-        .annotate(enrolled=Count("id"), completed=Count("id", filter=Q(completed_at__isnull=False)))
+        .annotate(
+            enrolled=Count("learner", distinct=True),
+            completed=Count("learner", distinct=True, filter=Q(completed_at__isnull=False)),
+        )
     ):
         r = row(item["course_key"], item.get(group_field))
         r.enrolled, r.completed = item["enrolled"], item["completed"]
+
+    completions = _dated(
+        _runs(scope=scope, filters=filters, courses=courses).filter(completed_at__isnull=False),
+        filters,
+        "completed_at",
+    )
+    for item in completions.order_by().values(*fields).annotate(n=Count("id")):
+        row(item["course_key"], item.get(group_field)).completions = item["n"]
+
+    # Everyone's latest certificate is the one not renewed (superseded) by a later run's:
+    # counting the valid ones counts each person at most once per course.
+    certified = (
+        Certificate.objects.filter(
+            course_key__in=list(by_key), learner__in=enrollments.values("learner")
+        )
+        .annotate(state=certificate_state_expression(now=timezone.now()))
+        .filter(state__in=[CertificateState.VALID, CertificateState.RENEWAL_OVERDUE])
+        .order_by()
+        .values(*fields)
+        .annotate(n=Count("learner", distinct=True))
+    )
+    for item in certified:
+        row(item["course_key"], item.get(group_field)).certified = item["n"]
 
     for course_key, group_value, started, completed in enrollments.filter(
         completed_at__isnull=False
@@ -418,10 +558,12 @@ class ImpactRow:
 def impact_method() -> str:
     """How the impact figures are computed, said beside them wherever they are shown."""
     return _(
-        "Pairs (n): learners who took both the pre-test and the post-test. Each pair is the "
-        "learner's first pre-test and their best post-test attempt made before the "
-        "post-test's correct answers were shown to them; attempts made after seeing them are "
-        "not counted. Scores of fewer than %(smallest)d learners are not shown."
+        "Pairs (n): learners who took both the pre-test and the post-test in their first run "
+        "of the course. Each pair is the learner's first pre-test and their best post-test "
+        "attempt made before the post-test's correct answers were shown to them; attempts "
+        "made after seeing them are not counted, nor are those of retakes and renewals (a "
+        "learner counts once, and a renewal's pre-test measures what was kept, not the "
+        "starting point). Scores of fewer than %(smallest)d learners are not shown."
     ) % {"smallest": SMALLEST_CELL}
 
 
@@ -431,15 +573,20 @@ def impact(
     """Knowledge gain: each learner's best post-test minus their first pre-test, in points,
     paired by translation key (a pre-test in Romanian pairs with a post-test in English), from
     attempts taken before their correct answers were revealed (quizzes' `measured_attempts`).
-    A row of fewer than SMALLEST_CELL pairs shows its n only."""
+    A row of fewer than SMALLEST_CELL pairs shows its n only. First runs only (impact_method)."""
     group_field = GROUPS.get(group_by or "")
     chosen = [c for c in courses if not filters.get("course") or c.key == filters["course"]]
     pre_keys = set().union(*(c.pre_test_keys for c in chosen)) if chosen else set()
     post_keys = set().union(*(c.post_test_keys for c in chosen)) if chosen else set()
-    enrollments = _enrollments(scope=scope, filters=filters, courses=chosen)
+    enrollments = _cohort(scope=scope, filters=filters, courses=chosen)
     rows = (
         measured_attempts()
-        .filter(quiz_key__in=pre_keys | post_keys, learner__in=enrollments.values("learner"))
+        # First runs only, as quizzes.selectors.knowledge_gain pairs them.
+        .filter(
+            quiz_key__in=pre_keys | post_keys,
+            run=1,
+            learner__in=enrollments.values("learner"),
+        )
         .order_by()
         .values_list(
             "course_key", "learner_id", "quiz_key", "number", "score", group_field or "course_key"
@@ -479,13 +626,17 @@ class CertificatePeriodRow:
     issued: int
     expired: int
     revoked: int
+    first: int = 0  # first certificates of the learner in the course
+    renewals: int = 0  # certificates renewing an earlier one (certificates.Certificate.is_renewal)
 
 
 def certificate_register(
     *, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo], period: str = "month"
 ) -> list[CertificatePeriodRow]:
     """Certificates issued per course and month (or year): how many, how many have expired
-    since, how many were revoked. One query."""
+    since, how many were revoked, and how many were first certificates and how many renewals
+    (`certificates.selectors.renewal_condition`, the rule of `Certificate.is_renewal`). One
+    query."""
     by_key = {c.key: c for c in courses}
     qs = _filtered(
         Certificate.objects.filter(
@@ -508,6 +659,7 @@ def certificate_register(
             issued=Count("id"),
             expired=Count("id", filter=Q(state=CertificateState.EXPIRED)),
             revoked=Count("id", filter=Q(state=CertificateState.REVOKED)),
+            renewals=Count("id", filter=renewal_condition()),
         )
     )
     rows = [
@@ -517,6 +669,8 @@ def certificate_register(
             issued=i["issued"],
             expired=i["expired"],
             revoked=i["revoked"],
+            first=i["issued"] - i["renewals"],
+            renewals=i["renewals"],
         )
         for i in items
     ]
@@ -533,7 +687,8 @@ MAX_MONTHS = 120
 
 
 def trained_per_month(*, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]):
-    """People who completed a course, per month of completion: [(date, count)], one entry for
+    """People who completed a run of a course, per month of completion (a renewal counts its
+    learner again in its own month): [(date, count)], one entry for
     every month of the filtered range (the data's range for a bound not given), zeros included,
     so that a month without completions shows as one and is not silently left out."""
     qs = (
@@ -572,7 +727,8 @@ def _months_between(start: datetime.date, end: datetime.date) -> int:
 
 
 def trained_by(*, scope, filters, courses, group_by: str) -> list[tuple[str, int]]:
-    """People who completed at least one course, by role or county, largest first."""
+    """People who completed at least one run of a course in the period, by role or county,
+    largest first (each person once)."""
     qs = (
         _enrollments(scope=scope, filters={**filters, "status": Status.COMPLETED}, courses=courses)
         .filter(completed_at__isnull=False)

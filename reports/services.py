@@ -378,12 +378,18 @@ class EnrollmentResult:
 
 @transaction.atomic
 def enrollment_import(
-    *, check: EnrollmentCheck, course_keys: list, due_on: datetime.date, by
+    *,
+    check: EnrollmentCheck,
+    course_keys: list,
+    due_on: datetime.date,
+    by,
+    renewal: bool = False,
 ) -> EnrollmentResult:
     """Create the missing accounts and enrol everyone, all or nothing. New learners get an
     invitation to set their password (after commit); existing ones keep their account as is.
     An account outside the coordinator's scope is neither enrolled nor changed: its owner gets
-    an e-mail naming the courses, and may start them if they wish."""
+    an e-mail naming the courses, and may start them if they wish. With `renewal`, a learner
+    whose current run is complete starts a renewal run (courses.services.enrollment_assign)."""
     from .tasks import send_enrollment_elsewhere_notice, send_enrollment_invitation
 
     if not check.is_clean:
@@ -413,12 +419,35 @@ def enrollment_import(
             enqueue_on_commit(send_enrollment_invitation, user.pk)
         for course_key in course_keys:
             if course_services.enrollment_assign(
-                learner=user, course_key=course_key, due_on=due_on, by=by
+                learner=user, course_key=course_key, due_on=due_on, by=by, renewal=renewal
             ):
                 result.enrolled += 1
             else:
                 result.already += 1
     return result
+
+
+@transaction.atomic
+def renewals_assign(
+    *, scope: CoordinatorScope, filters: dict, courses: list, due_on: datetime.date, by
+) -> int:
+    """Assign a renewal due on `due_on` to the people of the filtered completion report whose
+    current run is complete (selectors.renewal_candidates: the coordinator's scope, in SQL),
+    all or nothing; the number of renewal runs opened. Each goes through
+    courses.services.enrollment_assign, which opens a run only after a completed one: asked
+    twice, the second time opens nothing."""
+    pairs = list(selectors.renewal_candidates(scope=scope, filters=filters, courses=courses))
+    learners = User.objects.in_bulk({learner_id for learner_id, _key in pairs})
+    opened = 0
+    for learner_id, course_key in pairs:
+        opened += course_services.enrollment_assign(
+            learner=learners[learner_id],
+            course_key=course_key,
+            due_on=due_on,
+            by=by,
+            renewal=True,
+        )
+    return opened
 
 
 # Overdue reminders ---------------------------------------------------------------------------

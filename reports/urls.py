@@ -14,6 +14,7 @@ urlpatterns = [
     path("exports/<uuid:job_id>/", views.export_status, name="export_status"),
     path("exports/<uuid:job_id>/download/", views.export_download, name="export_download"),
     path("enrol/", views.enrol, name="enrol"),
+    path("renewal/", views.renewal, name="renewal"),
     path(
         "certificates/<uuid:certificate_id>/revoke/",
         views.certificate_revoke,

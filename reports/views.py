@@ -12,7 +12,7 @@ from django.db.models import F
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
@@ -22,7 +22,7 @@ from certificates.models import CertificateStatus
 from elearning.infrastructure.private_files import private_file_response
 
 from . import exports, selectors, services
-from .forms import EnrollmentUploadForm, ReportFilterForm
+from .forms import EnrollmentUploadForm, RenewalAssignForm, ReportFilterForm
 from .models import ExportJob
 
 TITLES = {
@@ -39,9 +39,11 @@ COMPLETION_ORDERINGS = {
     "institution": "learner__institution__name",
     "county": "learner__county",
     "enrolled": "started_at",
+    "run": "run",
     "progress": "progress",
     "completed": "completed_at",
     "score": "final_score",
+    "first_certified": "certificate_first_certified",
 }
 PAGE_SIZE = 50
 # The donor summary exists only as a PDF; every table exports as CSV or XLSX.
@@ -116,6 +118,8 @@ def completion(request):
             page=page,
             ordering=ordering,
             columns=_sortable_columns(request, ordering),
+            # A renewal is of one course: offered once the report is filtered to one.
+            renewal_query=request.GET.urlencode() if form.filters().get("course") else "",
         ),
     )
 
@@ -127,11 +131,13 @@ def _sortable_columns(request, ordering):
         ("institution", _("Institution and county")),
         (None, _("Language")),
         (None, _("Course")),
+        ("run", _("Run")),
         ("enrolled", _("Enrolled")),
         ("progress", _("Progress")),
         ("completed", pgettext("one learner's course", "Completed")),
         ("score", _("Final score")),
         (None, _("Attempts")),
+        ("first_certified", _("First certified on")),
         (None, _("Certificate")),
     ]
     query = request.GET.copy()
@@ -167,7 +173,10 @@ def table_report(request, report):
             request, "reports/admin/table.html", _context(request, report, scope, form), status=400
         )
     table = exports.TABLES[report](scope=scope, filters=form.filters(), courses=courses)
-    method = selectors.impact_method() if report == ExportJob.Report.IMPACT else ""
+    method = {
+        ExportJob.Report.IMPACT: selectors.impact_method,
+        ExportJob.Report.SUMMARY: selectors.summary_method,
+    }.get(report, str)()
     return render(
         request,
         "reports/admin/table.html",
@@ -296,6 +305,7 @@ def enrol(request):
         course_keys=[c.key for c in form.chosen_courses()],
         due_on=form.cleaned_data["due_on"],
         by=request.user,
+        renewal=form.cleaned_data["renewal"],
     )
     # Counted by line, not by what happened to each: an address whose account is outside the
     # coordinator's scope (left alone, its owner e-mailed) must read exactly as a new one.
@@ -306,6 +316,11 @@ def enrol(request):
         "invitation by e-mail.",
         len(check.rows),
     ) % {"count": len(check.rows)}
+    if form.cleaned_data["renewal"]:
+        # No count of its own: it would tell apart the addresses left alone (see above).
+        done += " " + _(
+            "Those whose current run of a course was completed have been assigned a renewal of it."
+        )
     if result.already:
         done += " " + ngettext(
             "%(already)s was already enrolled (the due date was updated).",
@@ -365,3 +380,67 @@ def certificate_reissue(request, certificate_id):
         request, _("Certificate %(code)s re-issued.") % {"code": certificate.grouped_code}
     )
     return redirect(_completion_url(request))
+
+
+@require_http_methods(["GET", "POST"])
+def renewal(request):
+    """Assign a renewal (a new run with a due date) to the people the filtered completion report
+    shows for one course, whose current run is complete: the GET says how many and asks for
+    the due date, the POST (the same filters, hidden) assigns them through
+    courses.services.enrollment_assign. A second submit finds them in their renewal run and
+    opens nothing more."""
+    scope = _scope(request)
+    courses = selectors.report_courses()
+    data = request.POST if request.method == "POST" else request.GET
+    filters_form = _filter_form(request, scope, courses, "completion", data=data)
+    form = RenewalAssignForm(data if request.method == "POST" else None)
+    page = {
+        "page_title": _("Assign a renewal"),
+        "scope": scope,
+        "reports": TITLES,
+        "report": "completion",
+        "filters_form": filters_form,
+        "form": form,
+    }
+    if not filters_form.is_valid():
+        return render(request, "reports/admin/renewal.html", page, status=400)
+    filters = filters_form.filters()
+    if not filters.get("course"):
+        page["problem"] = _(
+            "Choose a course in the report's filters first: a renewal is of one course."
+        )
+        return render(request, "reports/admin/renewal.html", page, status=400)
+    titles = {c.key: c.title for c in courses}
+    candidates = selectors.renewal_candidates(scope=scope, filters=filters, courses=courses)
+    count = candidates.count()
+    page.update(
+        count=count,
+        course_title=titles[filters["course"]],
+        back_url=reverse("learning_reports:completion") + "?" + urlencode(filters_form.as_export()),
+    )
+    if not count:
+        page["problem"] = _(
+            "Nobody shown by these filters has a completed run of this course to renew "
+            "(people already in a renewal run are not counted again)."
+        )
+        return render(request, "reports/admin/renewal.html", page, status=400)
+    if request.method == "GET" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(request, "reports/admin/renewal.html", page, status=status)
+    opened = services.renewals_assign(
+        scope=scope,
+        filters=filters,
+        courses=courses,
+        due_on=form.cleaned_data["due_on"],
+        by=request.user,
+    )
+    messages.success(
+        request,
+        ngettext(
+            "A renewal due on %(date)s was assigned to %(count)s person.",
+            "A renewal due on %(date)s was assigned to %(count)s people.",
+            opened,
+        )
+        % {"count": opened, "date": formats.date_format(form.cleaned_data["due_on"])},
+    )
+    return redirect(page["back_url"])

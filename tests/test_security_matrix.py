@@ -97,6 +97,8 @@ RULES = {
     "learning_reports:export_status": ["admin-login"] * 3 + ["denied", 200, 404, 404],
     "learning_reports:export_download": ["admin-login"] * 3 + ["denied", 200, 404, 404],
     "learning_reports:enrol": _REPORT,
+    # Assigning a renewal to the people of a filtered report (the filters ask for one course).
+    "learning_reports:renewal": _REPORT,
     # A certificate of the coordinator's county: theirs to revoke (and an administrator's).
     "learning_reports:certificate_revoke": ["admin-login"] * 3 + ["denied", 200, 404, 200],
     "learning_reports:certificate_reissue": _ADMIN_POST_ONLY,
@@ -233,7 +235,10 @@ def sample_urls(world, media_root):  # noqa: F811
         "quizzes:attempt_result": [world.final.pk, attempt.pk],
         "wagtail_serve": ["cursuri/curs-rapoarte/"],
     }
-    query = {"learning_reports:export": "?format=csv"}
+    query = {
+        "learning_reports:export": "?format=csv",
+        "learning_reports:renewal": f"?course={world.course.translation_key}&status=completed",
+    }
     with translation.override("ro"):
         return {
             name: reverse(name, args=args.get(name, [])) + query.get(name, "") for name in RULES

@@ -27,6 +27,9 @@ MATRIX = {
     "certificates": ["login", "login", "denied", 200, 200, 200],
     "export_list": ["login", "login", "denied", 200, 200, 200],
     "enrol": ["login", "login", "denied", 200, 200, 200],
+    # The confirmation of "assign a renewal" for one course's completed learners (each
+    # coordinator's own: Cluj has Ana, Iași has Mihai).
+    "renewal": ["login", "login", "denied", 200, 200, 200],
     "export_csv": ["login", "login", "denied", 200, 200, 200],
     # Objects belonging to the coordinator (their export) or to their county (a certificate).
     "export_status": ["login", "login", "denied", 200, 404, 404],
@@ -73,6 +76,8 @@ def urls(world, media_root):
         "certificates": reverse("learning_reports:certificates"),
         "export_list": reverse("learning_reports:export_list"),
         "enrol": reverse("learning_reports:enrol"),
+        "renewal": reverse("learning_reports:renewal")
+        + f"?course={world.course.translation_key}&status=completed",
         "export_csv": reverse("learning_reports:export", args=["completion"]) + "?format=csv",
         "export_status": reverse("learning_reports:export_status", args=[job.pk]),
         "export_download": reverse("learning_reports:export_download", args=[job.pk]),
