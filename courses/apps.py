@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 TRAINERS_GROUP = "Editors"
 # What trainers may do beyond writing pages: start and close a course's re-certification
 # (courses.admin_views.may_manage_recertification also asks that they may edit the course).
-TRAINER_PERMISSIONS = ["add_recertificationcampaign", "change_recertificationcampaign"]
+TRAINER_PERMISSIONS = ["add_recertificationcampaign"]
 
 
 def ensure_trainer_permissions(sender, **kwargs):
@@ -14,12 +14,13 @@ def ensure_trainer_permissions(sender, **kwargs):
     too). Nothing is created when the group does not exist: Wagtail's migrations make it."""
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
+    from django.db import DEFAULT_DB_ALIAS
 
     if sender.label != "courses":
         return
     # This receiver may run before auth's own (which creates the permissions on a fresh
     # database): create them first, as it would (idempotent).
-    create_permissions(sender, verbosity=0, **{k: v for k, v in kwargs.items() if k == "using"})
+    create_permissions(sender, verbosity=0, using=kwargs.get("using", DEFAULT_DB_ALIAS))
     group = Group.objects.filter(name=TRAINERS_GROUP).first()
     if group is not None:
         group.permissions.add(

@@ -76,10 +76,10 @@ class RecertificationButton(PageMenuItem):
         return admin_views.may_manage_recertification(user, self.page)
 
 
-def _recertification_button(page, next_url=None):
+def _recertification_button(page):
     specific = page.specific_deferred
     if isinstance(specific, CoursePage):
-        yield RecertificationButton(page=specific, next_url=None)
+        yield RecertificationButton(page=specific)
 
 
 @hooks.register("register_page_header_buttons")
@@ -94,11 +94,12 @@ def course_recertification_listing_button(page, user, next_url=None):
 
 @hooks.register("register_permissions")
 def register_recertification_permissions():
-    """Administrators give "start a re-certification" to a group on its page (trainers, the
-    "Editors", have it from courses.apps)."""
+    """Administrators give "start and close a re-certification" to a group on its page
+    (trainers, the "Editors", have it from courses.apps)."""
     from django.contrib.auth.models import Permission
 
+    from .apps import TRAINER_PERMISSIONS
+
     return Permission.objects.filter(
-        content_type__app_label="courses",
-        codename__in=["add_recertificationcampaign", "change_recertificationcampaign"],
+        content_type__app_label="courses", codename__in=TRAINER_PERMISSIONS
     )

@@ -219,9 +219,7 @@ def test_renewal_claim_once_and_announcement_once(
     campaign = campaign_for(course, days=40)  # the announcement is not run (no commit)
     now = timezone.now()
     assert services.recertification_announcement_claim(certificate_id=certificate.pk, now=now)
-    assert not services.recertification_announcement_claim(
-        certificate_id=certificate.pk, now=now
-    )
+    assert not services.recertification_announcement_claim(certificate_id=certificate.pk, now=now)
     assert services.recertification_announcements_send(campaign_id=campaign.pk) == 0
     since = now - datetime.timedelta(days=7)
     later = now + 11 * DAY
