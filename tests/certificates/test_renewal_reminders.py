@@ -4,10 +4,12 @@ e-mail a week; each claimed by a conditional UPDATE before its e-mail is queued,
 the beat task (or beat and `send_certificate_reminders`) never send one twice."""
 
 import datetime
+import threading
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -275,3 +277,48 @@ def test_beat_schedule_has_the_reminders(settings):
         "certificates.tasks.remind_recertification",
     ):
         assert name in tasks and name in app.tasks
+
+
+# Two beat runs at once, on PostgreSQL: each reads the same list before either claims ---------
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent connections need PostgreSQL (CI)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_send_each_reminder_once(demo_site, media_root, monkeypatch):
+    from certificates import selectors
+    from certificates.tasks import remind_expiring_certificates
+
+    course = make_course(lessons=1)
+    learner = UserFactory(full_name="Ioana Țurcanu")
+    course_services.step_complete(learner=learner, course=course, step=lessons_of(course)[0])
+    Certificate.objects.filter(learner=learner).update(expires_at=timezone.now() + 20 * DAY)
+    mail.outbox.clear()
+    # Both runs have read the certificate as due before either claims it.
+    barrier = threading.Barrier(2, timeout=30)
+    real_threshold = selectors.reminder_threshold
+
+    def threshold_after_both_read(days_left, thresholds):
+        barrier.wait()
+        return real_threshold(days_left, thresholds)
+
+    monkeypatch.setattr(selectors, "reminder_threshold", threshold_after_both_read)
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(remind_expiring_certificates.apply(throw=True).get())
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(results) == [0, 1]
+    assert [m.to for m in mail.outbox] == [[learner.email]]
