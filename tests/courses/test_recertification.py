@@ -339,3 +339,18 @@ def test_a_renewal_keeps_the_carried_over_steps_and_renews_the_certificate(
     assert old.superseded_by == new
     assert new.renew_by is None and new.status == CertificateStatus.READY
     assert certificate_state(old) == CertificateState.SUPERSEDED
+
+
+def test_trainers_have_the_permission_and_administrators_can_grant_it(client, people):
+    """Wagtail's "Editors" get it after migrating (courses.apps); the group editor offers it,
+    so an administrator may give it to another group of course authors."""
+    editors = Group.objects.get(name="Editors")
+    permission = Permission.objects.get(
+        content_type__app_label="courses", codename="add_recertificationcampaign"
+    )
+    assert permission in editors.permissions.all()
+    assert not Group.objects.get(name="Moderators").permissions.filter(pk=permission.pk).exists()
+    client.force_login(people["admin"])
+    response = client.get(reverse("wagtailusers_groups:edit", args=[editors.pk]))
+    assert response.status_code == 200
+    assert f'value="{permission.pk}"' in response.content.decode()
