@@ -63,7 +63,9 @@ def certificate_state_expression(prefix: str = "", *, now: datetime) -> Case:
 
 
 def dashboard_certificates(learner, course_keys) -> dict:
-    """For "My learning": each completed course's certificate, ready or being prepared."""
+    """For "My learning": each completed course's certificate, ready or being prepared, with
+    what it asks of the learner (expired, renewal overdue, a re-certification's date and
+    reason, in the page's language)."""
     extras = {}
     # The newest run's certificate per course; earlier ones show in the run history.
     certificates = (
