@@ -19,6 +19,9 @@ RUN_ENV = ELEARNING_HOST=$(HOST) ELEARNING_PORT=$(PORT) ELEARNING_DEBUG=$(DEBUG)
 run: setup
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py seed_demo
+	@# Beat's reminders run daily at fixed hours, never on start: queue those due now (the
+	@# worker below sends them; the e-mails appear in this terminal). Claimed: sent once.
+	$(RUN_ENV) $(PY) manage.py send_certificate_reminders
 	@echo "Serving on http://$(HOST):$(PORT)/ with a Celery worker beside it. Ctrl-C stops both."
 	@trap 'kill 0' INT TERM; \
 	$(RUN_ENV) $(VENV)/bin/celery -A elearning worker --beat --loglevel=INFO --pool=solo & \

@@ -11,11 +11,21 @@ class CertificatesConfig(AppConfig):
         from accounts import personal_data
         from courses.dashboard import register_completed_course_extra
         from courses.selectors import register_renewal_check
-        from courses.signals import course_completed
+        from courses.signals import (
+            course_completed,
+            recertification_closed,
+            recertification_started,
+        )
 
         from . import receivers, selectors, services
 
         course_completed.connect(receivers.on_course_completed, dispatch_uid="certificates.issue")
+        recertification_started.connect(
+            receivers.on_recertification_started, dispatch_uid="certificates.recertification"
+        )
+        recertification_closed.connect(
+            receivers.on_recertification_closed, dispatch_uid="certificates.recertification"
+        )
         register_completed_course_extra(selectors.dashboard_certificates)
         register_renewal_check(selectors.certificates_asking_renewal)
         personal_data.register(

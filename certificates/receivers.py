@@ -1,7 +1,11 @@
 from elearning.infrastructure.queueing import send_now
 
 from .models import CertificateStatus
-from .services import certificate_request
+from .services import (
+    certificate_request,
+    certificates_recertification_clear,
+    certificates_recertification_mark,
+)
 from .tasks import issue_certificate
 
 
@@ -14,3 +18,13 @@ def on_course_completed(sender, *, learner_id, course_key, completed_at, run=1, 
     )
     if certificate is not None and certificate.status != CertificateStatus.READY:
         send_now(issue_certificate, [str(certificate.pk)])
+
+
+def on_recertification_started(sender, *, campaign, **kwargs):
+    """A course's re-certification started (inside its transaction): mark the certificates it
+    asks to renew; their holders are told after commit."""
+    certificates_recertification_mark(campaign=campaign)
+
+
+def on_recertification_closed(sender, *, campaign, **kwargs):
+    certificates_recertification_clear(campaign=campaign)

@@ -4,10 +4,22 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.timezone import localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, Enrollment
@@ -73,12 +85,14 @@ def renewal_condition(prefix: str = "") -> Q:
 
 
 def dashboard_certificates(learner, course_keys) -> dict:
-    """For "My learning": each completed course's certificate, ready or being prepared."""
+    """For "My learning": each completed course's certificate, ready or being prepared, with
+    what it asks of the learner (expired, renewal overdue, a re-certification's date and
+    reason, in the page's language)."""
     extras = {}
     # The newest run's certificate per course; earlier ones show in the run history.
     certificates = (
         Certificate.objects.filter(learner=learner, course_key__in=course_keys)
-        .select_related("revoked_by")
+        .select_related("revoked_by", "recertification")
         .order_by("course_key", "run")
     )
     certificates = {c.course_key: c for c in certificates}.values()
@@ -102,11 +116,14 @@ def dashboard_certificates(learner, course_keys) -> dict:
             CertificateState.RENEWAL_OVERDUE,
             CertificateState.SUPERSEDED,
         ):
-            note = ""
+            notes = []
             if state == CertificateState.EXPIRED:
-                note = _("expired: take the course again to renew it")
+                notes.append(_("expired: take the course again to renew it"))
             elif state == CertificateState.RENEWAL_OVERDUE:
-                note = _("renewal overdue: take the course again to renew it")
+                notes.append(_("renewal overdue: take the course again to renew it"))
+            if state in (CertificateState.VALID, CertificateState.RENEWAL_OVERDUE):
+                notes.append(certificate_recertification_note(certificate))
+            note = " ".join(n for n in notes if n)
             item = {
                 "label": _("Download your certificate (PDF)"),
                 "url": reverse("certificates:download", args=[certificate.pk]),
@@ -124,6 +141,23 @@ def dashboard_certificates(learner, course_keys) -> dict:
             }
         extras[certificate.course_key] = [item]
     return extras
+
+
+def certificate_recertification_note(certificate: Certificate) -> str:
+    """ "Re-certification required by <date>: <reason>", in the active language, for a
+    certificate a re-certification campaign asks to renew; "" otherwise."""
+    if certificate.renew_by is None:
+        return ""
+    date = formats.date_format(certificate.renew_by, "SHORT_DATE_FORMAT")
+    campaign = certificate.recertification
+    language = (get_language() or "ro").split("-")[0]
+    reason = campaign.reason(language) if campaign is not None else ""
+    if not reason:
+        return _("Re-certification required by %(date)s.") % {"date": date}
+    return _("Re-certification required by %(date)s: %(reason)s") % {
+        "date": date,
+        "reason": reason,
+    }
 
 
 def certificate_revocation_contact(certificate: Certificate) -> str:
@@ -264,3 +298,80 @@ def certificates_asking_renewal(learner, courses) -> set:
         ):
             due.add(certificate.course_key)
     return due
+
+
+# Reminders ---------------------------------------------------------------------------------
+#
+# Each reminder goes to the holder of a newest certificate (not renewed, not revoked) who can
+# still be written to; the services claim it (a conditional UPDATE) before the e-mail is queued.
+
+
+def reminder_threshold(days_left: int, thresholds) -> int | None:
+    """The nearest threshold a certificate is inside: of (60, 14), 60 at 30 days left and 14 at
+    10 (a certificate first found at 10 days gets the 14-day reminder only); None beyond all."""
+    inside = [t for t in thresholds if days_left <= t]
+    return min(inside) if inside else None
+
+
+def _remindable():
+    return Certificate.objects.filter(
+        revoked_at__isnull=True,
+        superseded_by__isnull=True,
+        learner__is_active=True,
+        learner__erased_at__isnull=True,
+    )
+
+
+def certificates_expiring(*, now: datetime, thresholds) -> QuerySet[Certificate]:
+    """Ready certificates expiring after `now` and within the largest threshold whose holder
+    has not yet been reminded of the smallest (the expiry reminders' list)."""
+    return (
+        _remindable()
+        .filter(
+            status=CertificateStatus.READY,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=max(thresholds)),
+        )
+        .exclude(expiry_reminder_days__lte=min(thresholds))
+        .order_by("expires_at")
+    )
+
+
+def expiry_days_left(certificate: Certificate, *, now: datetime) -> int:
+    """Whole days from `now` to the expiry, rounded up (a certificate expiring in 13 days and an
+    hour is inside the 14-day threshold)."""
+    left = certificate.expires_at - now
+    return left.days + (1 if left.seconds or left.microseconds else 0)
+
+
+def certificates_renewal_not_reminded_since(since: datetime) -> Q:
+    """Certificates whose holder has had no re-certification e-mail since `since`: at most one
+    a week, whatever the threshold."""
+    return Q(renewal_reminded_at__isnull=True) | Q(renewal_reminded_at__lte=since)
+
+
+def certificates_asked_to_renew(
+    *, today, thresholds, not_reminded_since: datetime
+) -> QuerySet[Certificate]:
+    """Certificates a re-certification asks to renew by a day from `today` to the largest
+    threshold ahead, not renewed, whose holder is not reminded of the smallest threshold yet
+    nor written to since `not_reminded_since` (the re-certification reminders' list)."""
+    return (
+        _remindable()
+        .filter(
+            certificates_renewal_not_reminded_since(not_reminded_since),
+            renew_by__gte=today,
+            renew_by__lte=today + timedelta(days=max(thresholds)),
+        )
+        .exclude(renewal_reminder_days__lte=min(thresholds))
+        .order_by("renew_by")
+    )
+
+
+def recertification_not_announced(*, campaign_id: int) -> QuerySet[Certificate]:
+    """The certificates a campaign marked whose holder has not been told of it yet."""
+    return _remindable().filter(
+        recertification_id=campaign_id,
+        renew_by__isnull=False,
+        renewal_reminder_days__isnull=True,
+    )

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -323,3 +324,184 @@ def certificate_files_make_private(*, model=Certificate) -> dict[str, int]:
             logger.warning("Certificate %s: its PDF %s is in neither storage", pk, name)
             counts["missing"] += 1
     return counts
+
+
+# Re-certification campaigns and reminders --------------------------------------------------
+
+# "At most one e-mail a week" per certificate about a re-certification.
+RENEWAL_REMINDER_INTERVAL = timedelta(days=7)
+
+
+def certificates_recertification_mark(*, campaign, now: datetime | None = None) -> int:
+    """A re-certification started (courses.signals.recertification_started, inside its
+    transaction): every certificate of the course current now (not revoked, not renewed, not
+    expired) is asked to be renewed by the campaign's date, in one UPDATE; each holder is told
+    by e-mail after commit. Certificates of an earlier campaign that are still current are
+    taken over by this one (its date and reason), and announced again."""
+    from .tasks import announce_recertification  # the tasks import this module
+
+    now = now or timezone.now()
+    marked = (
+        Certificate.objects.filter(
+            course_key=campaign.course_key,
+            revoked_at__isnull=True,
+            superseded_by__isnull=True,
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .update(
+            renew_by=campaign.required_by,
+            recertification=campaign,
+            # The announcement claims a certificate by this being empty.
+            renewal_reminder_days=None,
+        )
+    )
+    if marked:
+        enqueue_on_commit(announce_recertification, campaign.pk)
+    return marked
+
+
+def certificates_recertification_clear(*, campaign) -> int:
+    """A re-certification closed (courses.signals.recertification_closed): its certificates not
+    renewed yet are no longer asked to be (no renewal offer, no reminder, not overdue). The
+    link to the campaign stays, as history."""
+    return Certificate.objects.filter(
+        recertification=campaign, superseded_by__isnull=True, renew_by__isnull=False
+    ).update(renew_by=None)
+
+
+def _days_until(day, today) -> int:
+    # Bounded by the column (PositiveSmallIntegerField); the form allows five years at most.
+    return max(0, min((day - today).days, 32767))
+
+
+def recertification_announcement_claim(*, certificate_id, now: datetime) -> bool:
+    """Claim the announcement of the certificate's re-certification before it is sent: one
+    conditional UPDATE (False when a concurrent or redelivered task claimed it). The days
+    left are recorded as the nearest threshold reminded of, so a campaign announced 20 days
+    ahead skips its 30-day reminder."""
+    certificate = Certificate.objects.filter(pk=certificate_id).only("renew_by").first()
+    if certificate is None or certificate.renew_by is None:
+        return False
+    return bool(
+        Certificate.objects.filter(
+            pk=certificate_id,
+            renew_by=certificate.renew_by,
+            renewal_reminder_days__isnull=True,
+            superseded_by__isnull=True,
+            revoked_at__isnull=True,
+        ).update(
+            renewal_reminder_days=_days_until(certificate.renew_by, timezone.localdate(now)),
+            renewal_reminded_at=now,
+        )
+    )
+
+
+def recertification_announcements_send(*, campaign_id: int, now: datetime | None = None) -> int:
+    """Queue the announcement e-mail of a re-certification to each holder not told yet, each
+    claimed first; returns how many were queued."""
+    from .selectors import recertification_not_announced
+    from .tasks import send_recertification_email
+
+    now = now or timezone.now()
+    queued = 0
+    for certificate_id in recertification_not_announced(campaign_id=campaign_id).values_list(
+        "pk", flat=True
+    ):
+        if recertification_announcement_claim(certificate_id=certificate_id, now=now):
+            send_now(send_recertification_email, [str(certificate_id)], {"first": True})
+            queued += 1
+    return queued
+
+
+def renewal_reminder_claim(
+    *, certificate_id, threshold: int, now: datetime, not_reminded_since: datetime
+) -> bool:
+    """Claim the `threshold`-day re-certification reminder of a certificate before it is sent:
+    False when that reminder (or a nearer one) was claimed already, or the holder was written
+    to since `not_reminded_since`, or the certificate was renewed, revoked or released. One
+    conditional UPDATE, so two runs of the beat task never send it twice."""
+    from .selectors import certificates_renewal_not_reminded_since
+
+    return bool(
+        Certificate.objects.filter(
+            certificates_renewal_not_reminded_since(not_reminded_since),
+            Q(renewal_reminder_days__isnull=True) | Q(renewal_reminder_days__gt=threshold),
+            pk=certificate_id,
+            renew_by__isnull=False,
+            superseded_by__isnull=True,
+            revoked_at__isnull=True,
+        ).update(renewal_reminder_days=threshold, renewal_reminded_at=now)
+    )
+
+
+def renewal_reminders_send(*, now: datetime | None = None, thresholds=None) -> int:
+    """Remind the holders asked to re-certify, at the thresholds before the date
+    (settings.RECERTIFICATION_REMINDER_DAYS), the nearest only, at most once a week; each
+    reminder claimed before its e-mail is queued. Returns how many were queued."""
+    from .selectors import certificates_asked_to_renew, reminder_threshold
+    from .tasks import send_recertification_email
+
+    now = now or timezone.now()
+    thresholds = thresholds or settings.RECERTIFICATION_REMINDER_DAYS
+    today = timezone.localdate(now)
+    not_reminded_since = now - RENEWAL_REMINDER_INTERVAL
+    queued = 0
+    due = certificates_asked_to_renew(
+        today=today, thresholds=thresholds, not_reminded_since=not_reminded_since
+    ).values_list("pk", "renew_by", "renewal_reminder_days")
+    for certificate_id, renew_by, reminded_days in due.iterator(chunk_size=500):
+        threshold = reminder_threshold(_days_until(renew_by, today), thresholds)
+        if threshold is None or (reminded_days is not None and reminded_days <= threshold):
+            continue
+        if renewal_reminder_claim(
+            certificate_id=certificate_id,
+            threshold=threshold,
+            now=now,
+            not_reminded_since=not_reminded_since,
+        ):
+            send_now(send_recertification_email, [str(certificate_id)])
+            queued += 1
+    return queued
+
+
+def expiry_reminder_claim(*, certificate_id, threshold: int, now: datetime) -> bool:
+    """Claim the `threshold`-day expiry reminder of a certificate before it is sent: False when
+    it (or a nearer one) was claimed already, or the certificate is no longer inside the
+    threshold, or was renewed or revoked. One conditional UPDATE of `expiry_reminder_days`."""
+    return bool(
+        Certificate.objects.filter(
+            Q(expiry_reminder_days__isnull=True) | Q(expiry_reminder_days__gt=threshold),
+            pk=certificate_id,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=threshold),
+            superseded_by__isnull=True,
+            revoked_at__isnull=True,
+        ).update(expiry_reminder_days=threshold)
+    )
+
+
+def expiry_reminders_send(*, now: datetime | None = None, thresholds=None) -> int:
+    """Remind each holder of a newest, ready certificate before it expires, at the thresholds
+    of settings.CERTIFICATE_EXPIRY_REMINDER_DAYS: once each, the nearest only (one found at 10
+    days of (60, 14) gets the 14-day reminder, never the 60-day one); each claimed before its
+    e-mail is queued. Returns how many were queued."""
+    from .selectors import certificates_expiring, expiry_days_left, reminder_threshold
+    from .tasks import send_certificate_expiry_email
+
+    now = now or timezone.now()
+    thresholds = thresholds or settings.CERTIFICATE_EXPIRY_REMINDER_DAYS
+    queued = 0
+    due = certificates_expiring(now=now, thresholds=thresholds).only(
+        "pk", "expires_at", "expiry_reminder_days"
+    )
+    for certificate in due.iterator(chunk_size=500):
+        threshold = reminder_threshold(expiry_days_left(certificate, now=now), thresholds)
+        if threshold is None or (
+            certificate.expiry_reminder_days is not None
+            and certificate.expiry_reminder_days <= threshold
+        ):
+            continue
+        if expiry_reminder_claim(certificate_id=certificate.pk, threshold=threshold, now=now):
+            send_now(send_certificate_expiry_email, [str(certificate.pk)])
+            queued += 1
+    return queued

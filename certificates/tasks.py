@@ -5,7 +5,10 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from accounts.tasks import EMAIL_RETRY
 
 from . import services
 from .models import CertificateStatus
@@ -113,6 +116,90 @@ def send_certificate_revoked_email(certificate_id: str) -> None:
             "certificate": certificate,
             "course_title": certificate.course_title(language),
             "contact": certificate_revocation_contact(certificate),
+            "dashboard_url": f"{settings.SITE_URL}/{language}/learning/",
+        },
+    )
+
+
+# Reminders: the beat tasks claim each reminder and queue its e-mail (certificates.services);
+# the e-mail tasks check again that the certificate still asks for it (renewed in between, say).
+
+
+@shared_task
+def remind_expiring_certificates() -> int:
+    return services.expiry_reminders_send()
+
+
+@shared_task
+def remind_recertification() -> int:
+    return services.renewal_reminders_send()
+
+
+@shared_task(acks_late=True)
+def announce_recertification(campaign_id: int) -> int:
+    return services.recertification_announcements_send(campaign_id=campaign_id)
+
+
+def _holder(certificate):
+    """The certificate's holder if they can still be written to, else None."""
+    learner = certificate.learner if certificate is not None else None
+    if learner is None or not learner.is_active or learner.erased_at or not learner.email:
+        return None
+    if certificate.is_revoked or certificate.superseded_by_id is not None:
+        return None
+    return learner
+
+
+@shared_task(acks_late=True, **EMAIL_RETRY)
+def send_certificate_expiry_email(certificate_id: str) -> None:
+    """Tell the holder when their certificate expires, and where to renew it."""
+    from accounts.services import email_send_to_user
+
+    from .models import Certificate
+
+    certificate = Certificate.objects.select_related("learner").filter(pk=certificate_id).first()
+    learner = _holder(certificate)
+    if learner is None or certificate.expires_at is None:
+        return
+    language = learner.preferred_language
+    email_send_to_user(
+        user=learner,
+        template="certificates/email/expiring",
+        context={
+            "certificate": certificate,
+            "course_title": certificate.course_title(language),
+            "expires_on": timezone.localdate(certificate.expires_at),
+            "dashboard_url": f"{settings.SITE_URL}/{language}/learning/",
+        },
+    )
+
+
+@shared_task(acks_late=True, **EMAIL_RETRY)
+def send_recertification_email(certificate_id: str, first: bool = False) -> None:
+    """Ask the holder to renew their certificate by the re-certification's date, with its
+    reason: the announcement (`first`) or a reminder."""
+    from accounts.services import email_send_to_user
+
+    from .models import Certificate
+
+    certificate = (
+        Certificate.objects.select_related("learner", "recertification")
+        .filter(pk=certificate_id)
+        .first()
+    )
+    learner = _holder(certificate)
+    if learner is None or certificate.renew_by is None or certificate.recertification is None:
+        return
+    language = learner.preferred_language
+    email_send_to_user(
+        user=learner,
+        template="certificates/email/recertification",
+        context={
+            "certificate": certificate,
+            "first": first,
+            "course_title": certificate.course_title(language),
+            "required_by": certificate.renew_by,
+            "reason": certificate.recertification.reason(language),
             "dashboard_url": f"{settings.SITE_URL}/{language}/learning/",
         },
     )

@@ -1,9 +1,14 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from wagtail.admin.auth import permission_denied
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from . import selectors
+from . import selectors, services
+from .forms import RecertificationForm
+from .models import CoursePage, RecertificationCampaign
 
 
 def translation_status(request):
@@ -23,3 +28,99 @@ def translation_status(request):
             "outdated": sum(r.state == "outdated" for r in rows),
         },
     )
+
+
+# Starting and closing a re-certification is the course's authors' decision (trainers, and
+# administrators, who hold every permission), not a reviewer's or a coordinator's: it needs
+# this permission (given to Wagtail's "Editors" group by courses.apps) and the right to edit
+# the course page itself.
+RECERTIFICATION_PERMISSION = "courses.add_recertificationcampaign"
+
+
+def may_manage_recertification(user, course) -> bool:
+    return (
+        user.has_perm(RECERTIFICATION_PERMISSION) and course.permissions_for_user(user).can_edit()
+    )
+
+
+def _course_for_recertification(request, page_id) -> CoursePage | None:
+    """The course, or None when this user may not manage its re-certification (a 404 for a page
+    that is not a course, whoever asks)."""
+    course = get_object_or_404(CoursePage, pk=page_id)
+    return course if may_manage_recertification(request.user, course) else None
+
+
+def recertification(request, page_id):
+    """A course's re-certification campaigns, newest first, and the form to start one."""
+    course = _course_for_recertification(request, page_id)
+    if course is None:
+        return permission_denied(request)
+    steps = selectors.course_step_links(course=course)
+    form = RecertificationForm(request.POST or None, steps=steps, today=timezone.localdate())
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.recertification_start(
+                    course_key=course.translation_key,
+                    required_by=data["required_by"],
+                    reason_ro=data["reason_ro"],
+                    reason_en=data["reason_en"],
+                    carry_over_step_keys=data["carry_over"],
+                    by=request.user,
+                )
+            except services.RecertificationError as error:
+                messages.error(request, error.message)
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Re-certification started: holders of a current certificate are asked "
+                        "to renew it by %(date)s and are told by e-mail."
+                    )
+                    % {"date": formats.date_format(data["required_by"], "SHORT_DATE_FORMAT")},
+                )
+                return redirect("recertification", course.pk)
+    titles = {str(step.translation_key): step.title for step in steps}
+    campaigns = [
+        {
+            "campaign": campaign,
+            "carried_over": [
+                titles.get(key, _("a step no longer in the course"))
+                for key in campaign.carry_over_step_keys
+            ],
+        }
+        for campaign in selectors.recertifications(course_key=course.translation_key)
+    ]
+    return render(
+        request,
+        "courses/admin/recertification.html",
+        {
+            "course": course,
+            "form": form,
+            "campaigns": campaigns,
+            "page_title": _("Re-certification"),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def recertification_close(request, page_id, campaign_id):
+    course = _course_for_recertification(request, page_id)
+    if course is None:
+        return permission_denied(request)
+    campaign = get_object_or_404(
+        RecertificationCampaign, pk=campaign_id, course_key=course.translation_key
+    )
+    if services.recertification_close(campaign=campaign):
+        messages.success(
+            request,
+            _("Re-certification closed: certificates not yet renewed are no longer asked to be."),
+        )
+    else:
+        messages.warning(request, _("This re-certification was already closed."))
+    return redirect("recertification", course.pk)

@@ -1,3 +1,5 @@
+from uuid import UUID
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,3 +23,74 @@ class RunStartForm(forms.Form):
     click or tab (or a forged number) starts nothing."""
 
     after_run = forms.IntegerField(min_value=1, max_value=32767)
+
+
+# A campaign gives holders time to re-certify; years ahead is a typing mistake, not a plan.
+RECERTIFICATION_LONGEST = 5 * 366
+
+
+class RecertificationForm(forms.Form):
+    """Start a course's re-certification: by when, why (in both languages: learners read it in
+    theirs), and which steps a renewal keeps from the run before. `steps` are the course's
+    StepLinks (courses.selectors.course_step_links): a step key not among them is refused."""
+
+    required_by = forms.DateField(
+        label=_("Re-certification required by"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "A day in the future. After it, certificates not renewed show “renewal overdue”."
+        ),
+    )
+    reason_ro = forms.CharField(
+        label=_("Reason shown to learners (Romanian)"),
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: “The Criminal Code changed in 2024.”"),
+    )
+    reason_en = forms.CharField(
+        label=_("Reason shown to learners (English)"),
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    carry_over = forms.MultipleChoiceField(
+        label=_("Steps that carry over"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Ticked steps done in the learner's previous run count in their renewal: only the "
+            "others (the lessons that changed) must be done again."
+        ),
+    )
+
+    def __init__(self, *args, steps, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.steps = steps
+        self.today = today
+        self.fields["carry_over"].choices = [
+            (str(step.translation_key), step.title) for step in steps
+        ]
+
+    def clean_required_by(self):
+        required_by = self.cleaned_data["required_by"]
+        if required_by <= self.today:
+            raise forms.ValidationError(_("Choose a day after today."))
+        if (required_by - self.today).days > RECERTIFICATION_LONGEST:
+            raise forms.ValidationError(_("Choose a day within the next five years."))
+        return required_by
+
+    def clean_carry_over(self):
+        return [UUID(key) for key in self.cleaned_data["carry_over"]]
+
+    def clean(self):
+        cleaned = super().clean()
+        carried = set(cleaned.get("carry_over") or [])
+        required = {step.translation_key for step in self.steps if step.counts_for_completion}
+        if required and required <= carried:
+            self.add_error(
+                "carry_over",
+                _(
+                    "Leave at least one required step to be done again, or the renewal asks "
+                    "nothing."
+                ),
+            )
+        return cleaned

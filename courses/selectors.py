@@ -13,6 +13,7 @@ from uuid import UUID
 from django.db.models import (
     Case,
     Expression,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -582,3 +583,12 @@ def learner_progress_data(learner) -> dict:
             .values_list("course_key", "step_key", "run", "completed_at")
         ],
     }
+
+
+def recertifications(*, course_key: UUID) -> QuerySet[RecertificationCampaign]:
+    """A course's re-certification campaigns, the open one (if any) first, then newest first."""
+    return (
+        RecertificationCampaign.objects.filter(course_key=course_key)
+        .select_related("created_by")
+        .order_by(F("closed_at").desc(nulls_first=True), "-created_at")
+    )

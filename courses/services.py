@@ -22,7 +22,12 @@ from .selectors import (
     enrollment_not_reminded_since,
     run_offer,
 )
-from .signals import course_completed, run_started
+from .signals import (
+    course_completed,
+    recertification_closed,
+    recertification_started,
+    run_started,
+)
 
 # A reload of the step last visited writes nothing unless the last visit is older than this:
 # "Continue where you left off" needs the step, and a visit time this coarse is enough.
@@ -188,6 +193,71 @@ def _run_open(
         )
     progress_changed(learner_id=learner.pk, course_key=course_key)
     return run
+
+
+class RecertificationError(Exception):
+    """A re-certification that may not start now; `message` is for the person who asked."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+RECERTIFICATION_RACE = _(
+    "Someone else started a re-certification of this course at the same time: reload the page."
+)
+
+
+def recertification_start(
+    *,
+    course_key: UUID,
+    required_by: date,
+    reason_ro: str,
+    reason_en: str,
+    carry_over_step_keys: list[UUID],
+    by,
+) -> RecertificationCampaign:
+    """Ask every holder of a current certificate of the course to re-certify by `required_by`
+    (a trainer's or administrator's campaign; the form has checked the date and the steps).
+
+    Closes the course's open campaign, if any, and opens this one; `recertification_started`
+    is sent inside the transaction, so the certificates it marks and the campaign are written
+    together (the announcement e-mails are queued after commit by the certificates app). A
+    renewal run opened while it is open keeps the `carry_over_step_keys` steps done in the run
+    before (`_run_open`). Two starts at once: the partial unique index
+    one_open_recertification_per_course lets one in; the other raises RecertificationError."""
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            RecertificationCampaign.objects.filter(
+                course_key=course_key, closed_at__isnull=True
+            ).update(closed_at=now)
+            campaign = RecertificationCampaign.objects.create(
+                course_key=course_key,
+                required_by=required_by,
+                reason_ro=reason_ro,
+                reason_en=reason_en,
+                carry_over_step_keys=[str(key) for key in carry_over_step_keys],
+                created_at=now,
+                created_by=by,
+            )
+            recertification_started.send(sender=RecertificationCampaign, campaign=campaign)
+    except IntegrityError as error:
+        raise RecertificationError(RECERTIFICATION_RACE) from error
+    return campaign
+
+
+def recertification_close(*, campaign: RecertificationCampaign) -> bool:
+    """Close an open campaign: holders who have not renewed yet are no longer asked to (the
+    certificates app clears their `renew_by` on `recertification_closed`, in the same
+    transaction). False, and nothing changed, when it was already closed (two clicks)."""
+    with transaction.atomic():
+        closed = RecertificationCampaign.objects.filter(
+            pk=campaign.pk, closed_at__isnull=True
+        ).update(closed_at=timezone.now())
+        if closed:
+            recertification_closed.send(sender=RecertificationCampaign, campaign=campaign)
+    return bool(closed)
 
 
 def enrollment_reminder_claim(

@@ -7,3 +7,12 @@ course_completed = django.dispatch.Signal()
 # Sent inside the transaction that starts a learner's new run (a retake or a renewal).
 # Arguments: learner_id, course_key, run. Quizzes close what the earlier run left in progress.
 run_started = django.dispatch.Signal()
+
+# Sent inside the transaction that starts a course's re-certification campaign (a new campaign
+# closes the one before). Argument: campaign (courses.RecertificationCampaign). Certificates
+# marks the certificates current at that moment and queues the announcement after commit.
+recertification_started = django.dispatch.Signal()
+
+# Sent inside the transaction that closes a campaign without a new one. Argument: campaign.
+# Certificates stops asking for the renewals not yet done.
+recertification_closed = django.dispatch.Signal()

@@ -78,6 +78,11 @@ RULES = {
         "denied",
         200,
     ],
+    # A course's re-certification: who may edit the course and holds the re-certification
+    # permission (trainers, administrators); reviewers are refused in
+    # tests/courses/test_recertification.py (this table has no reviewer column).
+    "recertification": ["admin-login"] * 3 + [200, "denied", "denied", 200],
+    "recertification_close": _ADMIN_POST_ONLY,
     "certificate_revoke": _ADMIN_PAGE,
     # The register's listing (certificates/wagtail_hooks.py: without the bulk-delete column).
     "wagtailsnippets_certificates_certificate:list": _ADMIN_PAGE,
@@ -218,6 +223,8 @@ def sample_urls(world, media_root):  # noqa: F811
         "certificate_reissue": [certificate.pk],
         "certificate_retry": [certificate.pk],
         "certificate_bulk:course": [world.course.translation_key],
+        "recertification": [world.course.pk],
+        "recertification_close": [world.course.pk, 1],
         "learning_reports:export": ["completion"],
         "learning_reports:export_status": [job.pk],
         "learning_reports:export_download": [job.pk],

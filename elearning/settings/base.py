@@ -258,6 +258,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Whom the holder of a revoked certificate writes to when the person who revoked it has no
 # active account any more (certificates.selectors.certificate_revocation_contact).
 CERTIFICATES_CONTACT_EMAIL = os.environ.get("CERTIFICATES_CONTACT_EMAIL", "")
+# Days before a certificate expires when its holder is reminded, once each; a certificate found
+# inside several is reminded of the nearest only (certificates.services.expiry_reminders_send).
+CERTIFICATE_EXPIRY_REMINDER_DAYS = (60, 14)
+# Days before a re-certification's date when holders who have not renewed are reminded (at
+# most one e-mail a week per certificate, the announcement included).
+RECERTIFICATION_REMINDER_DAYS = (30, 7)
 
 
 # Celery: Redis in production; a broker on disk for `make run` (Kombu's filesystem transport).
@@ -307,6 +313,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Tasks kept in the database while the broker was down (elearning.infrastructure.queueing).
     "send-pending-tasks": {"task": "elearning.tasks.send_pending_tasks", "schedule": 60.0},
+    # Daily, after the night's work and before the working day: each reminder is claimed
+    # before it is sent, so a second run the same day sends nothing again.
+    "remind-expiring-certificates": {
+        "task": "certificates.tasks.remind_expiring_certificates",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "remind-recertification": {
+        "task": "certificates.tasks.remind_recertification",
+        "schedule": crontab(hour=8, minute=10),
+    },
     "delete-expired-exports": {
         "task": "reports.tasks.delete_expired_exports",
         "schedule": crontab(hour=3, minute=15),
