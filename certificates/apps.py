@@ -9,7 +9,7 @@ class CertificatesConfig(AppConfig):
 
     def ready(self):
         from accounts import personal_data
-        from courses.dashboard import register_completed_course_extra
+        from courses.dashboard import register_completed_course_extra, register_run_extra
         from courses.selectors import register_renewal_check
         from courses.signals import course_completed
 
@@ -17,6 +17,7 @@ class CertificatesConfig(AppConfig):
 
         course_completed.connect(receivers.on_course_completed, dispatch_uid="certificates.issue")
         register_completed_course_extra(selectors.dashboard_certificates)
+        register_run_extra(selectors.run_certificates)
         register_renewal_check(selectors.certificates_asking_renewal)
         personal_data.register(
             "certificates",

@@ -92,7 +92,14 @@ def dashboard_certificates(learner, course_keys) -> dict:
             CertificateState.SUPERSEDED,
         ):
             note = ""
-            if state == CertificateState.EXPIRED:
+            if state == CertificateState.VALID and certificate.expires_at is not None:
+                # Says why "My learning" offers a renewal before the certificate expires.
+                note = _("valid until %(date)s") % {
+                    "date": formats.date_format(
+                        localtime(certificate.expires_at), "SHORT_DATE_FORMAT"
+                    )
+                }
+            elif state == CertificateState.EXPIRED:
                 note = _("expired: take the course again to renew it")
             elif state == CertificateState.RENEWAL_OVERDUE:
                 note = _("renewal overdue: take the course again to renew it")
@@ -112,6 +119,26 @@ def dashboard_certificates(learner, course_keys) -> dict:
                 "pending": True,
             }
         extras[certificate.course_key] = [item]
+    return extras
+
+
+def run_certificates(learner, course_keys) -> dict:
+    """For the run history on "My learning": each run's certificate, by (course_key, run), as
+    a link to its public verification page (which names the renewal that superseded it) with
+    its state ("Renewed", "Expired"...). Only issued ones: a code never issued verifies
+    nothing. One query. Registered with courses.dashboard.register_run_extra."""
+    now = timezone.now()
+    extras = {}
+    for certificate in Certificate.objects.filter(
+        learner=learner, course_key__in=course_keys, status=CertificateStatus.READY
+    ):
+        extras[(certificate.course_key, certificate.run)] = [
+            {
+                "label": _("Certificate %(code)s") % {"code": certificate.grouped_code},
+                "url": reverse("certificates:verify", args=[certificate.grouped_code]),
+                "note": certificate_state(certificate, now=now).label,
+            }
+        ]
     return extras
 
 
