@@ -1,8 +1,11 @@
 """Certificate download and public verification. Thin: selectors decide who sees what."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
@@ -93,6 +96,11 @@ def verify(request, code: str):
     renewal = certificate.superseded_by
     if renewal is not None and renewal.status != CertificateStatus.READY:
         renewal = None
+    renewal_url = None
+    if renewal is not None:
+        # In the language the reader chose here (the QR code's own URL has none).
+        renewal_url = reverse("certificates:verify", args=[renewal.grouped_code])
+        renewal_url = f"{renewal_url}?{urlencode({'lang': language})}"
     return render(
         request,
         "certificates/verify.html",
@@ -101,6 +109,7 @@ def verify(request, code: str):
             "state": certificate_state(certificate, now=now),
             "course_title": certificate.course_title(language),
             "renewal": renewal,
+            "renewal_url": renewal_url,
             # Its own dates stay true whatever superseded it: "expired on" once past.
             "expired": certificate.expires_at is not None and certificate.expires_at <= now,
         },

@@ -66,7 +66,7 @@ def test_the_old_code_says_renewed_and_links_the_new_once_issued(client, renewal
 
     Certificate.objects.filter(pk=second.pk).update(status=CertificateStatus.READY)
     html = page(client, first)
-    link = reverse("certificates:verify", args=[second.grouped_code])
+    link = reverse("certificates:verify", args=[second.grouped_code]) + "?lang=en"
     assert f'This certificate was renewed: see <a href="{link}">{second.grouped_code}</a>.' in html
     # Its own dates, unchanged: completed and issued two years ago, expired since.
     assert f"On its own it expired on {short(first.expires_at)}." in html
