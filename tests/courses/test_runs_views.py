@@ -16,6 +16,7 @@ from certificates import services as certificate_services
 from certificates.models import Certificate, CertificateStatus
 from courses import services
 from courses.models import Enrollment, RunKind, StepCompletion
+from courses.selectors import course_required_keys
 from quizzes.models import Attempt, AttemptStatus, QuizKind, QuizPage
 
 from ..elearning.factories import UserFactory
@@ -55,8 +56,6 @@ def complete_run(learner, course, *, days_ago=0, score=None, certificate=True):
     PDF (its state is what the pages show). Returns the run."""
     completed = timezone.now() - timedelta(days=days_ago)
     enrollment = services.enrollment_start(learner=learner, course=course)
-    from courses.selectors import course_required_keys
-
     StepCompletion.objects.bulk_create(
         StepCompletion(
             learner=learner,
