@@ -9,7 +9,7 @@ class CertificatesConfig(AppConfig):
 
     def ready(self):
         from accounts import personal_data
-        from courses.dashboard import register_completed_course_extra
+        from courses.dashboard import register_completed_course_extra, register_run_extra
         from courses.selectors import register_renewal_check
         from courses.signals import (
             course_completed,
@@ -27,6 +27,7 @@ class CertificatesConfig(AppConfig):
             receivers.on_recertification_closed, dispatch_uid="certificates.recertification"
         )
         register_completed_course_extra(selectors.dashboard_certificates)
+        register_run_extra(selectors.run_certificates)
         register_renewal_check(selectors.certificates_asking_renewal)
         personal_data.register(
             "certificates",

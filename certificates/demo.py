@@ -2,7 +2,7 @@
 
 from wagtail.models import Locale
 
-from .models import CertificateDesign
+from .models import Certificate, CertificateDesign, CertificateStatus
 
 DESIGN = {
     "ro": {
@@ -27,3 +27,31 @@ def seed_certificate_design() -> None:
         for name, value in DESIGN["en"].items():
             setattr(translation, name, value)
         translation.save()
+
+
+def seed_demo_run_certificates() -> int:
+    """The renewal learner's certificates (courses.demo.seed_demo_runs), one per completed run,
+    requested in run order as the signal would (a later run's renews the one before) and
+    rendered now; dated as if issued when each run was completed. Idempotent. Returns how many
+    it issued."""
+    from courses.demo import RENEWAL_LEARNER
+    from courses.models import Enrollment
+
+    from .services import certificate_issue, certificate_request
+
+    issued = 0
+    for run in Enrollment.objects.filter(
+        learner__email=RENEWAL_LEARNER, completed_at__isnull=False
+    ).order_by("course_key", "run"):
+        certificate = certificate_request(
+            learner_id=run.learner_id,
+            course_key=run.course_key,
+            completed_at=run.completed_at,
+            run=run.run,
+        )
+        if certificate is None or certificate.status == CertificateStatus.READY:
+            continue
+        Certificate.objects.filter(pk=certificate.pk).update(issued_at=run.completed_at)
+        if certificate_issue(certificate_id=certificate.pk):
+            issued += 1
+    return issued

@@ -117,13 +117,23 @@ def dashboard_certificates(learner, course_keys) -> dict:
             CertificateState.SUPERSEDED,
         ):
             notes = []
-            if state == CertificateState.EXPIRED:
+            if state == CertificateState.VALID and certificate.expires_at is not None:
+                # Says why "My learning" offers a renewal before the certificate expires.
+                notes.append(
+                    _("valid until %(date)s")
+                    % {
+                        "date": formats.date_format(
+                            localtime(certificate.expires_at), "SHORT_DATE_FORMAT"
+                        )
+                    }
+                )
+            elif state == CertificateState.EXPIRED:
                 notes.append(_("expired: take the course again to renew it"))
             elif state == CertificateState.RENEWAL_OVERDUE:
                 notes.append(_("renewal overdue: take the course again to renew it"))
             if state in (CertificateState.VALID, CertificateState.RENEWAL_OVERDUE):
                 notes.append(certificate_recertification_note(certificate))
-            note = " ".join(n for n in notes if n)
+            note = " · ".join(n for n in notes if n)
             item = {
                 "label": _("Download your certificate (PDF)"),
                 "url": reverse("certificates:download", args=[certificate.pk]),
@@ -158,6 +168,26 @@ def certificate_recertification_note(certificate: Certificate) -> str:
         "date": date,
         "reason": reason,
     }
+
+
+def run_certificates(learner, course_keys) -> dict:
+    """For the run history on "My learning": each run's certificate, by (course_key, run), as
+    a link to its public verification page (which names the renewal that superseded it) with
+    its state ("Renewed", "Expired"...). Only issued ones: a code never issued verifies
+    nothing. One query. Registered with courses.dashboard.register_run_extra."""
+    now = timezone.now()
+    extras = {}
+    for certificate in Certificate.objects.filter(
+        learner=learner, course_key__in=course_keys, status=CertificateStatus.READY
+    ):
+        extras[(certificate.course_key, certificate.run)] = [
+            {
+                "label": _("Certificate %(code)s") % {"code": certificate.grouped_code},
+                "url": reverse("certificates:verify", args=[certificate.grouped_code]),
+                "note": certificate_state(certificate, now=now).label,
+            }
+        ]
+    return extras
 
 
 def certificate_revocation_contact(certificate: Certificate) -> str:

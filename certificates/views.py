@@ -1,9 +1,12 @@
 """Certificate download and public verification. Thin: selectors decide who sees what."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from accounts.throttling import Limit, Throttle, client_ip
@@ -87,12 +90,27 @@ def verify(request, code: str):
     if certificate is None or certificate.status != CertificateStatus.READY:
         return render(request, "certificates/verify_unknown.html", {"code": code[:40]}, status=404)
     language = translation.get_language()
+    now = timezone.now()
+    # A renewal is linked once its own code verifies (issued); until then
+    # the page says it is being prepared rather than link to a code that answers 404.
+    renewal = certificate.superseded_by
+    if renewal is not None and renewal.status != CertificateStatus.READY:
+        renewal = None
+    renewal_url = None
+    if renewal is not None:
+        # In the language the reader chose here (the QR code's own URL has none).
+        renewal_url = reverse("certificates:verify", args=[renewal.grouped_code])
+        renewal_url = f"{renewal_url}?{urlencode({'lang': language})}"
     return render(
         request,
         "certificates/verify.html",
         {
             "certificate": certificate,
-            "state": certificate_state(certificate),
+            "state": certificate_state(certificate, now=now),
             "course_title": certificate.course_title(language),
+            "renewal": renewal,
+            "renewal_url": renewal_url,
+            # Its own dates stay true whatever superseded it: "expired on" once past.
+            "expired": certificate.expires_at is not None and certificate.expires_at <= now,
         },
     )

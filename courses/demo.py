@@ -7,6 +7,7 @@ translation is added.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -18,7 +19,15 @@ from wagtail.models import Locale, Page
 
 from elearning.models import HomePage, NavigationSettings
 
-from .models import CourseIndexPage, CoursePage, LessonPage, ReferralContact
+from .models import (
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    LessonPage,
+    ReferralContact,
+    RunKind,
+    StepCompletion,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 COURSE_FILES = ["teachers.json", "police.json", "justice.json", "social_workers.json"]
@@ -184,6 +193,7 @@ def seed_course(data: dict, index: CourseIndexPage) -> CoursePage:
             estimated_minutes=data["estimated_minutes"],
             issues_certificate=True,
             certificate_validity_months=data.get("certificate_validity_months"),
+            allows_retakes=data.get("allows_retakes", False),
             **_course_fields(data, "ro"),
         )
         index.add_child(instance=course)
@@ -228,3 +238,79 @@ def seed_courses() -> list[CoursePage]:
     index = seed_catalogue()
     seed_referral_contacts()
     return [seed_course(data, index) for data in load_course_data()]
+
+
+# The demo learner whose certificate is about to expire (elearning.demo.DEMO_LEARNERS), and her
+# runs: (course key, kind, days before today it was completed). A completion date of None for
+# the police course means "one validity period ago, 20 days from now": her certificate
+# (certificates.demo.seed_demo_run_certificates) then expires in 20 days, inside the renewal
+# window, whenever the demo is seeded. The social workers' course allows retakes: she has taken
+# it twice, so "My learning" shows an earlier run and offers a retake.
+RENEWAL_LEARNER = "reinnoire@demo.local"
+RENEWAL_DAYS_LEFT = 20
+DEMO_RUNS = [
+    ("police", RunKind.FIRST, None),
+    ("social_workers", RunKind.FIRST, 420),
+    ("social_workers", RunKind.RETAKE, 60),
+]
+
+
+def seed_demo_runs() -> int:
+    """The renewal learner's completed runs, each with every required step done (idempotent:
+    nothing when she has any run). Returns how many runs it created."""
+    from dateutil.relativedelta import relativedelta
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    from .selectors import course_required_keys
+
+    learner = User.objects.filter(email=RENEWAL_LEARNER).first()
+    if learner is None or Enrollment.objects.filter(learner=learner).exists():
+        return 0
+    courses = {
+        c.slug: c
+        for c in CoursePage.objects.filter(
+            locale__language_code="ro", slug__in={key for key, _kind, _days in DEMO_RUNS}
+        )
+    }
+    now = timezone.now()
+    runs = {}
+    with transaction.atomic():
+        for key, kind, days in DEMO_RUNS:
+            course = courses.get(key)
+            if course is None:
+                continue
+            if days is None:
+                months = course.certificate_validity_months or 24
+                completed = now + timedelta(days=RENEWAL_DAYS_LEFT) - relativedelta(months=months)
+            else:
+                completed = now - timedelta(days=days)
+            number = runs.get(key, 0) + 1
+            runs[key] = number
+            # The previous run is no longer current once this one starts.
+            Enrollment.objects.filter(
+                learner=learner, course_key=course.translation_key, current=True
+            ).update(current=False)
+            steps = sorted(course_required_keys(course=course), key=str)
+            Enrollment.objects.create(
+                learner=learner,
+                course_key=course.translation_key,
+                run=number,
+                kind=kind,
+                started_at=completed - timedelta(days=3),
+                completed_at=completed,
+                last_step_key=steps[-1] if steps else None,
+                last_visited_at=completed,
+            )
+            StepCompletion.objects.bulk_create(
+                StepCompletion(
+                    learner=learner,
+                    course_key=course.translation_key,
+                    step_key=step,
+                    run=number,
+                    completed_at=completed,
+                )
+                for step in steps
+            )
+    return sum(runs.values())

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import ProfessionalRole
 
 from . import selectors, services
-from .dashboard import completed_course_extras
+from .dashboard import completed_course_extras, run_extras
 from .forms import CatalogueFilterForm, RunStartForm
 from .models import CourseIndexPage, CoursePage, LessonPage, RunKind
 
@@ -149,10 +149,14 @@ def _my_learning(request, status: int = 200):
     history = selectors.past_runs(
         learner=request.user, course_keys=[p.course.translation_key for p in progress]
     )
+    # What other apps know of each earlier run (its certificate, its final quiz score).
+    history_extras = run_extras(learner=request.user, course_keys=list(history))
     for item in progress:
         item.extras = extras.get(item.course.translation_key, [])
         item.offer = offers.get(item.course.translation_key)
         item.past_runs = history.get(item.course.translation_key, [])
+        for run in item.past_runs:
+            run.extras = history_extras.get((run.course_key, run.run), [])
     return render(
         request,
         "courses/my_learning.html",

@@ -306,6 +306,15 @@ DEMO_LEARNERS = [
         "Direcția Generală de Asistență Socială și Protecția Copilului Cluj",
     ),
     ("altul@demo.local", "Ștefan Mureșan", ProfessionalRole.OTHER, County.BV, ""),
+    # Certified two years ago: her certificate expires in about 20 days, so "My learning" offers
+    # the renewal (courses.demo.seed_demo_runs and the seeds after it give her the history).
+    (
+        "reinnoire@demo.local",
+        "Gabriela Marin",
+        ProfessionalRole.POLICE_OFFICER,
+        County.CJ,
+        "Inspectoratul de Poliție Județean Cluj",
+    ),
 ]
 
 

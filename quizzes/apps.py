@@ -9,10 +9,12 @@ class QuizzesConfig(AppConfig):
 
     def ready(self):
         from accounts import personal_data
+        from courses.dashboard import register_run_extra
         from courses.signals import run_started
 
-        from .selectors import learner_attempts_data
+        from .selectors import learner_attempts_data, run_final_scores
         from .services import attempts_close_for_new_run
 
         personal_data.register("quiz_attempts", exporter=learner_attempts_data)
+        register_run_extra(run_final_scores)
         run_started.connect(attempts_close_for_new_run, dispatch_uid="quizzes.close_for_new_run")

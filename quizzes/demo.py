@@ -141,3 +141,52 @@ def seed_quizzes() -> None:
             continue
         data["quizzes"].sort(key=lambda q: order[q["kind"]])
         seed_course_quizzes(course, data)
+
+
+# The final quiz score of each of the renewal learner's completed runs
+# (courses.demo.seed_demo_runs), by course and run number.
+DEMO_RUN_SCORES = {("police", 1): 85, ("social_workers", 1): 75, ("social_workers", 2): 90}
+
+
+def seed_demo_run_attempts() -> int:
+    """A passed final-quiz attempt for each of the renewal learner's completed runs that has
+    none (idempotent), so "My learning" shows each earlier run's score. Returns how many."""
+    from decimal import Decimal
+
+    from courses.demo import RENEWAL_LEARNER
+    from courses.models import Enrollment
+
+    from .models import Attempt, AttemptStatus
+
+    courses = {
+        c.translation_key: c
+        for c in CoursePage.objects.filter(
+            locale__language_code="ro", slug__in={"police", "social_workers"}
+        )
+    }
+    created = 0
+    for run in Enrollment.objects.filter(
+        learner__email=RENEWAL_LEARNER, course_key__in=list(courses), completed_at__isnull=False
+    ):
+        course = courses[run.course_key]
+        score = DEMO_RUN_SCORES.get((course.slug, run.run))
+        quiz = QuizPage.objects.child_of(course).filter(kind=QuizKind.FINAL).first()
+        if score is None or quiz is None:
+            continue
+        _attempt, was_created = Attempt.objects.get_or_create(
+            learner_id=run.learner_id,
+            quiz_key=quiz.translation_key,
+            run=run.run,
+            number=1,
+            defaults={
+                "course_key": run.course_key,
+                "page": quiz,
+                "status": AttemptStatus.SUBMITTED,
+                "started_at": run.completed_at,
+                "submitted_at": run.completed_at,
+                "score": Decimal(score),
+                "passed": True,
+            },
+        )
+        created += was_created
+    return created

@@ -9,9 +9,12 @@ from statistics import mean, median
 from typing import NamedTuple
 from uuid import UUID
 
+from django.db.models import Max
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import Page
 
 from courses.selectors import course_outline, course_step_links, current_run_expression
@@ -402,6 +405,43 @@ def attempt_review(*, attempt: Attempt, quiz: QuizPage) -> list[dict]:
             }
         )
     return rows
+
+
+def run_final_scores(learner, course_keys) -> dict:
+    """For the run history on "My learning": the best score of each run's graded final quiz,
+    by (course_key, run), rounded as the quiz pages round it; several final quizzes in a
+    course give one score each, in one line.
+    Submitted attempts only. One query. Registered with courses.dashboard.register_run_extra.
+    """
+    final_keys = QuizPage.objects.filter(kind=QuizKind.FINAL).values("translation_key")
+    best: dict = {}
+    for course_key, run, score in (
+        Attempt.objects.filter(
+            learner=learner,
+            course_key__in=course_keys,
+            status=AttemptStatus.SUBMITTED,
+            score__isnull=False,
+            quiz_key__in=final_keys,
+        )
+        .values("course_key", "run", "quiz_key")
+        .annotate(best=Max("score"))
+        .order_by("course_key", "run", "quiz_key")
+        .values_list("course_key", "run", "best")
+    ):
+        best.setdefault((course_key, run), []).append(score)
+    return {
+        key: [
+            {
+                "label": ngettext(
+                    "Final quiz: %(scores)s", "Final quizzes: %(scores)s", len(scores)
+                )
+                % {"scores": ", ".join(f"{floatformat(score, 0)}%" for score in scores)},
+                "url": "",
+                "note": "",
+            }
+        ]
+        for key, scores in best.items()
+    }
 
 
 def learner_attempts_data(learner) -> list[dict]:

@@ -168,9 +168,17 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors
+        from courses.models import RunKind
 
         context = super().get_context(request, *args, **kwargs)
-        context["outline"] = selectors.course_outline(course=self, learner=request.user)
+        outline = selectors.course_outline(course=self, learner=request.user)
+        context["outline"] = outline
+        context["RunKind"] = RunKind
+        if outline.is_complete:
+            # The same retake or renewal "My learning" offers (only a completed run has one).
+            context["offer"] = selectors.run_offer(
+                learner=request.user, course=self, enrollment=outline.enrollment
+            )
         return context
 
 

@@ -439,9 +439,11 @@ def logo_colour(pdf: bytes, tmp_path) -> str:
     return "blue" if darkest[2] > darkest[0] else "red"
 
 
-def test_the_longest_texts_fit_on_one_page_above_the_footer(demo_site, tmp_path):
-    """Every field at its maximum length: one page, and the last line of the text (the dates)
-    ends above the QR code, the tallest block of the footer."""
+@pytest.mark.parametrize("renewal", [False, True])
+def test_the_longest_texts_fit_on_one_page_above_the_footer(demo_site, tmp_path, renewal):
+    """Every field at its maximum length: one page, and the last line of the text (the dates;
+    on a renewal, the line of its first certification and renewal under them) ends above the
+    QR code, the tallest block of the footer."""
     from decimal import Decimal
 
     from certificates.rendering import render_certificate_pdf
@@ -460,6 +462,7 @@ def test_the_longest_texts_fit_on_one_page_above_the_footer(demo_site, tmp_path)
         hours=Decimal("2.5"),
         completed_at=timezone.now(),
         expires_at=timezone.now() + timedelta(days=730),
+        first_certified_at=timezone.now() - timedelta(days=700) if renewal else None,
     )
     path = tmp_path / "longest.pdf"
     path.write_bytes(render_certificate_pdf(certificate))
@@ -475,5 +478,8 @@ def test_the_longest_texts_fit_on_one_page_above_the_footer(demo_site, tmp_path)
         words[match[3]] = (float(match[1]), float(match[2]))
     qr_height = 26 / 25.4 * 72
     dates_bottom = words["until"][1]
+    if renewal:
+        assert words["renewed"][1] > dates_bottom  # the renewal line, under the dates
+        dates_bottom = words["renewed"][1]
     verification_top = words["Cod"][0]
     assert dates_bottom < verification_top - qr_height, (dates_bottom, verification_top)

@@ -16,10 +16,15 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot():
+    from certificates.models import Certificate
+    from courses.models import Enrollment
+
     return (
         sorted(Page.objects.values_list("id", "url_path", "live", "latest_revision_id")),
         Institution.objects.count(),
         sorted(User.objects.values_list("email", "password", "full_name")),
+        sorted(Enrollment.objects.values_list("learner_id", "course_key", "run", "current")),
+        sorted(Certificate.objects.values_list("code", "superseded_by__code", "expires_at")),
     )
 
 
@@ -29,7 +34,7 @@ def test_seed_creates_every_county_and_the_demo_accounts_once(demo_site):
     call_command("seed_demo", verbosity=0)
     assert Institution.objects.values("county").distinct().count() == 42
     demo_accounts = User.objects.filter(email__endswith="@demo.local")
-    assert demo_accounts.exclude(email__startswith="cohorta-").count() == 10
+    assert demo_accounts.exclude(email__startswith="cohorta-").count() == 11
     # The reports' demo cohort: learners at every stage, most of them in Cluj.
     from reports.demo import COHORT
 
@@ -40,10 +45,43 @@ def test_seed_creates_every_county_and_the_demo_accounts_once(demo_site):
     for email in ("profesor@demo.local", "coordonator@demo.local", "admin@demo.local"):
         assert User.objects.get(email=email).check_password(demo.DEMO_PASSWORD)
     assert User.objects.get(email="formator@demo.local").groups.filter(name="Editors").exists()
+    renewal_learner_is_offered_a_renewal_and_a_retake()
 
     first = snapshot()
     call_command("seed_demo", verbosity=0)
     assert snapshot() == first
+
+
+def renewal_learner_is_offered_a_renewal_and_a_retake():
+    """The demo learner of issue 16's "Done when": her police course certificate expires in
+    about 20 days, so "My learning" offers its renewal; she took the social workers' course
+    twice (it allows retakes), so it shows run 1 with its score and renewed certificate."""
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from certificates.models import Certificate, CertificateStatus
+    from courses.demo import RENEWAL_DAYS_LEFT, RENEWAL_LEARNER
+
+    learner = User.objects.get(email=RENEWAL_LEARNER)
+    assert learner.check_password(demo.DEMO_PASSWORD)
+    certificates = Certificate.objects.filter(learner=learner).order_by("expires_at")
+    assert [c.status for c in certificates] == [CertificateStatus.READY] * 3
+    expiring = certificates.filter(superseded_by__isnull=True).order_by("expires_at").first()
+    left = expiring.expires_at - timezone.now()
+    assert timedelta(days=RENEWAL_DAYS_LEFT - 1) < left <= timedelta(days=RENEWAL_DAYS_LEFT)
+    renewed = certificates.get(superseded_by__isnull=False)
+    assert renewed.run == 1 and renewed.superseded_by.run == 2
+
+    client = Client()
+    client.force_login(learner)
+    html = client.get("/en/learning/").content.decode()
+    assert "Renew your certificate" in html
+    assert "Take the course again" in html
+    assert "Run 2 · Retake" in html
+    assert "Final quiz: 75%" in html
+    assert f"Certificate {renewed.grouped_code}" in html
 
 
 def run_check_deploy(**environ):

@@ -9,6 +9,10 @@ APP_SEEDS = [
     "courses.demo.seed_courses",
     "quizzes.demo.seed_quizzes",
     "certificates.demo.seed_certificate_design",
+    # The demo learner whose certificate is about to expire: runs, then scores, then certificates.
+    "courses.demo.seed_demo_runs",
+    "quizzes.demo.seed_demo_run_attempts",
+    "certificates.demo.seed_demo_run_certificates",
     "reports.demo.seed_coordinator_scopes",
     "reports.demo.seed_report_cohort",
 ]
