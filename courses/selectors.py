@@ -10,6 +10,7 @@ from functools import reduce
 from operator import or_
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Expression,
@@ -328,6 +329,7 @@ def run_offers(*, learner, courses: list[tuple[CoursePage, Enrollment | None]]) 
     ]
     if not completed:
         return {}
+    completed = governing_courses(completed)
     renewals = set()
     for check in _renewal_checks:
         renewals |= check(learner, completed)
@@ -338,6 +340,29 @@ def run_offers(*, learner, courses: list[tuple[CoursePage, Enrollment | None]]) 
         elif course.allows_retakes:
             offers[course.translation_key] = RunKind.RETAKE
     return offers
+
+
+# The settings of a course that hold whatever the learner's language: its retakes, its renewal
+# window (and, in certificates, its validity and hours) are read from its page in the default
+# language, so a trainer who changes them on one translation only cannot make the offer depend
+# on the language a learner reads in.
+GOVERNING_FIELDS = ("translation_key", "allows_retakes", "renewal_window_days")
+
+
+def governing_courses(courses: list[CoursePage]) -> list[CoursePage]:
+    """`courses` as their pages in the default language (settings.LANGUAGE_CODE) where they
+    have one; at most one query, none when they are all in it already."""
+    default = settings.LANGUAGE_CODE
+    others = [c.translation_key for c in courses if c.locale.language_code != default]
+    if not others:
+        return courses
+    source = {
+        page.translation_key: page
+        for page in CoursePage.objects.filter(
+            translation_key__in=others, locale__language_code=default
+        ).only(*GOVERNING_FIELDS)
+    }
+    return [source.get(c.translation_key, c) for c in courses]
 
 
 def run_offer(*, learner, course: CoursePage, enrollment: Enrollment | None) -> str | None:

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             name="allows_retakes",
             field=models.BooleanField(
                 default=False,
-                help_text="A learner who has completed the course may start it again (a new run; earlier results are kept). Renewal of an expiring certificate is always offered.",
+                help_text="A learner who has completed the course may start it again (a new run; earlier results are kept). Renewal of an expiring certificate is always offered. Set on the Romanian course: its translations follow it.",
                 verbose_name="learners may take the course again",
             ),
         ),
@@ -70,6 +70,7 @@ class Migration(migrations.Migration):
             name="renewal_window_days",
             field=models.PositiveSmallIntegerField(
                 default=60,
+                help_text="Set on the Romanian course: its translations follow it.",
                 verbose_name="offer renewal this many days before the certificate expires",
             ),
         ),

@@ -107,11 +107,14 @@ class CoursePage(Page):
         default=False,
         help_text=_(
             "A learner who has completed the course may start it again (a new run; earlier "
-            "results are kept). Renewal of an expiring certificate is always offered."
+            "results are kept). Renewal of an expiring certificate is always offered. Set on "
+            "the Romanian course: its translations follow it."
         ),
     )
     renewal_window_days = models.PositiveSmallIntegerField(
-        _("offer renewal this many days before the certificate expires"), default=60
+        _("offer renewal this many days before the certificate expires"),
+        default=60,
+        help_text=_("Set on the Romanian course: its translations follow it."),
     )
     content_status = models.TextField(
         _("content status"),

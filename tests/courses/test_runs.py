@@ -350,3 +350,25 @@ def test_two_workers_start_one_run_and_issue_one_certificate_per_run(demo_site, 
     assert len(set(outcomes)) == 1
     renewal = Certificate.objects.get(learner=learner, run=2)
     assert Certificate.objects.get(learner=learner, run=1).superseded_by_id == renewal.pk
+
+
+def test_the_romanian_course_s_settings_hold_in_every_language(demo_site):
+    """A trainer who allows retakes on one translation only: the Romanian page decides, so the
+    offer is the same whatever language the learner reads in."""
+    learner = UserFactory()
+    course = make_course(slug="setari", lessons=1)
+    english = course.get_translation(Locale.objects.get(language_code="en"))
+    _complete(learner, course)
+    enrollment = Enrollment.objects.get(learner=learner)
+    CoursePage.objects.filter(pk=english.pk).update(allows_retakes=True)
+    english.refresh_from_db()
+    assert selectors.run_offer(learner=learner, course=english, enrollment=enrollment) is None
+    CoursePage.objects.filter(pk=english.pk).update(allows_retakes=False)
+    CoursePage.objects.filter(pk=course.pk).update(allows_retakes=True)
+    english.refresh_from_db()
+    course.refresh_from_db()
+    for page in (course, english):
+        assert (
+            selectors.run_offer(learner=learner, course=page, enrollment=enrollment)
+            == RunKind.RETAKE
+        )
