@@ -93,7 +93,15 @@ class StepCompletion(models.Model):
                 fields=["learner", "step_key", "run"], name="one_completion_per_step_and_run"
             )
         ]
-        indexes = [models.Index(fields=["learner", "course_key"])]
+        # A learner's steps in a course's run, read from the index alone (the lesson's progress,
+        # the report's steps-done column per row); the (learner, course_key) prefix serves what
+        # reads every run.
+        indexes = [
+            models.Index(
+                fields=["learner", "course_key", "run", "step_key"],
+                name="completion_learner_run_step",
+            )
+        ]
 
     def __str__(self):
         return f"{self.learner} · {self.step_key}"
