@@ -5,7 +5,8 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from accounts.tasks import EMAIL_RETRY
@@ -25,6 +26,12 @@ RENDER_TASK = {
     "retry_backoff_max": 300,
     "max_retries": 5,
 }
+
+
+def _my_learning_url(language: str) -> str:
+    """The absolute address of "My learning" in `language`, for the certificate e-mails."""
+    with translation.override(language):
+        return settings.SITE_URL + reverse("courses:my_learning")
 
 
 @shared_task(bind=True, **RENDER_TASK)
@@ -83,9 +90,7 @@ def send_certificate_ready_email(certificate_id: str) -> None:
         context={
             "certificate": certificate,
             "course_title": certificate.course_title(certificate.learner.preferred_language),
-            "dashboard_url": (
-                f"{settings.SITE_URL}/{certificate.learner.preferred_language}/learning/"
-            ),
+            "dashboard_url": _my_learning_url(certificate.learner.preferred_language),
         },
     )
 
@@ -116,7 +121,7 @@ def send_certificate_revoked_email(certificate_id: str) -> None:
             "certificate": certificate,
             "course_title": certificate.course_title(language),
             "contact": certificate_revocation_contact(certificate),
-            "dashboard_url": f"{settings.SITE_URL}/{language}/learning/",
+            "dashboard_url": _my_learning_url(language),
         },
     )
 
@@ -169,7 +174,7 @@ def send_certificate_expiry_email(certificate_id: str) -> None:
             "certificate": certificate,
             "course_title": certificate.course_title(language),
             "expires_on": timezone.localdate(certificate.expires_at),
-            "dashboard_url": f"{settings.SITE_URL}/{language}/learning/",
+            "dashboard_url": _my_learning_url(language),
         },
     )
 
@@ -200,6 +205,6 @@ def send_recertification_email(certificate_id: str, first: bool = False) -> None
             "course_title": certificate.course_title(language),
             "required_by": certificate.renew_by,
             "reason": certificate.recertification.reason(language),
-            "dashboard_url": f"{settings.SITE_URL}/{language}/learning/",
+            "dashboard_url": _my_learning_url(language),
         },
     )

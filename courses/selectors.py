@@ -292,6 +292,17 @@ def _learner_progress(*, learner, course_key: UUID) -> LearnerProgress:
     )
 
 
+def current_run_number(*, learner, course_key: UUID) -> int:
+    """The number of the learner's current run in the course (1 before they enrol: the step
+    that enrols them opens run 1). One query; `current_run_expression` is the same in SQL."""
+    return (
+        Enrollment.objects.filter(learner=learner, course_key=course_key, current=True)
+        .values_list("run", flat=True)
+        .first()
+        or 1
+    )
+
+
 def current_run_expression(*, learner, course_key: UUID):
     """The number of the learner's current run in the course, as SQL (1 before they enrol):
     lets a query of attempts or completions keep to the current run in one statement."""

@@ -20,6 +20,7 @@ from .selectors import (
     LearnerProgress,
     course_required_keys,
     enrollment_not_reminded_since,
+    open_recertification,
     run_offer,
 )
 from .signals import (
@@ -165,9 +166,7 @@ def _run_open(
             enrolled_by=by,
         )
         if kind == RunKind.RENEWAL:
-            campaign = RecertificationCampaign.objects.filter(
-                course_key=course_key, closed_at__isnull=True
-            ).first()
+            campaign = open_recertification(course_key=course_key)
             if campaign is not None and campaign.carry_over_step_keys:
                 StepCompletion.objects.bulk_create(
                     [

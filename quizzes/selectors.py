@@ -80,7 +80,6 @@ def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) ->
         reason = _("You have no attempts left for this quiz.")
     elif next_start is not None:
         reason = _("You can try again from %(time)s.") % {"time": moment_in_words(next_start)}
-    submitted = any(a.status == AttemptStatus.SUBMITTED for a in closed)
     return Eligibility(
         can_start=not reason,
         reason=reason,
@@ -90,16 +89,15 @@ def quiz_eligibility(*, learner, quiz: QuizPage, now: datetime | None = None) ->
         passed=passed,
         best_score=max(scores) if scores else None,
         # Once seen, always seen: an earlier flag stands even if the policy has since changed,
-        # and what an earlier run let the learner review stays seen in every later run.
+        # and what any run (this one or an earlier) let the learner review stays seen.
         answers_revealed=any(a.answers_revealed for a in every_run)
-        or (submitted and policy_reveals(quiz=quiz, passed=passed, attempts_left=left))
-        or _revealed_in_earlier_runs(quiz, [a for a in every_run if a.run != a.current_run]),
+        or _policy_revealed_in_a_run(quiz, every_run),
     )
 
 
-def _revealed_in_earlier_runs(quiz: QuizPage, attempts: list[Attempt]) -> bool:
-    """Whether the review policy let the learner see the correct answers in a run before the
-    current one, as it stood when that run ended (its attempts, its passes)."""
+def _policy_revealed_in_a_run(quiz: QuizPage, attempts: list[Attempt]) -> bool:
+    """Whether the review policy let the learner see the correct answers in any run of these
+    attempts, as each run stands (or stood when it ended): its attempts, its passes."""
     runs: dict[int, list[Attempt]] = {}
     for attempt in attempts:
         runs.setdefault(attempt.run, []).append(attempt)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses import services as course_services
-from courses.models import Enrollment
+from courses.selectors import current_run_number
 
 from .models import Attempt, AttemptStatus, QuestionKind, QuizKind, QuizPage
 from .selectors import answered_right, quiz_answer_key, quiz_course_key, quiz_eligibility
@@ -96,14 +96,7 @@ def attempt_start(*, learner, quiz: QuizPage) -> Attempt:
     now = timezone.now()
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
     course_key = quiz_course_key(quiz)
-    # The current run (1 before the learner has enrolled: the step that records a passed quiz
-    # enrols them into run 1).
-    run = (
-        Enrollment.objects.filter(learner=learner, course_key=course_key, current=True)
-        .values_list("run", flat=True)
-        .first()
-        or 1
-    )
+    run = current_run_number(learner=learner, course_key=course_key)
     try:
         with transaction.atomic():
             return Attempt.objects.create(
