@@ -6,12 +6,13 @@ Idempotent: a course that already has a quiz of a kind keeps it.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 from django.db import transaction
 from wagtail.models import Locale
 
-from courses.models import CoursePage, LessonPage
+from courses.models import CoursePage, LearningObjective, LessonPage
 
 from .models import Choice, Question, QuizKind, QuizPage, ReviewPolicy
 
@@ -23,7 +24,58 @@ SLUGS = {
 }
 
 
-def _questions(quiz_data: dict, language: str, lessons: dict) -> list[Question]:
+# Objective keys are derived from the content's slugs, so every machine seeds the same keys.
+OBJECTIVE_NAMESPACE = uuid.UUID("6f2b8f0e-4c1e-4a55-9a51-3d0c7f0b2a11")
+
+
+def objective_key(slug: str) -> uuid.UUID:
+    return uuid.uuid5(OBJECTIVE_NAMESPACE, slug)
+
+
+def seed_objectives(course: CoursePage, data: dict) -> dict:
+    """The course's learning objectives (from the quiz file's "objectives"), on the Romanian
+    course and its English translation with the same keys, and the lessons tagged with them,
+    each published as a revision (an editor opening the page keeps them). Returns the Romanian
+    objectives by slug. Idempotent: a course that has objectives keeps them."""
+    entries = data.get("objectives", [])
+    if not entries:
+        return {}
+    en = Locale.objects.get(language_code="en")
+    pages = [(course, "ro")]
+    translation = course.get_translation_or_none(en)
+    if translation is not None:
+        pages.append((translation.specific, "en"))
+    for page, language in pages:
+        if LearningObjective.objects.filter(course=page).exists():
+            continue
+        page.objectives = [
+            LearningObjective(key=objective_key(entry["key"]), title=entry[language], sort_order=n)
+            for n, entry in enumerate(entries)
+        ]
+        page.save_revision().publish()
+        by_key = {o.key: o for o in LearningObjective.objects.filter(course=page)}
+        for lesson in LessonPage.objects.child_of(page):
+            slug = lesson.slug
+            if language != "ro":
+                source = lesson.get_translation_or_none(course.locale)
+                slug = source.slug if source is not None else slug
+            tags = [
+                by_key[objective_key(entry["key"])]
+                for entry in entries
+                if slug in entry.get("lessons", [])
+            ]
+            if tags:
+                lesson.objectives = tags
+                lesson.save_revision().publish()
+    return {
+        entry["key"]: LearningObjective.objects.get(course=course, key=objective_key(entry["key"]))
+        for entry in entries
+    }
+
+
+def _questions(
+    quiz_data: dict, language: str, lessons: dict, objectives: dict | None = None
+) -> list[Question]:
     questions = []
     for order, item in enumerate(quiz_data["questions"]):
         texts = item[language]
@@ -35,6 +87,7 @@ def _questions(quiz_data: dict, language: str, lessons: dict) -> list[Question]:
             text=texts["text"],
             explanation=texts.get("explanation", ""),
             lesson=lessons.get(item.get("lesson")),
+            objective=(objectives or {}).get(item.get("objective")),
         )
         question.choices = [
             Choice(
@@ -49,7 +102,7 @@ def _questions(quiz_data: dict, language: str, lessons: dict) -> list[Question]:
     return questions
 
 
-def _quiz_page(quiz_data: dict, lessons: dict) -> QuizPage:
+def _quiz_page(quiz_data: dict, lessons: dict, objectives: dict) -> QuizPage:
     kind = quiz_data["kind"]
     quiz = QuizPage(
         title=quiz_data["ro"]["title"],
@@ -69,7 +122,13 @@ def _quiz_page(quiz_data: dict, lessons: dict) -> QuizPage:
         # knowing them (a retake that is still counts in no impact figure).
         quiz.max_attempts = 3
         quiz.cooldown_minutes = 60
-    quiz.questions = _questions(quiz_data, "ro", lessons)
+    quiz.per_objective = quiz_data.get("per_objective")
+    quiz.matched_with_pre_test = bool(quiz_data.get("matched"))
+    if quiz.per_objective or quiz.matched_with_pre_test:
+        # The pool is asked again after the course (post-test, retention checks): its answers
+        # are never shown.
+        quiz.review_policy = ReviewPolicy.NEVER
+    quiz.questions = _questions(quiz_data, "ro", lessons, objectives)
     return quiz
 
 
@@ -82,7 +141,7 @@ def _translate(quiz: QuizPage, quiz_data: dict, en: Locale) -> None:
     # The copies keep each question's and choice's key; only the words change.
     # (Lists assigned back, so the cluster carries the edits into the revision.)
     questions = list(translation.questions.all())
-    for question, item in zip(questions, quiz_data["questions"], strict=True):
+    for question, item in zip(questions, quiz_data.get("questions", []), strict=True):
         texts = item["en"]
         question.scenario = texts.get("scenario", "")
         question.text = texts["text"]
@@ -111,11 +170,12 @@ def seed_course_quizzes(course: CoursePage, data: dict) -> None:
     en = Locale.objects.get(language_code="en")
     # A question's "lesson" names the lesson (by its key, the Romanian slug) that teaches it.
     lessons = {lesson.slug: lesson for lesson in LessonPage.objects.child_of(course)}
+    objectives = seed_objectives(course, data)
     for quiz_data in data["quizzes"]:
         kind = quiz_data["kind"]
         quiz = QuizPage.objects.child_of(course).filter(kind=kind).first()
         if quiz is None:
-            quiz = _quiz_page(quiz_data, lessons)
+            quiz = _quiz_page(quiz_data, lessons, objectives)
             first = course.get_first_child()
             if kind == QuizKind.PRE_TEST and first is not None:
                 first.add_sibling(pos="left", instance=quiz)

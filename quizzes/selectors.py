@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -22,6 +23,8 @@ from elearning.infrastructure import caching
 from elearning.infrastructure.caching.serving import view_restrictions
 
 from .models import Attempt, AttemptStatus, QuizKind, QuizPage, ReviewPolicy
+
+_random = random.SystemRandom()
 
 
 @dataclass
@@ -303,8 +306,28 @@ def live_quiz(*, page_id: int, public_only: bool = False) -> QuizPage:
     return quiz
 
 
+def question_source(quiz: QuizPage) -> QuizPage:
+    """The page whose questions this quiz asks: a matched post-test asks its course's pre-test's
+    (the live pre-test in the same language), every other quiz its own. From the page-tree
+    cache, like the questions themselves."""
+    if not quiz.draws_from_pre_test:
+        return quiz
+
+    def fill():
+        return (
+            QuizPage.objects.live()
+            .child_of(quiz.get_parent())
+            .filter(kind=QuizKind.PRE_TEST, locale_id=quiz.locale_id)
+            .select_related("locale")
+            .first()
+        ) or quiz
+
+    return caching.pages.get("quiz-question-source", quiz.pk, fill=fill)
+
+
 def questions_by_key(quiz: QuizPage) -> dict:
-    """The quiz page's questions with their choices, by question key.
+    """The questions the quiz asks (`question_source`) with their choices and objective, by
+    question key.
 
     Every submission grades against them, so they are cached per page until the page tree
     changes (questions are written when the quiz is published, and saving one moves the tree:
@@ -314,8 +337,43 @@ def questions_by_key(quiz: QuizPage) -> dict:
     return caching.pages.get(
         "quiz-questions",
         quiz.pk,
-        fill=lambda: {str(q.key): q for q in quiz.questions.all().prefetch_related("choices")},
+        fill=lambda: {
+            str(q.key): q
+            for q in question_source(quiz)
+            .questions.all()
+            .select_related("objective")
+            .prefetch_related("choices")
+        },
     )
+
+
+def objective_key(question) -> str | None:
+    """The shared key of the question's objective (the same in every language), or None."""
+    return str(question.objective.key) if question.objective_id else None
+
+
+def pool_draw(questions: list, *, per_objective: int | None, avoid=frozenset()) -> list:
+    """Draw from an objective-tagged pool: `per_objective` questions for each objective
+    (questions without one are left out), preferring questions whose keys are not in `avoid`
+    (those a learner already saw: the post-test and the retention checks ask parallel items
+    where the pool has them, the same items where it does not). Without `per_objective`, the
+    whole pool. The rule of matched pre/post tests, in one place."""
+    if not per_objective:
+        return list(questions)
+    by_objective: dict = {}
+    for question in questions:
+        key = objective_key(question)
+        if key is not None:
+            by_objective.setdefault(key, []).append(question)
+    drawn = []
+    for group in by_objective.values():
+        fresh = [q for q in group if str(q.key) not in avoid]
+        seen = [q for q in group if str(q.key) in avoid]
+        _random.shuffle(fresh)
+        _random.shuffle(seen)
+        drawn.extend((fresh + seen)[:per_objective])
+    drawn.sort(key=lambda q: q.sort_order)
+    return drawn
 
 
 class AnswerKeyChoice(NamedTuple):
@@ -327,7 +385,9 @@ class AnswerKeyChoice(NamedTuple):
 class AnswerKeyQuestion(NamedTuple):
     kind: str
     partial_credit: bool
+    # In the question's order: a choice's position is the same in every language.
     choices: tuple[AnswerKeyChoice, ...]
+    objective_key: str | None = None
 
 
 def quiz_answer_key(quiz: QuizPage) -> dict[str, AnswerKeyQuestion]:
@@ -346,6 +406,7 @@ def quiz_answer_key(quiz: QuizPage) -> dict[str, AnswerKeyQuestion]:
                     AnswerKeyChoice(pk=c.pk, key=str(c.key), is_correct=c.is_correct)
                     for c in question.choices.all()
                 ),
+                objective_key=objective_key(question),
             )
             for key, question in questions_by_key(quiz).items()
         }

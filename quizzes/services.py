@@ -14,8 +14,15 @@ from django.utils.translation import gettext_lazy
 from courses import services as course_services
 from courses.selectors import current_run_number
 
-from .models import Attempt, AttemptStatus, QuestionKind, QuizKind, QuizPage
-from .selectors import answered_right, quiz_answer_key, quiz_course_key, quiz_eligibility
+from .models import Attempt, AttemptStatus, ItemResponse, QuestionKind, QuizKind, QuizPage
+from .selectors import (
+    answered_right,
+    pool_draw,
+    question_source,
+    quiz_answer_key,
+    quiz_course_key,
+    quiz_eligibility,
+)
 
 _random = random.SystemRandom()
 
@@ -76,11 +83,17 @@ def attempt_start(*, learner, quiz: QuizPage) -> Attempt:
             return current
         raise QuizError(eligibility.reason, status=403)
 
-    questions = list(quiz.questions.all().prefetch_related("choices"))
+    course_key = quiz_course_key(quiz)
+    run = current_run_number(learner=learner, course_key=course_key)
+    questions, per_objective, avoid = _pool(learner=learner, quiz=quiz, course_key=course_key)
     if not questions:
         raise QuizError(_("This quiz has no questions yet."), status=409)
     drawn = questions
-    if quiz.draw_count and quiz.draw_count < len(questions):
+    if per_objective:
+        drawn = pool_draw(questions, per_objective=per_objective, avoid=avoid)
+        if quiz.shuffle_questions:
+            drawn = _random.sample(drawn, len(drawn))
+    elif quiz.draw_count and quiz.draw_count < len(questions):
         drawn = _random.sample(questions, quiz.draw_count)
         if not quiz.shuffle_questions:
             drawn.sort(key=lambda q: q.sort_order)
@@ -95,8 +108,6 @@ def attempt_start(*, learner, quiz: QuizPage) -> Attempt:
 
     now = timezone.now()
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
-    course_key = quiz_course_key(quiz)
-    run = current_run_number(learner=learner, course_key=course_key)
     try:
         with transaction.atomic():
             return Attempt.objects.create(
@@ -109,6 +120,7 @@ def attempt_start(*, learner, quiz: QuizPage) -> Attempt:
                 started_at=now,
                 deadline=deadline,
                 question_keys=[str(q.key) for q in drawn],
+                pool_key=_pool_key(quiz),
                 choice_order=choice_order,
                 answers_revealed=eligibility.answers_revealed,
             )
@@ -120,8 +132,33 @@ def attempt_start(*, learner, quiz: QuizPage) -> Attempt:
         return current
 
 
-def _grade(questions: dict, attempt: Attempt, answers: dict[str, list[str]]) -> Decimal:
-    total = Decimal(0)
+def _pool(*, learner, quiz: QuizPage, course_key) -> tuple[list, int | None, frozenset]:
+    """The questions an attempt draws from, how many per objective, and which to avoid.
+
+    A matched post-test draws from the pre-test's questions, as many per objective as the
+    pre-test does, avoiding those the learner saw in any pre-test attempt of this course
+    (parallel items where the pool has enough, the same items where it does not)."""
+    source = question_source(quiz)
+    questions = list(source.questions.all().select_related("objective").prefetch_related("choices"))
+    if not quiz.draws_from_pre_test or source.pk == quiz.pk:
+        return questions, quiz.per_objective, frozenset()
+    seen = Attempt.objects.filter(
+        learner=learner, course_key=course_key, quiz_key=source.translation_key
+    ).values_list("question_keys", flat=True)
+    return questions, source.per_objective, frozenset(k for keys in seen for k in keys)
+
+
+def _pool_key(quiz: QuizPage):
+    """The pre-test whose questions the attempt draws from (see Attempt.pool_key), or None."""
+    if quiz.kind == QuizKind.PRE_TEST:
+        return quiz.translation_key
+    source = question_source(quiz)
+    return source.translation_key if source.pk != quiz.pk else None
+
+
+def _credits(questions: dict, attempt: Attempt, answers: dict[str, list[str]]) -> dict:
+    """Each drawn question's credit, 0 to 1, by question key."""
+    credits = {}
     for question_key in attempt.question_keys:
         question = questions[question_key]
         correct = {c.key for c in question.choices if c.is_correct}
@@ -131,10 +168,31 @@ def _grade(questions: dict, attempt: Attempt, answers: dict[str, list[str]]) -> 
             earned = Decimal(len(selected & correct)) / len(correct)
             if wrong:
                 earned -= Decimal(len(selected & wrong)) / len(wrong)
-            total += max(Decimal(0), earned)
+            credits[question_key] = max(Decimal(0), earned)
         else:
-            total += 1 if answered_right(question, selected) else 0
-    return (100 * total / len(attempt.question_keys)).quantize(Decimal("0.01"))
+            credits[question_key] = Decimal(1 if answered_right(question, selected) else 0)
+    return credits
+
+
+def _responses(questions: dict, attempt: Attempt, answers: dict, credits: dict) -> list:
+    rows = []
+    for question_key, credit in credits.items():
+        question = questions[question_key]
+        picked = set(answers.get(question_key, []))
+        selected = sum(1 << n for n, c in enumerate(question.choices) if c.key in picked)
+        rows.append(
+            ItemResponse(
+                attempt_id=attempt.pk,
+                learner_id=attempt.learner_id,
+                quiz_key=attempt.quiz_key,
+                course_key=attempt.course_key,
+                question_key=question_key,
+                objective_key=question.objective_key,
+                credit=credit.quantize(Decimal("0.0001")),
+                selected=selected,
+            )
+        )
+    return rows
 
 
 def attempt_submit(
@@ -159,7 +217,9 @@ def attempt_submit(
         )
     if questions is None:
         questions = quiz_answer_key(quiz)
-    score = _grade(questions, attempt, answers)
+    credits = _credits(questions, attempt, answers)
+    total = sum(credits.values(), Decimal(0))
+    score = (100 * total / len(attempt.question_keys)).quantize(Decimal("0.01"))
     passed = score >= quiz.pass_mark
     with transaction.atomic():
         won = Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
@@ -172,6 +232,8 @@ def attempt_submit(
         )
         if not won:
             raise QuizError(ALREADY_SUBMITTED, status=409)
+        # What item analysis and the measures by objective read (one INSERT).
+        ItemResponse.objects.bulk_create(_responses(questions, attempt, answers, credits))
         if passed or quiz.kind == QuizKind.PRE_TEST:
             course = quiz.get_course()
             course_services.step_complete(

@@ -1,3 +1,4 @@
+from .objectives import LearningObjective
 from .pages import CourseIndexPage, CoursePage, CourseStepMixin, LessonPage
 from .progress import Enrollment, RecertificationCampaign, RunKind, StepCompletion
 from .snippets import ReferralContact
@@ -7,6 +8,7 @@ __all__ = [
     "CoursePage",
     "CourseStepMixin",
     "Enrollment",
+    "LearningObjective",
     "LessonPage",
     "RecertificationCampaign",
     "ReferralContact",

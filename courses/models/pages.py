@@ -7,8 +7,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -131,6 +132,15 @@ class CoursePage(Page):
         FieldPanel("target_roles"),
         FieldPanel("estimated_minutes"),
         FieldPanel("learning_outcomes"),
+        InlinePanel(
+            "objectives",
+            label=_("Learning objectives"),
+            help_text=_(
+                "Tag lessons and quiz questions with them: knowledge gain, item analysis and "
+                "retention are reported per objective. Edit them on the Romanian course; its "
+                "translations keep the same objectives."
+            ),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("issues_certificate"),
@@ -185,14 +195,42 @@ class CoursePage(Page):
         return context
 
 
+class LessonPageForm(PageForm):
+    """Offers only the course's own objectives (in any of its languages: a translated lesson
+    keeps pointing at the Romanian ones)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("objectives")
+        course = self.parent_page
+        if field is not None and course is not None:
+            from courses.models.objectives import LearningObjective
+
+            field.queryset = LearningObjective.objects.for_course_key(
+                course.translation_key
+            ).select_related("course")
+
+
 class LessonPage(CourseStepMixin, Page):
     can_mark_complete = True
-    base_form_class = PageForm
+    base_form_class = LessonPageForm
 
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
+    # The Romanian course's objectives (a translated lesson keeps pointing at them; reports
+    # key objectives by their shared key).
+    objectives = ParentalManyToManyField(
+        "courses.LearningObjective",
+        verbose_name=_("learning objectives"),
+        blank=True,
+        related_name="lessons",
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("estimated_minutes"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("estimated_minutes"),
+        FieldPanel("objectives", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("body"),
+    ]
     search_fields = Page.search_fields + [
         index.SearchField("body"),
         index.FilterField("locale_id"),

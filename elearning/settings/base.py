@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "evaluation",
     "reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -41,6 +41,10 @@ class Attempt(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     score = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2, null=True)
     passed = models.BooleanField(_("passed"), null=True)
+    # Set when the attempt starts on a pre-test's questions (the pre-test itself, or a post-test
+    # matched with it): the pre-test's translation key. A pre-test and a post-test attempt
+    # measure the same objectives, and pair up for knowledge gain, only when their pools agree.
+    pool_key = models.UUIDField(_("question pool"), null=True, blank=True)
     # Set when the attempt starts: the learner could already see the correct answers of this
     # quiz (an earlier attempt's review, per the review policy). Its score then measures memory
     # of the answers, not knowledge, and the impact figures leave it out.

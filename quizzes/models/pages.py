@@ -36,8 +36,55 @@ class QuestionKind(models.TextChoices):
     TRUE_FALSE = "true_false", _("True or false")
 
 
+class QuizPageForm(PageForm):
+    """Questions offer only their course's learning objectives (in any of its languages: a
+    translated quiz keeps pointing at the Romanian ones); a quiz needs questions unless it asks
+    the pre-test's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        questions = self.formsets.get("questions")
+        if questions is None or self.parent_page is None:
+            return
+        from courses.models import LearningObjective
+
+        objectives = LearningObjective.objects.for_course_key(
+            self.parent_page.translation_key
+        ).select_related("course")
+        add_fields = questions.add_fields
+
+        def restricted(form, index):
+            add_fields(form, index)
+            if "objective" in form.fields:
+                form.fields["objective"].queryset = objectives
+
+        # Every question form, the blank one for "add" included, is built through add_fields.
+        questions.add_fields = restricted
+
+    def clean(self):
+        cleaned = super().clean()
+        questions = self.formsets.get("questions")
+        if questions is not None and not cleaned.get("matched_with_pre_test"):
+            if not any(self._kept(questions, form) for form in questions.forms):
+                self.add_error(None, _("Add at least one question."))
+        return cleaned
+
+    @staticmethod
+    def _kept(formset, form) -> bool:
+        """A question form that will be saved (the formset is cleaned after the page form, so
+        this reads its deletion mark from the submitted data)."""
+        if not (form.has_changed() or form.instance.pk):
+            return False
+        if formset.can_delete and "DELETE" in form.fields:
+            try:
+                return not form.fields["DELETE"].clean(form["DELETE"].data)
+            except ValidationError:
+                return True
+        return True
+
+
 class QuizPage(CourseStepMixin, Page):
-    base_form_class = PageForm
+    base_form_class = QuizPageForm
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul"])
     kind = models.CharField(
         _("kind"), max_length=16, choices=QuizKind.choices, default=QuizKind.FINAL
@@ -67,6 +114,27 @@ class QuizPage(CourseStepMixin, Page):
         validators=[MinValueValidator(1)],
         help_text=_("Drawn at random from the questions below; leave empty to ask them all."),
     )
+    per_objective = models.PositiveSmallIntegerField(
+        _("questions per learning objective"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_(
+            "Draw this many questions for each of the course's learning objectives (questions "
+            "without an objective are not asked). For pre-tests: the post-test and the "
+            "retention checks then measure the same objectives."
+        ),
+    )
+    matched_with_pre_test = models.BooleanField(
+        _("ask the pre-test's questions (matched pre/post)"),
+        default=False,
+        help_text=_(
+            "Post-tests only. The post-test has no questions of its own: each learner gets, for "
+            "every objective, as many of the pre-test's questions as the pre-test drew, choosing "
+            "ones they did not see in their pre-test where there are enough. Knowledge gain is "
+            "only computed for matched pre/post tests."
+        ),
+    )
     shuffle_questions = models.BooleanField(_("shuffle the questions"), default=True)
     shuffle_choices = models.BooleanField(_("shuffle the choices"), default=True)
     review_policy = models.CharField(
@@ -86,13 +154,15 @@ class QuizPage(CourseStepMixin, Page):
                 FieldPanel("cooldown_minutes"),
                 FieldPanel("time_limit_minutes"),
                 FieldPanel("draw_count"),
+                FieldPanel("per_objective"),
+                FieldPanel("matched_with_pre_test"),
                 FieldPanel("shuffle_questions"),
                 FieldPanel("shuffle_choices"),
                 FieldPanel("review_policy"),
             ],
             heading=_("Settings"),
         ),
-        InlinePanel("questions", label=_("Questions"), min_num=1),
+        InlinePanel("questions", label=_("Questions")),
     ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
@@ -133,10 +203,32 @@ class QuizPage(CourseStepMixin, Page):
             )
         return _("After each attempt you see your score; the correct answers are not shown.")
 
+    @property
+    def draws_from_pre_test(self) -> bool:
+        return self.kind == QuizKind.POST_TEST and self.matched_with_pre_test
+
     def clean(self):
         super().clean()
         if self.draw_count and self.pk and self.draw_count > self.questions.count():
             raise ValidationError({"draw_count": _("There are fewer questions than that.")})
+        if self.matched_with_pre_test and self.kind != QuizKind.POST_TEST:
+            raise ValidationError(
+                {"matched_with_pre_test": _("Only a post-test can ask the pre-test's questions.")}
+            )
+        if (
+            self.kind in (QuizKind.PRE_TEST, QuizKind.POST_TEST)
+            and self.review_policy != (ReviewPolicy.NEVER)
+            and (self.per_objective or self.matched_with_pre_test)
+        ):
+            # The pool's answers would reach the post-test and the retention checks.
+            raise ValidationError(
+                {
+                    "review_policy": _(
+                        "A matched pre-test or post-test never shows the correct answers: its "
+                        "questions are asked again after the course."
+                    )
+                }
+            )
 
     def serve(self, request, *args, **kwargs):
         from quizzes.views import quiz_page
@@ -176,12 +268,27 @@ class Question(Orderable, ClusterableModel):
         ),
     )
 
+    # One objective per question: the item measures it (reports cut scores by its key).
+    objective = models.ForeignKey(
+        "courses.LearningObjective",
+        verbose_name=_("learning objective"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+        help_text=_(
+            "What this question measures. Questions without one are left out of draws "
+            "by objective and of the results by objective."
+        ),
+    )
+
     panels = [
         FieldPanel("kind"),
         FieldPanel("scenario"),
         FieldPanel("text"),
         FieldPanel("explanation"),
         FieldPanel("partial_credit"),
+        FieldPanel("objective"),
         FieldPanel("lesson"),
         InlinePanel("choices", label=_("Choices"), min_num=2),
     ]

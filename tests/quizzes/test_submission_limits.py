@@ -73,18 +73,19 @@ def test_submission_queries_do_not_grow_with_questions(client, demo_site):
     # attempt started, the user when they logged in).
     ten = queries_for_submission(client, quiz_10)
     thirty = queries_for_submission(client, quiz_30)
-    assert len(ten) == len(thirty) == 6 + step_statements, "\n".join(q[:120] for q in thirty)
-    # Later ones find those cached: the attempt, the graded UPDATE, and the step.
+    # One INSERT keeps every answer per item (quizzes.ItemResponse, for the measures of learning).
+    assert len(ten) == len(thirty) == 7 + step_statements, "\n".join(q[:120] for q in thirty)
+    # Later ones find those cached: the attempt, the graded UPDATE, the answers, and the step.
     ten = queries_for_submission(client, quiz_10)
     thirty = queries_for_submission(client, quiz_30)
-    assert len(ten) == len(thirty) == 2 + step_statements, "\n".join(q[:120] for q in thirty)
+    assert len(ten) == len(thirty) == 3 + step_statements, "\n".join(q[:120] for q in thirty)
     # With the lesson done, passing completes the course: one more, the completion UPDATE.
     for course in (course_10, course_30):
         lesson = LessonPage.objects.child_of(course).get()
         step_complete(learner=learner, course=course, step=lesson)
     ten = queries_for_submission(client, quiz_10)
     thirty = queries_for_submission(client, quiz_30)
-    assert len(ten) == len(thirty) == 3 + step_statements, "\n".join(q[:120] for q in thirty)
+    assert len(ten) == len(thirty) == 4 + step_statements, "\n".join(q[:120] for q in thirty)
     assert Enrollment.objects.filter(learner=learner, completed_at__isnull=False).count() == 2
 
 
