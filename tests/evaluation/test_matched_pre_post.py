@@ -160,4 +160,3 @@ def test_english_objectives_keep_the_romanian_keys(demo_site):
     en = course.get_translation(Locale.objects.get(language_code="en"))
     keys = [o.key for o in LearningObjective.objects.filter(course=course).order_by("sort_order")]
     assert [o.key for o in en.specific.objectives.all()] == keys
-
