@@ -137,14 +137,28 @@ def matched_pairs(runs):
     return qs.annotate(gain=gain, change=change)
 
 
-def knowledge_gain(runs, *, group_by: str | None = None) -> dict:
-    """{group value: Gain} for the matched pairs among `runs`; the group value is None when
-    `group_by` is None, else a course key, role, county or month (the run's completion month).
-    One query."""
-    qs = matched_pairs(runs)
-    if group_by == "month":
+def _grouping(qs, group_by):
+    """The queryset ready to group by `group_by` (None, one of GROUPS, or a tuple of them) and
+    the fields to group on."""
+    names = () if not group_by else (group_by,) if isinstance(group_by, str) else group_by
+    if "month" in names:
         qs = qs.annotate(month=TruncMonth("completed_at"))
-    fields = [GROUPS[group_by]] if group_by else []
+    return qs, [GROUPS[name] for name in names]
+
+
+def _key(row, fields):
+    if not fields:
+        return None
+    if len(fields) == 1:
+        return row[fields[0]]
+    return tuple(row[f] for f in fields)
+
+
+def knowledge_gain(runs, *, group_by=None) -> dict:
+    """{group value: Gain} for the matched pairs among `runs`; the group value is None when
+    `group_by` is None, else a course key, role, county or month (the run's completion month),
+    or a tuple of them when `group_by` is a tuple of names. One query."""
+    qs, fields = _grouping(matched_pairs(runs), group_by)
     sums = {
         "n": Count("pk"),
         "gain_sum": Sum("gain"),
@@ -163,8 +177,7 @@ def knowledge_gain(runs, *, group_by: str | None = None) -> dict:
         n = row["n"]
         if not n:
             continue
-        key = row[fields[0]] if fields else None
-        result[key] = Gain(
+        result[_key(row, fields)] = Gain(
             pairs=n,
             raw=mean_interval(n, row["gain_sum"], row["gain_sq"]),
             normalised=mean_interval(n, row["change_sum"], row["change_sq"]),

@@ -6,7 +6,6 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from statistics import mean, median
 from typing import NamedTuple
 from uuid import UUID
 
@@ -210,77 +209,6 @@ def attempt_next_step(*, learner, quiz: QuizPage, eligibility: Eligibility) -> N
     if step is None:
         return NextStep(url=course.url, title=course.title, is_course=True)
     return NextStep(url=step.url, title=step.title)
-
-
-@dataclass
-class KnowledgeGain:
-    learner_id: int
-    pre_score: Decimal
-    post_score: Decimal
-
-    @property
-    def gain(self) -> Decimal:
-        return self.post_score - self.pre_score
-
-
-def knowledge_gain(*, course_key: UUID) -> list[KnowledgeGain]:
-    """Per learner: best post-test score minus first pre-test score in their first run, in
-    percentage points, from attempts whose correct answers had not been revealed (see
-    `measured_attempts`).
-
-    Keyed by translation keys, so a pre-test in Romanian and a post-test in English pair up.
-    """
-    pre_keys = set(
-        QuizPage.objects.filter(kind=QuizKind.PRE_TEST).values_list("translation_key", flat=True)
-    )
-    post_keys = set(
-        QuizPage.objects.filter(kind=QuizKind.POST_TEST).values_list("translation_key", flat=True)
-    )
-    # First runs only: a renewal's pre-test comes after the training, so it measures what was
-    # kept (retention), not the starting point.
-    rows = (
-        measured_attempts()
-        .filter(course_key=course_key, quiz_key__in=pre_keys | post_keys, run=1)
-        .values_list("learner_id", "quiz_key", "number", "score")
-    )
-    pairs = pre_post_pairs(rows, pre_keys=pre_keys)
-    return [
-        KnowledgeGain(learner_id=lid, pre_score=pairs[lid][0], post_score=pairs[lid][1])
-        for lid in sorted(pairs)
-    ]
-
-
-def measured_attempts():
-    """The attempts a measure of learning may count: submitted, and taken before the learner
-    could see that quiz's correct answers. A retake after a review (0 % → review → 100 %)
-    measures memory of the answers, not what the course taught. A pre-test's first attempt is
-    never revealed, so the pairing below always has it."""
-    return Attempt.objects.filter(status=AttemptStatus.SUBMITTED, answers_revealed=False)
-
-
-def pre_post_pairs(rows, *, pre_keys) -> dict:
-    """The pairing rule of knowledge gain, in one place: from submitted attempts as
-    (key, quiz_key, attempt number, score), each key's first pre-test score and best post-test
-    score, for the keys that have both. The key is whatever identifies one learner's attempts
-    (a learner id here; a course and a learner in the coordinators' impact report)."""
-    pre: dict = {}
-    post: dict = {}
-    for key, quiz_key, number, score in rows:
-        if quiz_key in pre_keys:
-            if key not in pre or number < pre[key][0]:
-                pre[key] = (number, score)
-        else:
-            post[key] = max(score, post.get(key, score))
-    return {key: (pre[key][1], post[key]) for key in pre.keys() & post.keys()}
-
-
-def knowledge_gain_summary(gains: list[KnowledgeGain]) -> dict:
-    values = [float(g.gain) for g in gains]
-    return {
-        "pairs": len(values),
-        "mean": round(mean(values), 1) if values else None,
-        "median": round(median(values), 1) if values else None,
-    }
 
 
 def live_quiz(*, page_id: int, public_only: bool = False) -> QuizPage:

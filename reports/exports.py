@@ -193,32 +193,56 @@ def summary_table(*, scope, filters, courses) -> Table:
     )
 
 
+SMALL = "< 5"  # what a cell computed from fewer than SMALLEST_CELL people shows, everywhere
+
+
+def _estimate_cells(estimate, suppressed: bool) -> list:
+    """A figure and its 95 % interval as three cells (value, low, high)."""
+    if suppressed:
+        return [SMALL, SMALL, SMALL]
+    if estimate is None or estimate.value is None:
+        return ["", "", ""]
+    return [estimate.value, _number(estimate.low), _number(estimate.high)]
+
+
 def impact_table(*, scope, filters, courses) -> Table:
     data = selectors.impact(
         scope=scope, filters=filters, courses=courses, group_by=filters.get("group_by")
     )
+    not_matched = _("Pre-test and post-test not matched: no knowledge gain is computed.")
+
+    def row(r):
+        if not r.matched:
+            return [r.course.title, r.group, not_matched] + [""] * 11
+        return [
+            r.course.title,
+            r.group,
+            SMALL if r.suppressed else r.pairs,
+            SMALL if r.suppressed else _number(r.mean_pre),
+            SMALL if r.suppressed else _number(r.mean_post),
+            *_estimate_cells(r.raw, r.suppressed),
+            *_estimate_cells(r.normalised, r.suppressed),
+            *_estimate_cells(r.effect_size, r.suppressed),
+        ]
+
     return Table(
         headings=[
             _("Course"),
             _("Group"),
-            _("Pairs"),
+            _("Matched pairs (n)"),
             _("Mean pre-test (%)"),
             _("Mean post-test (%)"),
             _("Mean gain (points)"),
-            _("Median gain (points)"),
+            _("Gain: 95 % CI low"),
+            _("Gain: 95 % CI high"),
+            _("Normalised change"),
+            _("Normalised change: 95 % CI low"),
+            _("Normalised change: 95 % CI high"),
+            _("Effect size (d)"),
+            _("Effect size: 95 % CI low"),
+            _("Effect size: 95 % CI high"),
         ],
-        rows=[
-            [
-                r.course.title,
-                r.group,
-                r.pairs,
-                _number(r.mean_pre),
-                _number(r.mean_post),
-                _number(r.mean_gain),
-                _number(r.median_gain),
-            ]
-            for r in data
-        ],
+        rows=[row(r) for r in data],
         count=len(data),
     )
 
@@ -387,7 +411,11 @@ def donor_summary_html(*, scope: CoordinatorScope, filters: dict, courses) -> st
             maximum=100,
         ),
         "chart_gain": charts.grouped_bar_chart(
-            [(r.course.title, [r.mean_pre, r.mean_post]) for r in gains if not r.suppressed],
+            [
+                (r.course.title, [r.mean_pre, r.mean_post])
+                for r in gains
+                if r.matched and not r.suppressed
+            ],
             series=[_("Mean pre-test (%)"), _("Mean post-test (%)")],
             title=_("Knowledge before and after"),
             maximum=100,

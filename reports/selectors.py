@@ -38,8 +38,9 @@ from certificates.selectors import certificate_state_expression, renewal_conditi
 from courses.models import CoursePage, Enrollment, StepCompletion
 from courses.selectors import course_step_links, progress_percent_expression
 from elearning.infrastructure import caching
+from evaluation.selectors import GAIN_METHOD, Gain, knowledge_gain, matched_course_keys
+from evaluation.statistics import Estimate
 from quizzes.models import Attempt, AttemptStatus, QuizKind
-from quizzes.selectors import measured_attempts, pre_post_pairs
 
 from .models import CoordinatorScope, ScopeLevel
 
@@ -521,99 +522,91 @@ SMALLEST_CELL = 5
 
 @dataclass
 class ImpactRow:
+    """One course (and group) of the impact report: knowledge gain from matched pairs
+    (evaluation.selectors.knowledge_gain), or why there is none."""
+
     course: CourseInfo
     group: str
-    gains: list = field(default_factory=list)
-    pre: list = field(default_factory=list)
-    post: list = field(default_factory=list)
+    gain: Gain | None = None
+    matched: bool = True
 
     @property
     def pairs(self) -> int:
-        return len(self.gains)
+        return self.gain.pairs if self.gain else 0
 
     @property
     def suppressed(self) -> bool:
         return self.pairs < SMALLEST_CELL
 
-    def _shown(self, values, average):
-        return None if self.suppressed or not values else round(average(values), 1)
+    def _shown(self, estimate: Estimate | None, digits: int = 1):
+        if self.suppressed or estimate is None or estimate.value is None:
+            return None
+        return estimate.rounded(digits)
 
     @property
-    def mean_gain(self):
-        return self._shown(self.gains, mean)
+    def raw(self) -> Estimate | None:
+        return self._shown(self.gain.raw) if self.gain else None
 
     @property
-    def median_gain(self):
-        return self._shown(self.gains, median)
+    def normalised(self) -> Estimate | None:
+        return self._shown(self.gain.normalised, 2) if self.gain else None
+
+    @property
+    def effect_size(self) -> Estimate | None:
+        return self._shown(self.gain.effect_size, 2) if self.gain else None
 
     @property
     def mean_pre(self):
-        return self._shown(self.pre, mean)
+        if self.suppressed or not self.gain:
+            return None
+        return round(self.gain.mean_pre, 1)
 
     @property
     def mean_post(self):
-        return self._shown(self.post, mean)
+        if self.suppressed or not self.gain:
+            return None
+        return round(self.gain.mean_post, 1)
+
+    @property
+    def mean_gain(self):
+        return self.raw.value if self.raw else None
 
 
 def impact_method() -> str:
     """How the impact figures are computed, said beside them wherever they are shown."""
-    return _(
-        "Pairs (n): learners who took both the pre-test and the post-test in their first run "
-        "of the course. Each pair is the learner's first pre-test and their best post-test "
-        "attempt made before the post-test's correct answers were shown to them; attempts "
-        "made after seeing them are not counted, nor are those of retakes and renewals (a "
-        "learner counts once, and a renewal's pre-test measures what was kept, not the "
-        "starting point). Scores of fewer than %(smallest)d learners are not shown."
-    ) % {"smallest": SMALLEST_CELL}
+    cells = _("Cells of fewer than %(smallest)d pairs show only their n.") % {
+        "smallest": SMALLEST_CELL
+    }
+    return f"{GAIN_METHOD} {cells}"
 
 
 def impact(
     *, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo], group_by: str | None
 ) -> list[ImpactRow]:
-    """Knowledge gain: each learner's best post-test minus their first pre-test, in points,
-    paired by translation key (a pre-test in Romanian pairs with a post-test in English), from
-    attempts taken before their correct answers were revealed (quizzes' `measured_attempts`).
-    A row of fewer than SMALLEST_CELL pairs shows its n only. First runs only (impact_method)."""
-    group_field = GROUPS.get(group_by or "")
+    """Knowledge gain per course (and group) from matched pre/post pairs among the runs the
+    summary counts (`_cohort`), by evaluation.selectors.knowledge_gain (its module says how).
+    A course whose post-test is not matched with its pre-test gets a row saying so. One query
+    for the gains, whatever the number of learners."""
     chosen = [c for c in courses if not filters.get("course") or c.key == filters["course"]]
-    pre_keys = set().union(*(c.pre_test_keys for c in chosen)) if chosen else set()
-    post_keys = set().union(*(c.post_test_keys for c in chosen)) if chosen else set()
-    enrollments = _cohort(scope=scope, filters=filters, courses=chosen)
-    rows = (
-        measured_attempts()
-        # First runs only, as quizzes.selectors.knowledge_gain pairs them.
-        .filter(
-            quiz_key__in=pre_keys | post_keys,
-            run=1,
-            learner__in=enrollments.values("learner"),
-        )
-        .order_by()
-        .values_list(
-            "course_key", "learner_id", "quiz_key", "number", "score", group_field or "course_key"
-        )
-    )
-    groups: dict[tuple, object] = {}
-
-    def keyed():
-        for course_key, learner_id, quiz_key, number, score, group_value in rows:
-            groups[(course_key, learner_id)] = group_value
-            yield (course_key, learner_id), quiz_key, number, float(score)
-
-    by_key = {c.key: c for c in chosen}
-    result: dict[tuple, ImpactRow] = {}
-    for key, (pre_score, post_score) in pre_post_pairs(keyed(), pre_keys=pre_keys).items():
-        course_key = key[0]
-        if course_key not in by_key:
+    matched = matched_course_keys()
+    runs = _cohort(scope=scope, filters=filters, courses=chosen)
+    by_course: dict = {}
+    if group_by in GROUPS:
+        gains = knowledge_gain(runs, group_by=("course", group_by))
+        for (course_key, value), gain in gains.items():
+            by_course.setdefault(course_key, []).append((_group_label(group_by, value), gain))
+    else:
+        for course_key, gain in knowledge_gain(runs, group_by="course").items():
+            by_course[course_key] = [("", gain)]
+    rows = []
+    for course in chosen:
+        if course.key not in matched:
+            if course.pre_test_keys or course.post_test_keys:
+                rows.append(ImpactRow(course=course, group="", matched=False))
             continue
-        group = _group_label(group_by, groups[key]) if group_field else ""
-        r = result.setdefault(
-            (course_key, group), ImpactRow(course=by_key[course_key], group=group)
-        )
-        r.pre.append(pre_score)
-        r.post.append(post_score)
-        r.gains.append(post_score - pre_score)
-    order = {c.key: i for i, c in enumerate(chosen)}
-    return sorted(result.values(), key=lambda r: (order[r.course.key], r.group))
+        for group, gain in sorted(by_course.get(course.key, []), key=lambda g: g[0]):
+            rows.append(ImpactRow(course=course, group=group, gain=gain))
+    return rows
 
 
 # Certificates register -----------------------------------------------------------------------

@@ -160,3 +160,24 @@ def test_english_objectives_keep_the_romanian_keys(demo_site):
     en = course.get_translation(Locale.objects.get(language_code="en"))
     keys = [o.key for o in LearningObjective.objects.filter(course=course).order_by("sort_order")]
     assert [o.key for o in en.specific.objectives.all()] == keys
+
+
+def test_the_first_post_test_attempt_counts_not_a_later_retake(client, demo_site):
+    course, pre, post = make_matched_course(objectives=2, per_objective=1, items=2)
+    client.force_login(UserFactory())
+    take(client, pre, right=0)
+    take(client, post, right=1)
+    take(client, post, right=2)  # practice on the test: not what the course taught
+    runs = Enrollment.objects.filter(course_key=course.translation_key)
+    gain = knowledge_gain(runs)[None]
+    assert (gain.pairs, gain.mean_pre, gain.mean_post) == (1, 0.0, 50.0)
+
+
+def test_revealed_attempts_never_pair(client, demo_site):
+    course, pre, post = make_matched_course()
+    client.force_login(UserFactory())
+    take(client, pre, right=0)
+    attempt = take(client, post, right=2)
+    Attempt.objects.filter(pk=attempt.pk).update(answers_revealed=True)
+    runs = Enrollment.objects.filter(course_key=course.translation_key)
+    assert knowledge_gain(runs) == {}

@@ -43,6 +43,8 @@ class World:
 
 def _attempt(learner, quiz, course, number, score, passed=None):
     return Attempt.objects.create(
+        # The world's pre-test and post-test are matched: both draw from the pre-test's pool.
+        pool_key=pool_of(quiz),
         learner=learner,
         quiz_key=quiz.translation_key,
         course_key=course.translation_key,
@@ -53,6 +55,15 @@ def _attempt(learner, quiz, course, number, score, passed=None):
         score=Decimal(score),
         passed=passed,
     )
+
+
+def pool_of(quiz):
+    from quizzes.models import QuizKind
+    from quizzes.selectors import question_source
+
+    if quiz.kind in (QuizKind.PRE_TEST, QuizKind.POST_TEST):
+        return question_source(quiz).translation_key
+    return None
 
 
 def _coordinator(email, level, **where):
@@ -68,7 +79,13 @@ def _coordinator(email, level, **where):
 def build_world() -> World:
     course = make_course(lessons=2, slug="curs-rapoarte", title="Curs pentru rapoarte")
     pre = make_quiz(course, kind="pre_test", slug="pre-test")
-    post = make_quiz(course, kind="post_test", slug="post-test")
+    post = make_quiz(
+        course,
+        kind="post_test",
+        slug="post-test",
+        matched_with_pre_test=True,
+        review_policy="never",
+    )
     final = make_quiz(course, kind="final", slug="test-final", pass_mark=70)
     links = course_step_links(course=course)
     lessons = [s for s in links if s.counts_for_completion and not s.kind]

@@ -111,7 +111,10 @@ def with_runs(world, learner, runs: int, *, last_complete: bool, first_year: int
 
 
 def _attempt_in(run: int, learner, quiz, course, score: str, passed=None):
+    from .conftest import pool_of
+
     return Attempt.objects.create(
+        pool_key=pool_of(quiz),
         learner=learner,
         quiz_key=quiz.translation_key,
         course_key=course.translation_key,
@@ -395,7 +398,7 @@ def test_knowledge_gain_pairs_first_runs_only(world):
     (row,) = selectors.impact(
         scope=scope, filters={}, courses=selectors.report_courses(), group_by=None
     )
-    assert (row.pre, row.post, row.gains) == ([40.0], [80.0], [40.0])
+    assert (row.gain.pairs, row.gain.mean_pre, row.gain.mean_post) == (1, 40.0, 80.0)
     with translation.override("en"):
         assert "first run" in selectors.impact_method()
 
