@@ -89,10 +89,12 @@ def seed_report_cohort() -> int:
 
     from django.db import transaction
     from django.utils import timezone
+    from wagtail.models import Locale
 
     from accounts.models import Institution
     from courses.models import Enrollment, RunKind, StepCompletion
     from elearning.demo import DEMO_PASSWORD
+    from evaluation.selectors import matched_course_keys
     from quizzes.models import Attempt, AttemptStatus, QuizPage
 
     from .selectors import report_courses
@@ -103,6 +105,8 @@ def seed_report_cohort() -> int:
     if not courses:
         return 0
     quizzes = {q.translation_key: q for q in QuizPage.objects.filter(locale__language_code="ro")}
+    matched = matched_course_keys()
+    en = Locale.objects.get(language_code="en")
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
     now = timezone.now()
     created = 0
@@ -185,6 +189,24 @@ def seed_report_cohort() -> int:
                         (course.post_test_keys, min(100, pre + rng.randint(15, 45)), None),
                         (course.final_quiz_keys, rng.randint(70, 100), True),
                     ]
+                if course.key in matched and enrollment.run == 1:
+                    # A matched pre/post pool: the tests are taken through the real services
+                    # (drawn per objective, graded, answers kept per item), so the impact and
+                    # indicators reports pair them as they pair anyone's.
+                    taken = [(course.pre_test_keys, 0.35 + 0.04 * (n % 5))]
+                    if stage == "done":
+                        taken.append((course.post_test_keys, 0.65 + 0.05 * (n % 6)))
+                    for keys, ability in taken:
+                        for key in keys:
+                            quiz = quizzes.get(key)
+                            if quiz is None:
+                                continue
+                            if learner.preferred_language == "en":
+                                quiz = quiz.get_translation_or_none(en) or quiz
+                            _take_quiz(
+                                learner, quiz.specific, ability, rng, when=completed or started
+                            )
+                    attempts = [a for a in attempts if a[0] is course.final_quiz_keys]
                     StepCompletion.objects.bulk_create(
                         StepCompletion(
                             learner=learner, course_key=course.key, step_key=k, run=enrollment.run
@@ -221,3 +243,24 @@ def seed_report_cohort() -> int:
             run=enrollment.run,
         )
     return created
+
+
+def _take_quiz(learner, quiz, ability: float, rng, *, when) -> None:
+    """One attempt through quizzes' services, each drawn question answered right with the
+    probability `ability`, dated `when` (the demo's past)."""
+    from quizzes import services
+    from quizzes.models import Attempt
+    from quizzes.selectors import quiz_answer_key
+
+    attempt = services.attempt_start(learner=learner, quiz=quiz)
+    key = quiz_answer_key(quiz)
+    answers = {}
+    for question_key in attempt.question_keys:
+        choices = key[question_key].choices
+        right = [c.key for c in choices if c.is_correct]
+        wrong = [c.key for c in choices if not c.is_correct]
+        answers[question_key] = (
+            right if rng.random() < ability or not wrong else [rng.choice(wrong)]
+        )
+    services.attempt_submit(attempt=attempt, quiz=quiz, answers=answers, learner=learner)
+    Attempt.objects.filter(pk=attempt.pk).update(started_at=when, submitted_at=when)

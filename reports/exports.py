@@ -22,7 +22,7 @@ from accounts.models import County, Language, ProfessionalRole
 from certificates.codes import grouped
 from certificates.models import CertificateState
 
-from . import charts, selectors
+from . import charts, indicators, selectors
 from .models import CoordinatorScope
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -247,6 +247,78 @@ def impact_table(*, scope, filters, courses) -> Table:
     )
 
 
+def _cell(cell, *, interval=True, rate=True) -> list:
+    """A measure's cells: value, its interval, n and the response rate; "< 5" in each when
+    fewer than SMALLEST_CELL people answered."""
+    width = 1 + (2 if interval else 0) + 1 + (1 if rate else 0)
+    if cell.small:
+        return [SMALL] * width
+    values = [_number(_rounded(cell.value))]
+    if interval:
+        values += [_number(_rounded(cell.low)), _number(_rounded(cell.high))]
+    values.append(cell.n)
+    if rate:
+        values.append(_number(cell.rate))
+    return values
+
+
+def _rounded(value):
+    return None if value is None else round(value, 1)
+
+
+def indicators_table(*, scope, filters, courses) -> Table:
+    data = indicators.indicators(
+        scope=scope, filters=filters, courses=courses, group_by=filters.get("group_by")
+    )
+
+    def measure(name, unit):
+        return [
+            f"{name} ({unit})",
+            _("%(measure)s: 95 %% CI low") % {"measure": name},
+            _("%(measure)s: 95 %% CI high") % {"measure": name},
+            _("%(measure)s: n") % {"measure": name},
+        ]
+
+    def rate(name):
+        return [_("%(measure)s: response rate (%%)") % {"measure": name}]
+
+    satisfaction = _("Satisfaction")
+    gain = _("Knowledge gain")
+    retention_30 = _("Retention at 30 days")
+    retention_180 = _("Retention at 180 days")
+    application = _("Application at 90 days")
+    return Table(
+        headings=[
+            _("Group"),
+            _("People trained"),
+            _("Currently certified"),
+            *measure(satisfaction, "0–100"),
+            *rate(satisfaction),
+            *measure(gain, _("points")),
+            *measure(retention_30, "%"),
+            *rate(retention_30),
+            *measure(retention_180, "%"),
+            *rate(retention_180),
+            *measure(application, "%"),
+            *rate(application),
+        ],
+        rows=[
+            [
+                r.group,
+                SMALL if r.trained.small else r.trained.n,
+                SMALL if r.certified.small else r.certified.n,
+                *_cell(r.satisfaction),
+                *_cell(r.gain, rate=False),
+                *_cell(r.retention_30),
+                *_cell(r.retention_180),
+                *_cell(r.application_90),
+            ]
+            for r in data
+        ],
+        count=len(data),
+    )
+
+
 def certificates_table(*, scope, filters, courses) -> Table:
     period = filters.get("period") or "month"
     data = selectors.certificate_register(
@@ -284,6 +356,7 @@ TABLES: dict[str, Callable[..., Table]] = {
     "summary": summary_table,
     "impact": impact_table,
     "certificates": certificates_table,
+    "indicators": indicators_table,
 }
 
 
@@ -391,6 +464,24 @@ def donor_summary_html(*, scope: CoordinatorScope, filters: dict, courses) -> st
         "gains": gains,
         "impact_method": selectors.impact_method(),
         "summary_method": selectors.summary_method(),
+        "indicators_method": indicators.indicators_method(),
+        # The Indicators report's rows, as its pages and exports give them (the overall row
+        # comes first in every grouping).
+        **{
+            f"indicators_{name}": by[1:] if name != "overall" else by[:1]
+            for name, by in (
+                (
+                    name,
+                    indicators.indicators(
+                        scope=scope,
+                        filters=filters,
+                        courses=courses,
+                        group_by=None if name == "overall" else name,
+                    ),
+                )
+                for name in ("overall", "role", "county", "month")
+            )
+        },
         "totals": {
             "enrolled": sum(r.enrolled for r in summary),
             "completed": sum(r.completions for r in summary),

@@ -97,6 +97,15 @@ class ReportFilterForm(forms.Form):
             "period",
         ],
         "donor": ["course", "role", "institution", "county", "date_from", "date_to"],
+        "indicators": [
+            "course",
+            "role",
+            "institution",
+            "county",
+            "date_from",
+            "date_to",
+            "group_by",
+        ],
     }
 
     def __init__(self, data, *, scope: CoordinatorScope, courses: list[CourseInfo], report: str):
@@ -104,6 +113,16 @@ class ReportFilterForm(forms.Form):
         for name in list(self.fields):
             if name not in self.REPORT_FIELDS[report]:
                 del self.fields[name]
+        if report == "indicators":
+            self.fields["group_by"].choices = [
+                ("", _("Overall only")),
+                ("role", _("By role")),
+                ("county", _("By county")),
+                ("month", _("By month")),
+            ]
+            self.fields["date_from"].help_text = _(
+                "Completion date of the runs counted: the people trained in the period."
+            )
         self.fields["course"].choices = [("", _("All courses"))] + [
             (str(c.key), c.title) for c in courses
         ]

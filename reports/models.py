@@ -121,6 +121,7 @@ class ExportJob(models.Model):
         IMPACT = "impact", _("Impact")
         CERTIFICATES = "certificates", _("Certificates register")
         DONOR = "donor", _("Summary for donors")
+        INDICATORS = "indicators", _("Indicators")
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("summary/", views.table_report, {"report": "summary"}, name="summary"),
     path("impact/", views.table_report, {"report": "impact"}, name="impact"),
     path("certificates/", views.table_report, {"report": "certificates"}, name="certificates"),
+    path("indicators/", views.table_report, {"report": "indicators"}, name="indicators"),
     path("export/<slug:report>/", views.export, name="export"),
     path("exports/", views.export_list, name="export_list"),
     path("exports/<uuid:job_id>/", views.export_status, name="export_status"),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from certificates.models import CertificateStatus
 from elearning.infrastructure.private_files import private_file_response
 
-from . import exports, selectors, services
+from . import exports, indicators, selectors, services
 from .forms import EnrollmentUploadForm, RenewalAssignForm, ReportFilterForm
 from .models import ExportJob
 
@@ -30,6 +30,7 @@ TITLES = {
     "summary": gettext_lazy("Course summary"),
     "impact": gettext_lazy("Impact: knowledge gain"),
     "certificates": gettext_lazy("Certificates register"),
+    "indicators": gettext_lazy("Indicators"),
 }
 # Sortable columns of the completion report: URL value → ORM ordering.
 COMPLETION_ORDERINGS = {
@@ -176,6 +177,7 @@ def table_report(request, report):
     method = {
         ExportJob.Report.IMPACT: selectors.impact_method,
         ExportJob.Report.SUMMARY: selectors.summary_method,
+        ExportJob.Report.INDICATORS: indicators.indicators_method,
     }.get(report, str)()
     return render(
         request,

@@ -36,6 +36,7 @@ _ITEMS = [
     ("summary", _("Course summary"), "table", 110),
     ("impact", _("Impact: knowledge gain"), "pick", 120),
     ("certificates", _("Certificates register"), "doc-full", 130),
+    ("indicators", _("Indicators"), "pick", 135),
     ("export_list", _("My exports"), "download", 140),
     ("enrol", _("Enrol learners"), "group", 150),
 ]
