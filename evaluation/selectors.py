@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import (
+    Avg,
     Case,
     Count,
     DecimalField,
@@ -43,7 +44,7 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from elearning.infrastructure import caching
-from quizzes.models import Attempt, AttemptStatus, QuizKind, QuizPage
+from quizzes.models import Attempt, AttemptStatus, ItemResponse, QuizKind, QuizPage
 
 from .statistics import Estimate, mean_interval, paired_effect_size
 
@@ -124,6 +125,8 @@ def matched_pairs(runs):
         .annotate(
             pre=Cast(Subquery(pre.values("score")[:1], output_field=score), FloatField()),
             post=Cast(Subquery(post.values("score")[:1], output_field=score), FloatField()),
+            pre_id=Subquery(pre.values("pk")[:1]),
+            post_id=Subquery(post.values("pk")[:1]),
         )
         .filter(pre__isnull=False, post__isnull=False)
     )
@@ -186,3 +189,76 @@ def knowledge_gain(runs, *, group_by=None) -> dict:
             mean_post=row["post_sum"] / n,
         )
     return result
+
+
+def objective_gain(runs) -> dict:
+    """{(course key, objective key): Gain} for the matched pairs among `runs`: each learner's
+    score on the objective's questions in their pre-test and in their post-test (the same
+    objectives, by construction of the pool), paired. Three queries whatever the number of
+    learners: the pairs, then the pre-test's and the post-test's answers grouped by attempt
+    and objective."""
+    pairs = list(matched_pairs(runs).values_list("course_key", "pre_id", "post_id"))
+
+    def scores(ids) -> dict:
+        """{attempt id: {objective key: score 0-100}}"""
+        rows = (
+            ItemResponse.objects.filter(attempt_id__in=ids, objective_key__isnull=False)
+            .values("attempt_id", "objective_key")
+            .annotate(score=Avg("credit"))
+            .order_by()
+        )
+        result: dict = {}
+        for r in rows:
+            result.setdefault(r["attempt_id"], {})[r["objective_key"]] = 100 * float(r["score"])
+        return result
+
+    pre_scores = scores([p for _c, p, _q in pairs])
+    post_scores = scores([q for _c, _p, q in pairs])
+    sums: dict = {}
+    for course_key, pre_id, post_id in pairs:
+        after_by_objective = post_scores.get(post_id, {})
+        for objective, before in pre_scores.get(pre_id, {}).items():
+            after = after_by_objective.get(objective)
+            if after is None:
+                continue
+            gain = after - before
+            if after > before:
+                change = gain / (100 - before)
+            elif after < before:
+                change = gain / before
+            else:
+                change = 0.0
+            entry = sums.setdefault((course_key, objective), [0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+            for i, value in enumerate(
+                (1, gain, gain * gain, change, change * change, before, after)
+            ):
+                entry[i] += value
+    return {
+        key: Gain(
+            pairs=n,
+            raw=mean_interval(n, g, gg),
+            normalised=mean_interval(n, c, cc),
+            effect_size=paired_effect_size(n, g, gg),
+            mean_pre=b / n,
+            mean_post=a / n,
+        )
+        for key, (n, g, gg, c, cc, b, a) in sums.items()
+    }
+
+
+def objective_titles(language: str) -> dict:
+    """{objective key: title} in `language`, the Romanian title where a course has no
+    translation. Cached with the page tree (objectives are saved with their course)."""
+    from courses.models import LearningObjective
+
+    def fill():
+        titles: dict = {}
+        rows = LearningObjective.objects.values_list(
+            "key", "title", "course__locale__language_code"
+        )
+        for key, title, code in rows.order_by("sort_order", "pk"):
+            if code == language or key not in titles:
+                titles[key] = title
+        return titles
+
+    return caching.pages.get("objective-titles", language, fill=fill)

@@ -113,6 +113,11 @@ class ReportFilterForm(forms.Form):
         for name in list(self.fields):
             if name not in self.REPORT_FIELDS[report]:
                 del self.fields[name]
+        if report == "impact":
+            self.fields["group_by"].choices = [
+                *GROUP_CHOICES,
+                ("objective", _("By learning objective")),
+            ]
         if report == "indicators":
             self.fields["group_by"].choices = [
                 ("", _("Overall only")),

@@ -38,7 +38,14 @@ from certificates.selectors import certificate_state_expression, renewal_conditi
 from courses.models import CoursePage, Enrollment, StepCompletion
 from courses.selectors import course_step_links, progress_percent_expression
 from elearning.infrastructure import caching
-from evaluation.selectors import GAIN_METHOD, Gain, knowledge_gain, matched_course_keys
+from evaluation.selectors import (
+    GAIN_METHOD,
+    Gain,
+    knowledge_gain,
+    matched_course_keys,
+    objective_gain,
+    objective_titles,
+)
 from evaluation.statistics import Estimate
 from quizzes.models import Attempt, AttemptStatus, QuizKind
 
@@ -591,7 +598,12 @@ def impact(
     matched = matched_course_keys()
     runs = _cohort(scope=scope, filters=filters, courses=chosen)
     by_course: dict = {}
-    if group_by in GROUPS:
+    if group_by == "objective":
+        titles = objective_titles(translation.get_language() or "ro")
+        for (course_key, objective), gain in objective_gain(runs).items():
+            label = titles.get(objective, "—")
+            by_course.setdefault(course_key, []).append((label, gain))
+    elif group_by in GROUPS:
         gains = knowledge_gain(runs, group_by=("course", group_by))
         for (course_key, value), gain in gains.items():
             by_course.setdefault(course_key, []).append((_group_label(group_by, value), gain))

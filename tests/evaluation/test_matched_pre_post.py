@@ -181,3 +181,39 @@ def test_revealed_attempts_never_pair(client, demo_site):
     Attempt.objects.filter(pk=attempt.pk).update(answers_revealed=True)
     runs = Enrollment.objects.filter(course_key=course.translation_key)
     assert knowledge_gain(runs) == {}
+
+
+def test_gain_by_objective_pairs_each_learners_objective_scores(
+    client, demo_site, django_assert_num_queries
+):
+    from evaluation.selectors import objective_gain
+
+    course, pre, post = make_matched_course(objectives=2, per_objective=1, items=2)
+    for pre_right, post_right in ((0, 2), (0, 2), (2, 0)):
+        client.force_login(UserFactory())
+        take(client, pre, right=pre_right)
+        take(client, post, right=post_right)
+    runs = Enrollment.objects.filter(course_key=course.translation_key)
+    with django_assert_num_queries(3):
+        gains = objective_gain(runs)
+    objectives = LearningObjective.objects.filter(course=course)
+    assert set(gains) == {(course.translation_key, o.key) for o in objectives}
+    for gain in gains.values():
+        assert gain.pairs == 3
+        assert gain.raw.value == pytest.approx(100 / 3)
+        assert gain.mean_pre == pytest.approx(100 / 3)
+
+
+def test_the_impact_report_can_be_cut_by_objective(client, demo_site):
+    from reports.models import CoordinatorScope, ScopeLevel
+    from reports.selectors import impact, report_courses
+
+    course, pre, post = make_matched_course(objectives=2, per_objective=1, items=2)
+    for _n in range(5):
+        client.force_login(UserFactory())
+        take(client, pre, right=0)
+        take(client, post, right=2)
+    scope = CoordinatorScope(level=ScopeLevel.NATIONAL)
+    rows = impact(scope=scope, filters={}, courses=report_courses(), group_by="objective")
+    assert sorted(r.group for r in rows) == ["Obiectivul 0", "Obiectivul 1"]
+    assert all(r.pairs == 5 and r.raw.value == 100 for r in rows)
