@@ -77,7 +77,7 @@ def _questions(
     quiz_data: dict, language: str, lessons: dict, objectives: dict | None = None
 ) -> list[Question]:
     questions = []
-    for order, item in enumerate(quiz_data["questions"]):
+    for order, item in enumerate(quiz_data.get("questions", [])):
         texts = item[language]
         question = Question(
             sort_order=order,

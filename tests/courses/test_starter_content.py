@@ -2,6 +2,7 @@
 
 import json
 import re
+from collections import Counter
 from html import unescape
 
 import pytest
@@ -65,18 +66,26 @@ def test_each_course_has_a_quiz_file_with_a_final_quiz(data):
     assert "final" in kinds
 
 
-def test_pre_and_post_tests_are_parallel():
-    """Matched pre/post measurement: a post-test has as many items as its pre-test; in the
-    social workers' course each post-test item measures, with other words, the point of the
-    pre-test item at the same position, so the kinds match position by position."""
+def test_pre_and_post_tests_are_matched_by_objective():
+    """Matched pre/post measurement (issue 17): each course's pre-test is a pool of parallel
+    items per learning objective, enough for a post-test that asks none of the pre-test's
+    (twice `per_objective` per objective); the post-test is matched and has no questions of its
+    own; every pool and final-quiz item measures one of the course's objectives, and the final
+    quiz covers them all."""
     for key, data in QUIZZES.items():
+        objectives = {o["key"] for o in data["objectives"]}
+        assert 4 <= len(objectives) <= 5, key
         by_kind = {q["kind"]: q for q in data["quizzes"]}
-        if {"pre_test", "post_test"} <= by_kind.keys():
-            pre, post = by_kind["pre_test"]["questions"], by_kind["post_test"]["questions"]
-            assert len(pre) == len(post), key
-    sw = {q["kind"]: q["questions"] for q in QUIZZES["social_workers"]["quizzes"]}
-    assert [q["type"] for q in sw["pre_test"]] == [q["type"] for q in sw["post_test"]]
-    assert [q["ro"]["text"] for q in sw["pre_test"]] != [q["ro"]["text"] for q in sw["post_test"]]
+        pre, post, final = by_kind["pre_test"], by_kind["post_test"], by_kind["final"]
+        assert post.get("matched") is True and not post.get("questions"), key
+        per_objective = pre["per_objective"]
+        pool = Counter(q["objective"] for q in pre["questions"])
+        assert set(pool) == objectives, key
+        assert all(n >= 2 * per_objective for n in pool.values()), (key, pool)
+        assert {q["objective"] for q in final["questions"]} == objectives, key
+        lessons = {lesson["key"] for c in COURSES if c["key"] == key for lesson in c["lessons"]}
+        for objective in data["objectives"]:
+            assert set(objective["lessons"]) <= lessons, (key, objective["key"])
 
 
 def test_every_block_type_is_used():

@@ -109,13 +109,20 @@ def test_starter_quizzes(demo_site):
     social_workers = finals.get(url_path__contains="/social_workers/").get_parent()
     kinds = [p.specific.kind for p in social_workers.get_children() if hasattr(p.specific, "kind")]
     assert kinds == ["pre_test", "post_test", "final"]
-    # The post-tests show no correct answer before the learner has passed or has no attempt
-    # left, and wait between attempts: no 0 % → review → 100 % in seconds.
+    # Every course measures learning with a matched pre/post pair: the pool's answers are never
+    # shown (the post-test and the retention checks ask it again), and the post-test waits
+    # between attempts.
     posts = QuizPage.objects.filter(kind="post_test", locale__language_code="ro")
-    assert posts.count() == 2
+    assert posts.count() == 4
     for post in posts:
-        assert post.review_policy == "after_last"
+        assert post.matched_with_pre_test and post.review_policy == "never"
         assert post.max_attempts and post.cooldown_minutes
+        assert not post.questions.exists()
+    pres = QuizPage.objects.filter(kind="pre_test", locale__language_code="ro")
+    assert pres.count() == 4
+    for pre in pres:
+        assert pre.per_objective and pre.review_policy == "never"
+        assert all(q.objective_id for q in pre.questions.all())
     counts = QuizPage.objects.count()
     demo.seed_quizzes()
     assert QuizPage.objects.count() == counts
