@@ -9,7 +9,7 @@ pre-test's wording; which parallel item a learner meets first is random, so diff
 difficulty between parallel items cancel across a cohort instead of biasing the mean gain.
 Each attempt records the pool it drew from (`Attempt.pool_key`): a pre-test and a post-test
 attempt pair up only when their pools agree, so attempts from before a course was matched never
-count.
+count. The pair is fixed when the post-test attempt is graded (`quizzes.models.MeasuredPair`).
 
 A learner's pair is their first run's first pre-test attempt and first post-test attempt, both
 taken before any correct answer of the pool had been shown (`answers_revealed` false): the
@@ -30,12 +30,9 @@ from django.db.models import (
     Avg,
     Case,
     Count,
-    DecimalField,
     ExpressionWrapper,
     F,
     FloatField,
-    OuterRef,
-    Subquery,
     Sum,
     Value,
     When,
@@ -44,10 +41,12 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from elearning.infrastructure import caching
-from quizzes.models import Attempt, AttemptStatus, ItemResponse, QuizKind, QuizPage
+from quizzes.models import ItemResponse, MeasuredPair, QuizKind, QuizPage
 
 from .statistics import Estimate, mean_interval, paired_effect_size
 
+# What each grouping reads, on a MeasuredPair: the learner's role and county today, the run's
+# completion month.
 GROUPS = {
     "course": "course_key",
     "role": "learner__role",
@@ -95,41 +94,10 @@ def matched_course_keys() -> frozenset:
 
 
 def matched_pairs(runs):
-    """The first runs among `runs` (courses.models.Enrollment rows) that have a matched pair,
-    annotated with `pre` and `post` (scores, 0–100), `gain` and `change`."""
-    # A pre-test attempt's pool is its own quiz (quizzes.services._pool_key).
-    pre = Attempt.objects.filter(
-        learner_id=OuterRef("learner_id"),
-        course_key=OuterRef("course_key"),
-        run=OuterRef("run"),
-        status=AttemptStatus.SUBMITTED,
-        answers_revealed=False,
-        pool_key=F("quiz_key"),
-    ).order_by("number", "pk")
-    post = (
-        Attempt.objects.filter(
-            learner_id=OuterRef("learner_id"),
-            course_key=OuterRef("course_key"),
-            run=OuterRef("run"),
-            status=AttemptStatus.SUBMITTED,
-            answers_revealed=False,
-            pool_key=OuterRef("pre_key"),
-        )
-        .exclude(quiz_key=OuterRef("pre_key"))
-        .order_by("number", "pk")
-    )
-    score = DecimalField(max_digits=5, decimal_places=2)
-    qs = (
-        runs.filter(run=1)
-        .annotate(pre_key=Subquery(pre.values("quiz_key")[:1]))
-        .annotate(
-            pre=Cast(Subquery(pre.values("score")[:1], output_field=score), FloatField()),
-            post=Cast(Subquery(post.values("score")[:1], output_field=score), FloatField()),
-            pre_id=Subquery(pre.values("pk")[:1]),
-            post_id=Subquery(post.values("pk")[:1]),
-        )
-        .filter(pre__isnull=False, post__isnull=False)
-    )
+    """The matched pairs (quizzes.models.MeasuredPair) of the first runs among `runs`
+    (courses.models.Enrollment rows), annotated with `pre` and `post` (scores 0–100), `gain`
+    and `change`. The pair was fixed when its post-test attempt was graded
+    (quizzes.services._pair_record), so this is a join, not a search through attempts."""
     gain = ExpressionWrapper(F("post") - F("pre"), output_field=FloatField())
     change = Case(
         When(post__gt=F("pre"), then=(F("post") - F("pre")) / (Value(100.0) - F("pre"))),
@@ -137,7 +105,11 @@ def matched_pairs(runs):
         default=Value(0.0),
         output_field=FloatField(),
     )
-    return qs.annotate(gain=gain, change=change)
+    return (
+        MeasuredPair.objects.filter(enrollment__in=runs.filter(run=1).values("pk"))
+        .annotate(pre=Cast("pre_score", FloatField()), post=Cast("post_score", FloatField()))
+        .annotate(gain=gain, change=change)
+    )
 
 
 def _grouping(qs, group_by):
@@ -145,7 +117,7 @@ def _grouping(qs, group_by):
     the fields to group on."""
     names = () if not group_by else (group_by,) if isinstance(group_by, str) else group_by
     if "month" in names:
-        qs = qs.annotate(month=TruncMonth("completed_at"))
+        qs = qs.annotate(month=TruncMonth("enrollment__completed_at"))
     return qs, [GROUPS[name] for name in names]
 
 
@@ -197,7 +169,7 @@ def objective_gain(runs) -> dict:
     objectives, by construction of the pool), paired. Three queries whatever the number of
     learners: the pairs, then the pre-test's and the post-test's answers grouped by attempt
     and objective."""
-    pairs = list(matched_pairs(runs).values_list("course_key", "pre_id", "post_id"))
+    pairs = list(matched_pairs(runs).values_list("course_key", "pre_attempt_id", "post_attempt_id"))
 
     def scores(ids) -> dict:
         """{attempt id: {objective key: score 0-100}}"""

@@ -12,9 +12,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses import services as course_services
+from courses.models import Enrollment
 from courses.selectors import current_run_number
 
-from .models import Attempt, AttemptStatus, ItemResponse, QuestionKind, QuizKind, QuizPage
+from .models import (
+    Attempt,
+    AttemptStatus,
+    ItemResponse,
+    MeasuredPair,
+    QuestionKind,
+    QuizKind,
+    QuizPage,
+)
 from .selectors import (
     answered_right,
     pool_draw,
@@ -174,6 +183,51 @@ def _credits(questions: dict, attempt: Attempt, answers: dict[str, list[str]]) -
     return credits
 
 
+def _pair_record(post: Attempt, post_score: Decimal) -> None:
+    """Fix the run's matched pair when its first measured post-test attempt is graded: with the
+    run's first pre-test attempt of the same pool, unrevealed (a later post-test attempt finds
+    the pair there and changes nothing). Three statements, post-tests only."""
+    pre = (
+        Attempt.objects.filter(
+            learner_id=post.learner_id,
+            course_key=post.course_key,
+            run=post.run,
+            quiz_key=post.pool_key,
+            pool_key=post.pool_key,
+            status=AttemptStatus.SUBMITTED,
+            answers_revealed=False,
+        )
+        .order_by("number", "pk")
+        .values_list("pk", "score")
+        .first()
+    )
+    enrollment_id = (
+        Enrollment.objects.filter(
+            learner_id=post.learner_id, course_key=post.course_key, run=post.run
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pre is None or enrollment_id is None:
+        return
+    MeasuredPair.objects.bulk_create(
+        [
+            MeasuredPair(
+                enrollment_id=enrollment_id,
+                learner_id=post.learner_id,
+                course_key=post.course_key,
+                run=post.run,
+                pool_key=post.pool_key,
+                pre_attempt_id=pre[0],
+                post_attempt_id=post.pk,
+                pre_score=pre[1],
+                post_score=post_score,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def _responses(questions: dict, attempt: Attempt, answers: dict, credits: dict) -> list:
     rows = []
     for question_key, credit in credits.items():
@@ -239,6 +293,8 @@ def attempt_submit(
             course_services.step_complete(
                 learner=learner or attempt.learner, course=course, step=quiz
             )
+        if quiz.kind == QuizKind.POST_TEST and attempt.pool_key and not attempt.answers_revealed:
+            _pair_record(attempt, score)
     attempt.status, attempt.submitted_at, attempt.answers = AttemptStatus.SUBMITTED, now, answers
     attempt.score, attempt.passed, attempt.page = score, passed, quiz
     return attempt

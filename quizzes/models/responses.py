@@ -44,3 +44,32 @@ class ItemResponse(models.Model):
 
     def __str__(self):
         return f"{self.attempt_id} · {self.question_key} · {self.credit}"
+
+
+class MeasuredPair(models.Model):
+    """A learner's matched pre-test and post-test in one run: their first pre-test attempt and
+    their first post-test attempt drawn from the same pool, neither taken after the pool's
+    answers were shown (evaluation.selectors says why these). Fixed when the post-test attempt
+    is graded (quizzes.services.attempt_submit), so knowledge gain is an aggregate over one
+    table instead of a search through every attempt."""
+
+    enrollment = models.OneToOneField(
+        "courses.Enrollment", on_delete=models.CASCADE, related_name="measured_pair"
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    course_key = models.UUIDField(_("course"))
+    run = models.PositiveSmallIntegerField(_("run"))
+    pool_key = models.UUIDField(_("question pool"))
+    pre_attempt = models.ForeignKey("quizzes.Attempt", on_delete=models.CASCADE, related_name="+")
+    post_attempt = models.ForeignKey("quizzes.Attempt", on_delete=models.CASCADE, related_name="+")
+    pre_score = models.DecimalField(_("pre-test score (%)"), max_digits=5, decimal_places=2)
+    post_score = models.DecimalField(_("post-test score (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("matched pre/post pair")
+        verbose_name_plural = _("matched pre/post pairs")
+
+    def __str__(self):
+        return f"{self.learner_id} · {self.course_key} · {self.run}"

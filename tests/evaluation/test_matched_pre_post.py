@@ -9,7 +9,7 @@ from wagtail.models import Locale
 
 from courses.models import Enrollment, LearningObjective
 from evaluation.selectors import knowledge_gain, matched_course_keys
-from quizzes.models import Attempt, AttemptStatus, ItemResponse
+from quizzes.models import Attempt, AttemptStatus, ItemResponse, MeasuredPair
 
 from ..elearning.factories import UserFactory
 from .factories import answers_scoring, make_matched_course
@@ -119,10 +119,11 @@ def test_attempts_from_before_the_course_was_matched_do_not_pair(client, demo_si
     course, pre, post = make_matched_course()
     learner = UserFactory()
     client.force_login(learner)
-    take(client, pre, right=0)
-    post_attempt = take(client, post, right=2)
-    # As the code before matched tests left it: no pool recorded.
-    Attempt.objects.filter(pk=post_attempt.pk).update(pool_key=None)
+    pre_attempt = take(client, pre, right=0)
+    # As the code before matched tests left it: the pre-test recorded no pool.
+    Attempt.objects.filter(pk=pre_attempt.pk).update(pool_key=None)
+    take(client, post, right=2)
+    assert not MeasuredPair.objects.exists()
     runs = Enrollment.objects.filter(course_key=course.translation_key)
     assert knowledge_gain(runs) == {}
 
@@ -177,10 +178,23 @@ def test_revealed_attempts_never_pair(client, demo_site):
     course, pre, post = make_matched_course()
     client.force_login(UserFactory())
     take(client, pre, right=0)
-    attempt = take(client, post, right=2)
+    # A post-test attempt started after the pool's answers had been shown (the flag is set
+    # when the attempt starts, from the learner's earlier attempts).
+    attempt = start(client, post, "ro")
     Attempt.objects.filter(pk=attempt.pk).update(answers_revealed=True)
+    submit(client, post, attempt, answers_scoring(post, attempt, 2), "ro")
     runs = Enrollment.objects.filter(course_key=course.translation_key)
     assert knowledge_gain(runs) == {}
+    assert not MeasuredPair.objects.exists()
+
+
+def test_a_revealed_pre_test_never_pairs(client, demo_site):
+    course, pre, post = make_matched_course()
+    client.force_login(UserFactory())
+    attempt = take(client, pre, right=0)
+    Attempt.objects.filter(pk=attempt.pk).update(answers_revealed=True)
+    take(client, post, right=2)
+    assert not MeasuredPair.objects.exists()
 
 
 def test_gain_by_objective_pairs_each_learners_objective_scores(

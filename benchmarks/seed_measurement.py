@@ -1,0 +1,96 @@
+"""Seed the measurement data of issue 17 on top of the reports benchmark's database
+(benchmarks/seed_reports.py: 10,000 learners, 1,000,000 completions): 50,000 matched pre/post
+pairs (a pre-test and a post-test attempt drawn from the same pool, in first runs that were
+completed) and, when the apps are there, 20,000 survey answers and retention checks.
+
+Rows are bulk-inserted (what the services would write, without the page tree: the pairs use
+one pool key per course, as a matched pre-test would give them). Idempotent: a second run finds
+them and stops; `--reset` seeds them again.
+
+    BENCH_REPORTS_DATABASE=... REDIS_URL=... .venv/bin/python -m benchmarks.seed_measurement
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from benchmarks.common import setup_django
+from benchmarks.seed_reports import DATABASE_NAME, configure_environment
+
+PAIRS = 50_000
+SURVEY_ANSWERS = 20_000
+NAMESPACE = uuid.UUID("0b5e1a52-3c1d-4f7e-9a0c-6d2f8e4b7a10")
+BATCH = 5_000
+
+
+def pool_keys(course_key) -> tuple[uuid.UUID, uuid.UUID]:
+    """The benchmark's pre-test and post-test keys of a course (stable)."""
+    return uuid.uuid5(NAMESPACE, f"pre-{course_key}"), uuid.uuid5(NAMESPACE, f"post-{course_key}")
+
+
+def seed_pairs(rng: random.Random, runs: list) -> int:
+    from quizzes.models import Attempt, AttemptStatus
+
+    attempts = []
+    for learner_id, course_key, completed_at in runs:
+        pre_key, post_key = pool_keys(course_key)
+        pre = rng.randint(10, 80)
+        post = min(100, max(0, pre + rng.randint(-10, 50)))
+        for quiz_key, score, when in (
+            (pre_key, pre, completed_at - timedelta(days=7)),
+            (post_key, post, completed_at),
+        ):
+            attempts.append(
+                Attempt(
+                    learner_id=learner_id,
+                    quiz_key=quiz_key,
+                    course_key=course_key,
+                    run=1,
+                    number=1,
+                    status=AttemptStatus.SUBMITTED,
+                    started_at=when,
+                    submitted_at=when,
+                    score=Decimal(score),
+                    passed=True,
+                    pool_key=pre_key,
+                )
+            )
+    Attempt.objects.bulk_create(attempts, batch_size=BATCH)
+    return len(attempts) // 2
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reset", action="store_true")
+    args = parser.parse_args()
+    configure_environment()
+    setup_django(database=DATABASE_NAME)
+    from django.db import transaction
+
+    from courses.models import Enrollment
+    from quizzes.models import Attempt
+
+    started = time.monotonic()
+    rng = random.Random(17)  # noqa: S311 - reproducible test data
+    with transaction.atomic():
+        if args.reset:
+            Attempt.objects.filter(pool_key__isnull=False).delete()
+        if Attempt.objects.filter(pool_key__isnull=False).count() >= 2 * PAIRS and not args.reset:
+            print("Pairs already seeded.")
+        else:
+            runs = list(
+                Enrollment.objects.filter(run=1, completed_at__isnull=False)
+                .order_by("pk")
+                .values_list("learner_id", "course_key", "completed_at")[:PAIRS]
+            )
+            print(f"Seeded {seed_pairs(rng, runs)} matched pre/post pairs.")
+    print(f"Done in {time.monotonic() - started:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()
