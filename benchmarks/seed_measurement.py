@@ -34,13 +34,16 @@ def pool_keys(course_key) -> tuple[uuid.UUID, uuid.UUID]:
 
 
 def seed_pairs(rng: random.Random, runs: list) -> int:
-    from quizzes.models import Attempt, AttemptStatus
+    """Each run's first pre-test and post-test attempts, and the pair grading fixes
+    (quizzes.models.MeasuredPair): what the knowledge-gain aggregates read."""
+    from quizzes.models import Attempt, AttemptStatus, MeasuredPair
 
-    attempts = []
-    for learner_id, course_key, completed_at in runs:
+    attempts, scores = [], []
+    for _enrollment_id, learner_id, course_key, completed_at in runs:
         pre_key, post_key = pool_keys(course_key)
         pre = rng.randint(10, 80)
         post = min(100, max(0, pre + rng.randint(-10, 50)))
+        scores.append((pre, post))
         for quiz_key, score, when in (
             (pre_key, pre, completed_at - timedelta(days=7)),
             (post_key, post, completed_at),
@@ -60,8 +63,26 @@ def seed_pairs(rng: random.Random, runs: list) -> int:
                     pool_key=pre_key,
                 )
             )
+    # PostgreSQL returns the new ids; the pairs point at them.
     Attempt.objects.bulk_create(attempts, batch_size=BATCH)
-    return len(attempts) // 2
+    pairs = [
+        MeasuredPair(
+            enrollment_id=enrollment_id,
+            learner_id=learner_id,
+            course_key=course_key,
+            run=1,
+            pool_key=pool_keys(course_key)[0],
+            pre_attempt_id=attempts[2 * i].pk,
+            post_attempt_id=attempts[2 * i + 1].pk,
+            pre_score=Decimal(pre),
+            post_score=Decimal(post),
+        )
+        for i, ((enrollment_id, learner_id, course_key, _when), (pre, post)) in enumerate(
+            zip(runs, scores, strict=True)
+        )
+    ]
+    MeasuredPair.objects.bulk_create(pairs, batch_size=BATCH)
+    return len(pairs)
 
 
 def main() -> None:
@@ -79,6 +100,7 @@ def main() -> None:
     rng = random.Random(17)  # noqa: S311 - reproducible test data
     with transaction.atomic():
         if args.reset:
+            # The pairs go with their attempts (on delete cascade).
             Attempt.objects.filter(pool_key__isnull=False).delete()
         if Attempt.objects.filter(pool_key__isnull=False).count() >= 2 * PAIRS and not args.reset:
             print("Pairs already seeded.")
@@ -86,7 +108,7 @@ def main() -> None:
             runs = list(
                 Enrollment.objects.filter(run=1, completed_at__isnull=False)
                 .order_by("pk")
-                .values_list("learner_id", "course_key", "completed_at")[:PAIRS]
+                .values_list("pk", "learner_id", "course_key", "completed_at")[:PAIRS]
             )
             print(f"Seeded {seed_pairs(rng, runs)} matched pre/post pairs.")
     print(f"Done in {time.monotonic() - started:.0f} s.")

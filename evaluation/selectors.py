@@ -61,7 +61,7 @@ GAIN_METHOD = _(
     "the pool's correct answers had been shown. Raw gain: post-test minus pre-test score, in "
     "points. Normalised change: the gain divided by the room there was to improve (or, for a "
     "fall, by the pre-test score). Effect size: the mean gain divided by the standard deviation "
-    "of the gains (paired Cohen's d). Each with its 95 % confidence interval; n is the number "
+    "of the gains (paired Cohen's d). Each with its 95 %% confidence interval; n is the number "
     "of matched pairs. Courses whose pre-test and post-test are not matched show no gain."
 )
 
@@ -97,7 +97,7 @@ def matched_pairs(runs):
     """The matched pairs (quizzes.models.MeasuredPair) of the first runs among `runs`
     (courses.models.Enrollment rows), annotated with `pre` and `post` (scores 0–100), `gain`
     and `change`. The pair was fixed when its post-test attempt was graded
-    (quizzes.services._pair_record), so this is a join, not a search through attempts."""
+    (quizzes.services.measured_pair_record), so this is a join, not a search through attempts."""
     gain = ExpressionWrapper(F("post") - F("pre"), output_field=FloatField())
     change = Case(
         When(post__gt=F("pre"), then=(F("post") - F("pre")) / (Value(100.0) - F("pre"))),

@@ -183,7 +183,7 @@ def _credits(questions: dict, attempt: Attempt, answers: dict[str, list[str]]) -
     return credits
 
 
-def _pair_record(post: Attempt, post_score: Decimal) -> None:
+def measured_pair_record(post: Attempt, post_score: Decimal) -> None:
     """Fix the run's matched pair when its first measured post-test attempt is graded: with the
     run's first pre-test attempt of the same pool, unrevealed (a later post-test attempt finds
     the pair there and changes nothing). Three statements, post-tests only."""
@@ -294,7 +294,7 @@ def attempt_submit(
                 learner=learner or attempt.learner, course=course, step=quiz
             )
         if quiz.kind == QuizKind.POST_TEST and attempt.pool_key and not attempt.answers_revealed:
-            _pair_record(attempt, score)
+            measured_pair_record(attempt, score)
     attempt.status, attempt.submitted_at, attempt.answers = AttemptStatus.SUBMITTED, now, answers
     attempt.score, attempt.passed, attempt.page = score, passed, quiz
     return attempt

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone
@@ -91,7 +92,7 @@ def indicators_method() -> str:
         "Retention: the mean score of the 30-day and 180-day checks. Application: the share of "
         "people answering the 90-day follow-up who report at least one action (noticing "
         "indicators, talking about a concern, using the referral directory, notifying an "
-        "authority). Each with its 95 % confidence interval and n; the response rate is n ÷ "
+        "authority). Each with its 95 %% confidence interval and n; the response rate is n ÷ "
         "people invited. Any figure from fewer than %(smallest)d people is shown as “< 5”."
     ) % {"smallest": SMALLEST_CELL}
 
@@ -131,13 +132,31 @@ def _label(group_by: str | None, value) -> str:
     return _group_label(group_by, value)
 
 
+def _no_answers(*args) -> dict:
+    return {}
+
+
+def _providers():
+    """The survey and retention apps answer for their measures; where one is not installed its
+    columns stay empty (n = 0, shown as "< 5") instead of the report failing. Imported here, not
+    at the top: reports reads them, and they read courses and quizzes."""
+    reaction = application = retention = _no_answers
+    if apps.is_installed("surveys"):
+        from surveys.selectors import application_indicator, reaction_indicator
+
+        reaction, application = reaction_indicator, application_indicator
+    if apps.is_installed("retention"):
+        from retention.selectors import retention_indicator
+
+        retention = retention_indicator
+    return reaction, application, retention
+
+
 def indicators(
     *, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo], group_by: str | None
 ) -> list[IndicatorRow]:
     """The overall row, then one row per role, county or month when `group_by` asks for it."""
-    from retention.selectors import retention_indicator
-    from surveys.selectors import application_indicator, reaction_indicator
-
+    reaction_indicator, application_indicator, retention_indicator = _providers()
     runs = completed_runs(scope=scope, filters=filters, courses=courses)
     groupings = [None] + ([group_by] if group_by in GROUP_FIELDS else [])
     rows = []

@@ -584,7 +584,8 @@ def impact_method() -> str:
     cells = _("Cells of fewer than %(smallest)d pairs show only their n.") % {
         "smallest": SMALLEST_CELL
     }
-    return f"{GAIN_METHOD} {cells}"
+    # GAIN_METHOD is a format string ("95 %%"): formatted with nothing to put in.
+    return f"{GAIN_METHOD % {}} {cells}"
 
 
 def impact(

@@ -96,6 +96,7 @@ RULES = {
     "learning_reports:summary": _REPORT,
     "learning_reports:impact": _REPORT,
     "learning_reports:certificates": _REPORT,
+    "learning_reports:indicators": _REPORT,
     "learning_reports:export": _REPORT,
     "learning_reports:export_list": _REPORT,
     # The coordinator's own export job: nobody else's to know about, administrators included.

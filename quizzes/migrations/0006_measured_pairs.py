@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 def pairs_backfill(apps, schema_editor):
     """Pairs for the post-test attempts already graded from a matched pool (the rule of
-    quizzes.services._pair_record: the run's first measured pre- and post-test attempts)."""
+    quizzes.services.measured_pair_record: the run's first measured pre- and post-test attempts)."""
     from django.db.models import F
 
     Attempt = apps.get_model("quizzes", "Attempt")

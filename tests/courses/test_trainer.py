@@ -5,7 +5,12 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import Locale, Page, TaskState
-from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import (
+    inline_formset,
+    nested_form_data,
+    rich_text,
+    streamfield,
+)
 
 from courses.models import CoursePage, LessonPage
 from courses.selectors import translation_statuses
@@ -40,6 +45,8 @@ def course_form(**overrides):
         "renewal_window_days": "60",
         "content_status": "Punct de plecare, de revizuit de experți.",
         "cover_image_alt": "",
+        # The learning objectives' inline formset: none yet.
+        "objectives": inline_formset([]),
     }
     data.update(overrides)
     # A multiple choice goes in as a list, outside nested_form_data (which would number it).

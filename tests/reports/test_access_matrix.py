@@ -25,6 +25,7 @@ MATRIX = {
     "summary": ["login", "login", "denied", 200, 200, 200],
     "impact": ["login", "login", "denied", 200, 200, 200],
     "certificates": ["login", "login", "denied", 200, 200, 200],
+    "indicators": ["login", "login", "denied", 200, 200, 200],
     "export_list": ["login", "login", "denied", 200, 200, 200],
     "enrol": ["login", "login", "denied", 200, 200, 200],
     # The confirmation of "assign a renewal" for one course's completed learners (each
@@ -74,6 +75,7 @@ def urls(world, media_root):
         "summary": reverse("learning_reports:summary"),
         "impact": reverse("learning_reports:impact"),
         "certificates": reverse("learning_reports:certificates"),
+        "indicators": reverse("learning_reports:indicators"),
         "export_list": reverse("learning_reports:export_list"),
         "enrol": reverse("learning_reports:enrol"),
         "renewal": reverse("learning_reports:renewal")

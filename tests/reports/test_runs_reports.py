@@ -111,9 +111,9 @@ def with_runs(world, learner, runs: int, *, last_complete: bool, first_year: int
 
 
 def _attempt_in(run: int, learner, quiz, course, score: str, passed=None):
-    from .conftest import pool_of
+    from .conftest import measured, pool_of
 
-    return Attempt.objects.create(
+    attempt = Attempt.objects.create(
         pool_key=pool_of(quiz),
         learner=learner,
         quiz_key=quiz.translation_key,
@@ -126,6 +126,8 @@ def _attempt_in(run: int, learner, quiz, course, score: str, passed=None):
         score=Decimal(score),
         passed=passed,
     )
+    measured(attempt, quiz)
+    return attempt
 
 
 def _rows(response) -> list:
