@@ -69,12 +69,13 @@ class Flag:
     }
     EXPLANATIONS = {
         TOO_EASY: _(
-            "90 %% or more answer it right: it tells little about who has learnt the content. "
-            "Make the wrong choices more plausible or ask about a decision instead of a fact."
+            "At least 90 in 100 learners answer it right: it tells little about who has learnt "
+            "the content. Make the wrong choices more plausible or ask about a decision instead "
+            "of a fact."
         ),
         TOO_HARD: _(
-            "20 %% or fewer answer it right: check the correct answer, the wording and whether "
-            "a lesson teaches it."
+            "At most 20 in 100 learners answer it right: check the correct answer, the wording "
+            "and whether a lesson teaches it."
         ),
         NEGATIVE_DISCRIMINATION: _(
             "Learners who do well on the rest of the test get it wrong more often than the "

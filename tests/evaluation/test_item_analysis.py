@@ -1,10 +1,15 @@
 """Item analysis for trainers (issue 17, item 3): facility, discrimination, choice shares and
 alpha from each learner's first attempt, across languages; the admin page and its exports."""
 
+import csv
+import io
 import math
 
 import pytest
-from wagtail.models import Locale
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import GroupPagePermission, Locale, Page
 
 from evaluation.item_analysis import Flag, counted_attempts, quiz_item_analysis
 from quizzes import services
@@ -13,6 +18,7 @@ from quizzes.models import Attempt, AttemptStatus, ItemResponse
 from ..courses.factories import make_course
 from ..elearning.factories import UserFactory
 from ..quizzes.factories import make_quiz
+from ..reports.conftest import _coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +97,7 @@ def test_facility_discrimination_choices_and_alpha_by_hand(four_learners):
     # totals 3 1.5 0 2: var(T) = 15.25/4 − 1.625² = 1.171875 → 1.5 × (1 − 0.52) = 0.72.
     assert analysis.alpha == pytest.approx(0.72)
     assert analysis.alpha_note == ""
-    assert analysis.alpha_reading == "acceptable internal consistency"
+    assert analysis.alpha_reading == "consistență internă acceptabilă"
 
     # Choice shares by position, labelled in the trainer's language.
     assert [(c.label, c.count, c.share, c.is_correct) for c in q2.choices] == [
@@ -191,7 +197,7 @@ def test_alpha_is_not_computed_when_attempts_asked_different_questions(demo_site
     analysis = quiz_item_analysis(quiz=quiz, language="ro")
     assert analysis.n == 4
     assert sum(item.n for item in analysis.items) == 8
-    assert analysis.alpha is None and "drawn at random" in analysis.alpha_note
+    assert analysis.alpha is None and "extrase la întâmplare" in analysis.alpha_note
     assert all(item.unanswered == item.n for item in analysis.items)
 
 
@@ -221,3 +227,127 @@ def test_a_quiz_nobody_took(demo_site):
     assert analysis.n == 0 and analysis.mean_score is None and analysis.alpha is None
     assert all(item.facility is None and item.flags == [] for item in analysis.items)
     assert all(c.share is None for item in analysis.items for c in item.choices)
+
+
+# The admin page -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def trainer(demo_site):
+    editors, _created = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(Permission.objects.get(codename="access_admin"))
+    GroupPagePermission.objects.get_or_create(
+        group=editors,
+        page=Page.get_first_root_node(),
+        permission=Permission.objects.get(
+            content_type__app_label="wagtailcore", codename="change_page"
+        ),
+    )
+    user = UserFactory(email="formatoare@example.org")
+    user.groups.add(editors)
+    return user
+
+
+def statistics_url(quiz, export=None):
+    if export:
+        return reverse("quiz_statistics_export", args=[quiz.pk, export])
+    return reverse("quiz_statistics", args=[quiz.pk])
+
+
+def test_the_page_for_a_trainer_in_romanian_and_english(client, trainer, four_learners):
+    quiz = four_learners
+    client.force_login(trainer)
+    with translation.override("ro"):
+        page = client.get(statistics_url(quiz), HTTP_ACCEPT_LANGUAGE="ro")
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "Statistici" in content and "Ce faceți întâi?" in content
+    assert "Absențe repetate" in content and "0,72" in content
+    # The button beside the quiz, in its editor's header.
+    editor = client.get(reverse("wagtailadmin_pages:edit", args=[quiz.pk])).content.decode()
+    assert statistics_url(quiz) in editor
+    # In English, for an English-speaking trainer, the English choices.
+    trainer.preferred_language = "en"
+    trainer.save()
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(trainer)
+    profile.preferred_language = "en"
+    profile.save()
+    with translation.override("en"):
+        content = client.get(statistics_url(quiz)).content.decode()
+    assert "Statistics" in content and "EN Absențe repetate" in content
+    assert "Cronbach" in content and "0.72" in content
+
+
+def test_a_coordinator_and_a_learner_are_refused(client, four_learners):
+    from reports.models import ScopeLevel
+
+    coordinator = _coordinator("coordonator@example.org", ScopeLevel.NATIONAL)
+    for user, expected in ((coordinator, reverse("wagtailadmin_home")), (UserFactory(), None)):
+        client.force_login(user)
+        for url in (statistics_url(four_learners), statistics_url(four_learners, "csv")):
+            response = client.get(url)
+            assert response.status_code == 302
+            if expected:
+                assert response["Location"] == expected
+            else:
+                assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/quizzes/999999/statistics/",
+        "/admin/quizzes/99999999999999999999999/statistics/",
+        "/admin/quizzes/9223372036854775808/statistics/",
+        "/admin/quizzes/-1/statistics/",
+        "/admin/quizzes/abc/statistics/",
+        "/admin/quizzes/{course}/statistics/",
+        "/admin/quizzes/{quiz}/statistics/pdf/",
+        "/admin/quizzes/{quiz}/statistics/{long}/",
+    ],
+)
+def test_bad_ids_and_formats_are_404(client, trainer, path):
+    quiz = make_quiz()
+    client.force_login(trainer)
+    url = path.format(course=quiz.get_parent().pk, quiz=quiz.pk, long="x" * 5000)
+    assert client.get(url).status_code == 404
+
+
+def test_csv_and_xlsx(client, trainer, four_learners):
+    quiz = four_learners
+    # A question a spreadsheet would run as a formula, were it not neutralised.
+    question = questions(quiz)[0]
+    question.text = '=HYPERLINK("http://example.org")'
+    question.save()
+    client.force_login(trainer)
+    with translation.override("ro"):
+        response = client.get(statistics_url(quiz, "csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == [
+        "Nr. întrebare",
+        "Întrebare",
+        "Răspunsuri (n)",
+        "Facilitate (%)",
+        "Discriminare",
+    ]
+    assert rows[1][1] == '\'=HYPERLINK("http://example.org")'
+    # One row per choice: 2 + 3 + 2, then a blank row and the test's figures.
+    assert len(rows) == 1 + 7 + 1 + 3
+    by_choice = {(r[0], r[6]): r for r in rows[1:8]}
+    assert by_choice[("2", "1")][7:11] == ["Absențe repetate", "da", "3", "75.0"]
+    assert rows[-1][:2] == ["Alfa Cronbach (KR-20)", "0.72"]
+
+    from openpyxl import load_workbook
+
+    response = client.get(statistics_url(quiz, "xlsx"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[1][1] == '\'=HYPERLINK("http://example.org")'
+    assert values[1][3] == 75.0
+    assert len(values) == 1 + 7 + 1 + 3
