@@ -212,7 +212,7 @@ def seed_report_cohort() -> int:
                     # item), so the trainers' item analysis has something to show; passing it
                     # records its step.
                     attempts = [a for a in attempts if a[0] is not course.final_quiz_keys]
-                    ability = rng.gauss(0.9, 0.9)
+                    ability = rng.gauss(0.3, 1.0)
                     for key in course.final_quiz_keys:
                         quiz = quizzes.get(key)
                         if quiz is None:
@@ -302,7 +302,7 @@ def _take_final_quiz(learner, quiz, ability: float, rng, *, when, tries: int = 3
             if [c.text for c in choices if c.is_correct] == DEMO_KNOWN_BY_ALL:
                 answers[question_key] = right
                 continue
-            difficulty = random.Random(question_key).uniform(-1.5, 1.2)  # noqa: S311 - demo
+            difficulty = random.Random(question_key).uniform(-1.0, 1.8)  # noqa: S311 - demo
             chance = 1 / (1 + math.exp(-1.3 * (ability + attempt_number - difficulty)))
             if rng.random() < chance or not wrong:
                 answers[question_key] = right
