@@ -207,12 +207,19 @@ def seed_report_cohort() -> int:
                                 learner, quiz.specific, ability, rng, when=completed or started
                             )
                     attempts = [a for a in attempts if a[0] is course.final_quiz_keys]
-                    StepCompletion.objects.bulk_create(
-                        StepCompletion(
-                            learner=learner, course_key=course.key, step_key=k, run=enrollment.run
-                        )
-                        for k in course.final_quiz_keys
-                    )
+                if stage == "done":
+                    # The graded final quiz through the real services too (answers kept per
+                    # item), so the trainers' item analysis has something to show; passing it
+                    # records its step.
+                    attempts = [a for a in attempts if a[0] is not course.final_quiz_keys]
+                    ability = rng.gauss(0.3, 1.0)
+                    for key in course.final_quiz_keys:
+                        quiz = quizzes.get(key)
+                        if quiz is None:
+                            continue
+                        if learner.preferred_language == "en":
+                            quiz = quiz.get_translation_or_none(en) or quiz
+                        _take_final_quiz(learner, quiz.specific, ability, rng, when=completed)
                 for keys, score, passed in attempts:
                     for key in keys:
                         Attempt.objects.create(
@@ -264,3 +271,54 @@ def _take_quiz(learner, quiz, ability: float, rng, *, when) -> None:
         )
     services.attempt_submit(attempt=attempt, quiz=quiz, answers=answers, learner=learner)
     Attempt.objects.filter(pk=attempt.pk).update(started_at=when, submitted_at=when)
+
+
+def _take_final_quiz(learner, quiz, ability: float, rng, *, when, tries: int = 3) -> None:
+    """A finished learner's final quiz, answered per item by a simple item-response model
+    (the chance of a right answer rises with the learner's ability and falls with the
+    question's difficulty, fixed per question), so facility and discrimination look like a
+    real cohort's; wrong answers prefer the first distractor (the most plausible). Retaken,
+    more able each time, until passed (a finished run passed it). One question everybody
+    knows: the emergency number 112 (DEMO_KNOWN_BY_ALL), which the item analysis flags as
+    too easy."""
+    import math
+    import random
+
+    from quizzes import services
+    from quizzes.models import Attempt
+    from quizzes.selectors import questions_by_key
+
+    questions = questions_by_key(quiz)
+    for attempt_number in range(tries):
+        try:
+            attempt = services.attempt_start(learner=learner, quiz=quiz)
+        except services.QuizError:
+            return
+        answers = {}
+        for question_key in attempt.question_keys:
+            choices = list(questions[question_key].choices.all())
+            right = [str(c.key) for c in choices if c.is_correct]
+            wrong = [str(c.key) for c in choices if not c.is_correct]
+            if [c.text for c in choices if c.is_correct] == DEMO_KNOWN_BY_ALL:
+                answers[question_key] = right
+                continue
+            difficulty = random.Random(question_key).uniform(-1.0, 1.8)  # noqa: S311 - demo
+            chance = 1 / (1 + math.exp(-1.3 * (ability + attempt_number - difficulty)))
+            if rng.random() < chance or not wrong:
+                answers[question_key] = right
+            elif len(right) > 1 and rng.random() < 0.5:
+                answers[question_key] = right[:-1]  # a near miss: one right choice left out
+            else:
+                weights = [3] + [1] * (len(wrong) - 1)
+                answers[question_key] = [rng.choices(wrong, weights=weights)[0]]
+        submitted = services.attempt_submit(
+            attempt=attempt, quiz=quiz, answers=answers, learner=learner
+        )
+        Attempt.objects.filter(pk=attempt.pk).update(started_at=when, submitted_at=when)
+        if submitted.passed:
+            return
+
+
+# The correct choices of the demo's question that every cohort learner gets right (the
+# teachers' final quiz: "which number do you call when a child is in immediate danger?").
+DEMO_KNOWN_BY_ALL = ["112"]

@@ -42,6 +42,7 @@ APPS = (
     "certificates",
     "reports",
     "django.contrib.auth",
+    "evaluation",
 )
 PEOPLE = [
     "anonymous",
@@ -141,6 +142,10 @@ RULES = {
     # Wagtail's pages, served through the cached route (elearning.views.serve_page): a course
     # page is public; the lesson and quiz pages' own rules are tested with courses and quizzes.
     "wagtail_serve": _PUBLIC,
+    # A quiz's item analysis and its exports: whoever may edit the quiz (trainers,
+    # administrators); coordinators have the admin but no page to edit.
+    "quiz_statistics": ["admin-login"] * 3 + [200, "denied", "denied", 200],
+    "quiz_statistics_export": ["admin-login"] * 3 + [200, "denied", "denied", 200],
 }
 
 
@@ -242,6 +247,8 @@ def sample_urls(world, media_root):  # noqa: F811
         "quizzes:attempt_submit": [world.final.pk, attempt.pk],
         "quizzes:attempt_result": [world.final.pk, attempt.pk],
         "wagtail_serve": ["cursuri/curs-rapoarte/"],
+        "quiz_statistics": [world.final.pk],
+        "quiz_statistics_export": [world.final.pk, "xlsx"],
     }
     query = {
         "learning_reports:export": "?format=csv",
