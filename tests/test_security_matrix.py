@@ -41,6 +41,7 @@ APPS = (
     "quizzes",
     "certificates",
     "reports",
+    "surveys",
     "django.contrib.auth",
     "evaluation",
 )
@@ -139,6 +140,11 @@ RULES = {
     # The learner's own attempt: 404 to everyone else (an attempt's answers are the learner's).
     "quizzes:attempt_result": ["login", 200, 404, 404, 404, 404, 404],
     "wagtailcore_login": _PUBLIC,
+    # The learner's own survey: 404 to everyone else (nothing says the token exists).
+    "surveys:survey": ["login", 200, 404, 404, 404, 404, 404],
+    # Survey results: trainers (surveys.view_reactionanswer, given to "Editors") and admins.
+    "survey_results:index": ["admin-login"] * 3 + [200, "denied", "denied", 200],
+    "survey_results:course": ["admin-login"] * 3 + [200, "denied", "denied", 200],
     # Wagtail's pages, served through the cached route (elearning.views.serve_page): a course
     # page is public; the lesson and quiz pages' own rules are tested with courses and quizzes.
     "wagtail_serve": _PUBLIC,
@@ -224,6 +230,7 @@ def sample_urls(world, media_root):  # noqa: F811
     report_services.export_run(job.pk)
     attempt = Attempt.objects.filter(learner=ana, quiz_key=world.final.translation_key).first()
     page_id = world.course.get_children().first().pk
+    survey_token = _survey_token(ana)
     args = {
         "certificate_revoke": [certificate.pk],
         "certificate_reissue": [certificate.pk],
@@ -249,6 +256,8 @@ def sample_urls(world, media_root):  # noqa: F811
         "wagtail_serve": ["cursuri/curs-rapoarte/"],
         "quiz_statistics": [world.final.pk],
         "quiz_statistics_export": [world.final.pk, "xlsx"],
+        "surveys:survey": [survey_token],
+        "survey_results:course": [world.course.translation_key],
     }
     query = {
         "learning_reports:export": "?format=csv",
@@ -258,6 +267,19 @@ def sample_urls(world, media_root):  # noqa: F811
         return {
             name: reverse(name, args=args.get(name, [])) + query.get(name, "") for name in RULES
         }
+
+
+def _survey_token(learner) -> str:
+    """The learner's end-of-course survey of their completed run (invited as on completion)."""
+    from courses.models import Enrollment
+    from surveys import services as survey_services
+    from surveys.models import SurveyInvitation, SurveyKind
+
+    run = Enrollment.objects.filter(learner=learner, completed_at__isnull=False).first()
+    survey_services.invitations_create(
+        learner_id=learner.pk, course_key=run.course_key, run=run.run, completed_at=run.completed_at
+    )
+    return SurveyInvitation.objects.get(enrollment=run, kind=SurveyKind.REACTION).token
 
 
 def _matches(response, expected) -> bool:
@@ -418,7 +440,15 @@ def _admin_policy_problems(directives: dict) -> list[str]:
 # (snippets, their choosers, the users' admin for our user model, any ModelViewSet) needs a row
 # in WAGTAIL_RULES (or RULES), so a new chooser without a rule fails the build.
 
-OUR_APP_LABELS = ("elearning", "accounts", "courses", "quizzes", "certificates", "reports")
+OUR_APP_LABELS = (
+    "elearning",
+    "accounts",
+    "courses",
+    "quizzes",
+    "certificates",
+    "reports",
+    "surveys",
+)
 # Reviewers (Wagtail "Moderators") have the admin like trainers and, like them, no business with
 # learners' data; they are one more column here.
 WAGTAIL_PEOPLE = [*PEOPLE[:4], "reviewer", *PEOPLE[4:]]

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "certificates",
     "evaluation",
     "reports",
+    "surveys",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -327,6 +328,11 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-exports": {
         "task": "reports.tasks.delete_expired_exports",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # The 90-day follow-up surveys that are due (each claimed before it is sent).
+    "send-follow-up-invitations": {
+        "task": "surveys.tasks.send_follow_up_invitations",
+        "schedule": crontab(hour=9, minute=0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -113,6 +113,7 @@ SOURCE_PACKAGES = [
     "certificates",
     "reports",
     "evaluation",
+    "surveys",
 ]
 
 
