@@ -135,8 +135,9 @@ def indicators(
     *, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo], group_by: str | None
 ) -> list[IndicatorRow]:
     """The overall row, then one row per role, county or month when `group_by` asks for it."""
-    from retention.selectors import retention_indicator
     from surveys.selectors import application_indicator, reaction_indicator
+
+    from retention.selectors import retention_indicator
 
     runs = completed_runs(scope=scope, filters=filters, courses=courses)
     groupings = [None] + ([group_by] if group_by in GROUP_FIELDS else [])

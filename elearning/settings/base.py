@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "certificates",
     "evaluation",
     "reports",
+    "retention",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -327,6 +328,11 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-exports": {
         "task": "reports.tasks.delete_expired_exports",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Each check is claimed before its e-mail is queued: a second run sends nothing again.
+    "send-retention-invitations": {
+        "task": "retention.tasks.send_retention_invitations",
+        "schedule": crontab(hour=9, minute=15),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -105,7 +105,15 @@ def test_pages_for_a_logged_in_learner_show_the_account_menu(client, demo_site):
     assert "Log out" in html and "Ioana Țurcanu" in html
 
 
-SOURCE_PACKAGES = ["elearning", "accounts", "courses", "quizzes", "certificates", "reports"]
+SOURCE_PACKAGES = [
+    "elearning",
+    "accounts",
+    "courses",
+    "quizzes",
+    "certificates",
+    "reports",
+    "retention",
+]
 
 
 def test_romanian_catalogue_is_complete(tmp_path):
