@@ -41,6 +41,7 @@ APPS = (
     "quizzes",
     "certificates",
     "reports",
+    "retention",
     "django.contrib.auth",
 )
 PEOPLE = [
@@ -140,6 +141,8 @@ RULES = {
     # Wagtail's pages, served through the cached route (elearning.views.serve_page): a course
     # page is public; the lesson and quiz pages' own rules are tested with courses and quizzes.
     "wagtail_serve": _PUBLIC,
+    # The learner's own retention check: 404 to everyone else (tests/retention for the rest).
+    "retention:check": ["login", 200, 404, 404, 404, 404, 404],
 }
 
 
@@ -241,6 +244,7 @@ def sample_urls(world, media_root):  # noqa: F811
         "quizzes:attempt_submit": [world.final.pk, attempt.pk],
         "quizzes:attempt_result": [world.final.pk, attempt.pk],
         "wagtail_serve": ["cursuri/curs-rapoarte/"],
+        "retention:check": [_retention_token(ana, world)],
     }
     query = {
         "learning_reports:export": "?format=csv",
@@ -250,6 +254,34 @@ def sample_urls(world, media_root):  # noqa: F811
         return {
             name: reverse(name, args=args.get(name, [])) + query.get(name, "") for name in RULES
         }
+
+
+def _retention_token(learner, world) -> str:  # noqa: F811
+    """An open retention check of the learner's completed run, drawn from the world's pool."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.models import Enrollment
+    from quizzes.models import QuizPage
+    from retention.models import RetentionCheck
+
+    # The world's pre-test becomes a pool drawn per objective, which retention needs.
+    QuizPage.objects.filter(pk=world.pre.pk).update(per_objective=1)
+    key = str(world.pre.questions.first().key)
+    now = timezone.now()
+    return RetentionCheck.objects.create(
+        enrollment=Enrollment.objects.filter(learner=learner).first(),
+        learner=learner,
+        course_key=world.course.translation_key,
+        age_days=30,
+        pool_key=world.pre.translation_key,
+        invited_at=now,
+        expires_at=now + timedelta(days=30),
+        question_keys=[key],
+        choice_order={key: [str(c.key) for c in world.pre.questions.first().choices.all()]},
+        pass_mark=70,
+    ).token
 
 
 def _matches(response, expected) -> bool:
