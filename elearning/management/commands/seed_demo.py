@@ -15,6 +15,7 @@ APP_SEEDS = [
     "certificates.demo.seed_demo_run_certificates",
     "reports.demo.seed_coordinator_scopes",
     "reports.demo.seed_report_cohort",
+    "retention.demo.seed_demo_retention",
 ]
 
 
