@@ -56,9 +56,7 @@ def seed_demo_retention() -> int:
                 wrong = [c.key for c in choices if not c.is_correct]
                 answers[key] = right if rng.random() < ability or not wrong else [wrong[0]]
             # Taken inside its window, as the learner would have.
-            RetentionCheck.objects.filter(pk=check.pk).update(
-                expires_at=now + timedelta(minutes=5)
-            )
+            RetentionCheck.objects.filter(pk=check.pk).update(expires_at=now + timedelta(minutes=5))
             check.expires_at = now + timedelta(minutes=5)
             services.check_submit(check=check, answers=answers, questions=answer_key)
             RetentionCheck.objects.filter(pk=check.pk).update(
