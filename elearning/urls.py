@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("learning/", include("courses.urls")),
     path("learning/quizzes/", include("quizzes.urls")),
     path("learning/surveys/", include("surveys.urls")),
+    path("learning/retention/", include("retention.urls")),
     # Wagtail's URLs, except that its catch-all (same pattern, same name) is served with a
     # cached route: see elearning.infrastructure.caching.serving.
     *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],

@@ -744,3 +744,48 @@ def trained_by(*, scope, filters, courses, group_by: str) -> list[tuple[str, int
     )
     rows = [(_group_label(group_by, i[GROUPS[group_by]]), i["n"]) for i in qs]
     return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+@dataclass
+class RetentionRow:
+    course: str
+    group: str
+    cells: list  # pre, post, 30 days, 180 days: "mean (low–high), n" or "< 5" or ""
+
+
+def retention_rows(*, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]):
+    """The impact report's retention curve: per course (and per role or county when the
+    report is grouped so), the mean pre-test, post-test, 30-day and 180-day scores with their
+    95 % interval and n, from the runs the impact figures count (`_cohort`); "< 5" for a cell
+    of fewer than SMALLEST_CELL people. Two queries (retention.selectors.retention_curve)."""
+    from retention.selectors import retention_curve
+
+    chosen = [c for c in courses if not filters.get("course") or c.key == filters["course"]]
+    group_by = filters.get("group_by") if filters.get("group_by") in ("role", "county") else None
+    runs = _cohort(scope=scope, filters=filters, courses=chosen)
+    curve = retention_curve(runs, group_by=("course", group_by) if group_by else ("course",))
+
+    def cell(point) -> str:
+        if point.people < SMALLEST_CELL:
+            return "< 5" if point.people else ""
+        e = point.estimate
+        if e.low is None:
+            return f"{e.value:.1f} (n={point.people})"
+        return f"{e.value:.1f} ({e.low:.1f}–{e.high:.1f}), n={point.people}"
+
+    rows = []
+    for course in chosen:
+        keys = sorted(
+            (key for key in curve if key[0] == course.key),
+            key=lambda key: _group_label(group_by, key[1]) if group_by else "",
+        )
+        for key in keys:
+            point = curve[key]
+            rows.append(
+                RetentionRow(
+                    course=course.title,
+                    group=_group_label(group_by, key[1]) if group_by else "",
+                    cells=[cell(p) for p in (point.pre, point.post, point.days_30, point.days_180)],
+                )
+            )
+    return rows

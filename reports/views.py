@@ -179,11 +179,22 @@ def table_report(request, report):
         ExportJob.Report.SUMMARY: selectors.summary_method,
         ExportJob.Report.INDICATORS: indicators.indicators_method,
     }.get(report, str)()
+    retention = None
+    if report == ExportJob.Report.IMPACT:
+        # What stays after the course: pre → post → 30 days → 180 days (retention checks).
+        retention = selectors.retention_rows(scope=scope, filters=form.filters(), courses=courses)
     return render(
         request,
         "reports/admin/table.html",
         _context(
-            request, report, scope, form, table=table, rows=list(table.rows), impact_method=method
+            request,
+            report,
+            scope,
+            form,
+            table=table,
+            rows=list(table.rows),
+            impact_method=method,
+            retention_rows=retention,
         ),
     )
 

@@ -42,6 +42,7 @@ APPS = (
     "certificates",
     "reports",
     "surveys",
+    "retention",
     "django.contrib.auth",
     "evaluation",
 )
@@ -152,6 +153,8 @@ RULES = {
     # administrators); coordinators have the admin but no page to edit.
     "quiz_statistics": ["admin-login"] * 3 + [200, "denied", "denied", 200],
     "quiz_statistics_export": ["admin-login"] * 3 + [200, "denied", "denied", 200],
+    # The learner's own retention check: 404 to everyone else (tests/retention for the rest).
+    "retention:check": ["login", 200, 404, 404, 404, 404, 404],
 }
 
 
@@ -258,6 +261,7 @@ def sample_urls(world, media_root):  # noqa: F811
         "quiz_statistics_export": [world.final.pk, "xlsx"],
         "surveys:survey": [survey_token],
         "survey_results:course": [world.course.translation_key],
+        "retention:check": [_retention_token(ana, world)],
     }
     query = {
         "learning_reports:export": "?format=csv",
@@ -280,6 +284,32 @@ def _survey_token(learner) -> str:
         learner_id=learner.pk, course_key=run.course_key, run=run.run, completed_at=run.completed_at
     )
     return SurveyInvitation.objects.get(enrollment=run, kind=SurveyKind.REACTION).token
+def _retention_token(learner, world) -> str:  # noqa: F811
+    """An open retention check of the learner's completed run, drawn from the world's pool."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.models import Enrollment
+    from quizzes.models import QuizPage
+    from retention.models import RetentionCheck
+
+    # The world's pre-test becomes a pool drawn per objective, which retention needs.
+    QuizPage.objects.filter(pk=world.pre.pk).update(per_objective=1)
+    key = str(world.pre.questions.first().key)
+    now = timezone.now()
+    return RetentionCheck.objects.create(
+        enrollment=Enrollment.objects.filter(learner=learner).first(),
+        learner=learner,
+        course_key=world.course.translation_key,
+        age_days=30,
+        pool_key=world.pre.translation_key,
+        invited_at=now,
+        expires_at=now + timedelta(days=30),
+        question_keys=[key],
+        choice_order={key: [str(c.key) for c in world.pre.questions.first().choices.all()]},
+        pass_mark=70,
+    ).token
 
 
 def _matches(response, expected) -> bool:

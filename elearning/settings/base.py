@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "evaluation",
     "reports",
     "surveys",
+    "retention",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -333,6 +334,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-follow-up-invitations": {
         "task": "surveys.tasks.send_follow_up_invitations",
         "schedule": crontab(hour=9, minute=0),
+    },
+    # Each check is claimed before its e-mail is queued: a second run sends nothing again.
+    "send-retention-invitations": {
+        "task": "retention.tasks.send_retention_invitations",
+        "schedule": crontab(hour=9, minute=15),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -114,6 +114,7 @@ SOURCE_PACKAGES = [
     "reports",
     "evaluation",
     "surveys",
+    "retention",
 ]
 
 

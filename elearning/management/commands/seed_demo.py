@@ -16,6 +16,7 @@ APP_SEEDS = [
     "reports.demo.seed_coordinator_scopes",
     "reports.demo.seed_report_cohort",
     "surveys.demo.seed_demo_surveys",
+    "retention.demo.seed_demo_retention",
 ]
 
 
