@@ -536,3 +536,49 @@ def test_plays_are_in_the_learners_data_file(client, learner):
     (exported,) = personal_data_export(learner)["scenario_plays"]
     assert exported["scenario_key"] == str(scenario.translation_key)
     assert exported["status"] == PlayStatus.FINISHED and exported["score"] == 0
+
+
+# Starter content -----------------------------------------------------------------------------
+
+
+def test_every_starter_course_has_a_scenario_in_both_languages(demo_site):
+    from courses import demo as course_demo
+    from courses.models import CoursePage, LessonPage
+    from quizzes import demo
+    from quizzes.models import QuizPage
+
+    course_demo.seed_courses()
+    demo.seed_quizzes()
+    demo.seed_scenarios()
+    english = Locale.objects.get(language_code="en")
+    courses = CoursePage.objects.filter(locale__language_code="ro")
+    assert courses.count() == 4
+    for course in courses:
+        scenarios = ScenarioPage.objects.child_of(course)
+        assert scenarios.exists(), course.slug
+        for scenario in scenarios:
+            tree = scenario_tree(scenario)
+            translation = scenario.get_translation(english)
+            translated = scenario_tree(translation)
+            assert tree.problems() == [] and tree.depth == 3 and tree.best_score > 0
+            assert [
+                (n.key, [(c.key, c.next_label, c.score) for c in n.choices]) for n in tree.nodes
+            ] == [
+                (n.key, [(c.key, c.next_label, c.score) for c in n.choices])
+                for n in translated.nodes
+            ]
+            assert translated.start.situation != tree.start.situation
+            # After the lessons, before the post-test and the final quiz, in both languages.
+            for parent in (course, translation.get_parent()):
+                order = [p.specific_class for p in parent.get_children()]
+                position = order.index(ScenarioPage)
+                assert all(m is LessonPage for m in order[position - 1 : position])
+                finals = [
+                    n
+                    for n, p in enumerate(parent.get_children().specific())
+                    if isinstance(p, QuizPage) and p.kind == "final"
+                ]
+                assert finals and position < finals[0], (course.slug, order)
+    counts = ScenarioPage.objects.count()
+    demo.seed_scenarios()  # idempotent
+    assert ScenarioPage.objects.count() == counts == 8
