@@ -362,6 +362,29 @@ def test_a_graded_scenario_counts_like_a_step_for_progress(client, learner):
     assert Enrollment.objects.get(learner=learner).completed_at is not None
 
 
+def test_the_learner_and_the_coordinator_see_the_same_percent_with_scenarios(client, learner):
+    """Two lessons, a graded and a practice scenario: three steps. One lesson and the practice
+    scenario done: 33 % on the course page, on "My learning" and in the completion report."""
+    from ..courses.test_step_count import completion_csv_row
+
+    course = make_course(lessons=2, translate=False)
+    graded = make_scenario(course, translate=False, graded=True)
+    practice = make_scenario(course, translate=False, graded=False, slug="exercitiu")
+    learner.full_name = "Sabina Ursu"
+    learner.save()
+    course_services.step_complete(learner=learner, course=course, step=lessons_of(course)[0])
+    play_through(client, practice, ["A3"])
+    play_through(client, graded, ["A1", "B2"])  # 33 % of the best path: not passed
+    course_page = client.get(course.url).content.decode()
+    assert "1 din 3 pași parcurși" in course_page and "33% parcurs" in course_page
+    assert "33% parcurs" in client.get(reverse("courses:my_learning")).content.decode()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    report = client.get(reverse("learning_reports:completion"))
+    (row,) = [r for r in report.context["page"].object_list if r.learner_id == learner.pk]
+    assert row.progress == 33
+    assert completion_csv_row(client, "Sabina Ursu")["Progres (%)"] == "33"
+
+
 def test_start_returns_the_play_in_progress_and_a_new_run_abandons_it(client, learner):
     course = make_course(lessons=1, translate=False, title="Curs")
     course.allows_retakes = True
