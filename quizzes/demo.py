@@ -250,3 +250,141 @@ def seed_demo_run_attempts() -> int:
         )
         created += was_created
     return created
+
+
+# Decision scenarios ---------------------------------------------------------------------------
+# One or more per course in quizzes/demo_content/scenarios/<course>.json (FORMAT.md there).
+
+SCENARIO_DIR = CONTENT_DIR / "scenarios"
+# Node and choice keys are derived from the course, the scenario's slug, the node's label and the
+# choice's place, so every machine seeds the same keys (and the English copy shares them).
+SCENARIO_NAMESPACE = uuid.UUID("0b6f5d2a-8c41-4f7e-9a3d-5e2c1b7a9f60")
+
+
+def scenario_key(*parts: str) -> uuid.UUID:
+    return uuid.uuid5(SCENARIO_NAMESPACE, "/".join(parts))
+
+
+def scenario_content_tree(data: dict, language: str = "ro"):
+    """The scenario file's tree, for the same checks the admin form makes."""
+    from .scenario_tree import ScenarioTree, TreeChoice, TreeNode
+
+    return ScenarioTree(
+        [
+            TreeNode(
+                key=node["label"],
+                label=node["label"],
+                situation=node[language]["situation"],
+                choices=tuple(
+                    TreeChoice(
+                        key=f"{node['label']}/{n}",
+                        text=choice[language]["text"],
+                        next_label=choice.get("next", ""),
+                        score=choice["score"],
+                        consequence=choice[language]["consequence"],
+                        commentary=choice[language]["commentary"],
+                    )
+                    for n, choice in enumerate(node["choices"])
+                ),
+            )
+            for node in data["nodes"]
+        ]
+    )
+
+
+def _scenario_nodes(course_key: str, data: dict) -> list:
+    from .models import ScenarioChoice, ScenarioNode
+
+    nodes = []
+    for order, node in enumerate(data["nodes"]):
+        label = node["label"]
+        item = ScenarioNode(
+            sort_order=order,
+            key=scenario_key(course_key, data["slug"], label),
+            label=label,
+            situation=node["ro"]["situation"],
+        )
+        item.choices = [
+            ScenarioChoice(
+                sort_order=n,
+                key=scenario_key(course_key, data["slug"], label, str(n)),
+                text=choice["ro"]["text"],
+                consequence=choice["ro"]["consequence"],
+                commentary=choice["ro"]["commentary"],
+                score=choice["score"],
+                next_label=choice.get("next", ""),
+            )
+            for n, choice in enumerate(node["choices"])
+        ]
+        nodes.append(item)
+    return nodes
+
+
+def _translate_scenario(scenario, data: dict, en: Locale) -> None:
+    if scenario.get_translation_or_none(en) is not None:
+        return
+    translation = scenario.copy_for_translation(en)
+    translation.title = data["en"]["title"]
+    translation.intro = data["en"]["intro"]
+    # The copies keep every node's and choice's key and link; only the words change (lists
+    # assigned back, so the cluster carries the edits into the revision).
+    nodes = list(translation.nodes.all())
+    for node, node_data in zip(nodes, data["nodes"], strict=True):
+        node.situation = node_data["en"]["situation"]
+        choices = list(node.choices.all())
+        for choice, choice_data in zip(choices, node_data["choices"], strict=True):
+            choice.text = choice_data["en"]["text"]
+            choice.consequence = choice_data["en"]["consequence"]
+            choice.commentary = choice_data["en"]["commentary"]
+        node.choices = choices
+    translation.nodes = nodes
+    translation.save_revision().publish()
+    _align_with_source(scenario, translation.specific, en)
+
+
+@transaction.atomic
+def seed_course_scenario(course: CoursePage, data: dict) -> None:
+    """The scenario on the Romanian course, placed after the lessons (before the post-test and
+    the final quiz), and its English translation. A scenario whose slug exists is kept."""
+    from .models import ScenarioPage
+
+    for language in ("ro", "en"):
+        problems = scenario_content_tree(data, language).problems()
+        if problems:
+            raise ValueError(f"{data['slug']} ({language}): {problems}")
+    scenario = ScenarioPage.objects.child_of(course).filter(slug=data["slug"]).first()
+    if scenario is None:
+        scenario = ScenarioPage(
+            title=data["ro"]["title"],
+            slug=data["slug"],
+            intro=data["ro"]["intro"],
+            graded=data.get("graded", True),
+            pass_mark=data.get("pass_mark", 60),
+            estimated_minutes=data.get("estimated_minutes", 10),
+        )
+        scenario.nodes = _scenario_nodes(course.slug, data)
+        after_lessons = (
+            QuizPage.objects.child_of(course)
+            .filter(kind__in=[QuizKind.POST_TEST, QuizKind.FINAL])
+            .order_by("path")
+            .first()
+        )
+        if after_lessons is not None:
+            after_lessons.add_sibling(pos="left", instance=scenario)
+        else:
+            course.add_child(instance=scenario)
+        scenario.save_revision().publish()
+    _translate_scenario(scenario, data, Locale.objects.get(language_code="en"))
+
+
+def seed_scenarios() -> None:
+    """Every scenario file's scenarios on its starter course (idempotent)."""
+    for path in sorted(SCENARIO_DIR.glob("*.json")):
+        content = json.loads(path.read_text(encoding="utf-8"))
+        course = CoursePage.objects.filter(
+            locale__language_code="ro", slug=content["course"]
+        ).first()
+        if course is None:
+            continue
+        for data in content["scenarios"]:
+            seed_course_scenario(course, data)

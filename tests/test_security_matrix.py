@@ -140,6 +140,10 @@ RULES = {
     "quizzes:attempt_submit": _LEARNER_POST_ONLY,
     # The learner's own attempt: 404 to everyone else (an attempt's answers are the learner's).
     "quizzes:attempt_result": ["login", 200, 404, 404, 404, 404, 404],
+    "quizzes:scenario_start": _LEARNER_POST_ONLY,
+    "quizzes:scenario_choose": _LEARNER_POST_ONLY,
+    # The learner's own finished play: 404 to everyone else.
+    "quizzes:scenario_result": ["login", 200, 404, 404, 404, 404, 404],
     "wagtailcore_login": _PUBLIC,
     # The learner's own survey: 404 to everyone else (nothing says the token exists).
     "surveys:survey": ["login", 200, 404, 404, 404, 404, 404],
@@ -222,6 +226,30 @@ def people(world):  # noqa: F811
     }
 
 
+def _finished_play(learner, course):
+    """A finished play of an ungraded scenario in a course of its own (the reports' course keeps
+    its steps)."""
+    from quizzes.models import PlayStatus, ScenarioPlay
+
+    from .courses.factories import make_course
+    from .quizzes.factories import make_scenario
+
+    scenario = make_scenario(
+        make_course(lessons=0, slug="curs-scenariu", translate=False), translate=False, graded=False
+    )
+    play = ScenarioPlay.objects.create(
+        learner=learner,
+        scenario_key=scenario.translation_key,
+        course_key=course.translation_key,
+        number=1,
+        page=scenario,
+        status=PlayStatus.FINISHED,
+        score=0,
+        best_score=6,
+    )
+    return scenario, play
+
+
 @pytest.fixture
 def sample_urls(world, media_root):  # noqa: F811
     ana = world.learners["done"]
@@ -234,6 +262,7 @@ def sample_urls(world, media_root):  # noqa: F811
     attempt = Attempt.objects.filter(learner=ana, quiz_key=world.final.translation_key).first()
     page_id = world.course.get_children().first().pk
     survey_token = _survey_token(ana)
+    scenario, play = _finished_play(ana, world.course)
     args = {
         "certificate_revoke": [certificate.pk],
         "certificate_reissue": [certificate.pk],
@@ -256,6 +285,9 @@ def sample_urls(world, media_root):  # noqa: F811
         "quizzes:attempt_start": [world.final.pk],
         "quizzes:attempt_submit": [world.final.pk, attempt.pk],
         "quizzes:attempt_result": [world.final.pk, attempt.pk],
+        "quizzes:scenario_start": [scenario.pk],
+        "quizzes:scenario_choose": [scenario.pk, play.pk],
+        "quizzes:scenario_result": [scenario.pk, play.pk],
         "wagtail_serve": ["cursuri/curs-rapoarte/"],
         "quiz_statistics": [world.final.pk],
         "quiz_statistics_export": [world.final.pk, "xlsx"],

@@ -159,7 +159,7 @@ class CoursePage(Page):
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     # Quiz pages add themselves below courses (quizzes.QuizPage), so courses need not import them.
-    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
+    subpage_types = ["courses.LessonPage", "quizzes.QuizPage", "quizzes.ScenarioPage"]
 
     class Meta:
         verbose_name = _("course")

@@ -101,7 +101,8 @@ def test_lesson_page_queries_do_not_grow_with_lessons_or_learners(client, demo_s
     cache.clear()
     cold_big = lesson_queries(client, lessons_of(big)[15])
     assert len(cold_small) == len(cold_big), (cold_small, cold_big)
-    assert len(cold_big) <= 35, "\n".join(q[:120] for q in cold_big)
+    # (36: the course's steps are read once per step type, and decision scenarios added one.)
+    assert len(cold_big) <= 36, "\n".join(q[:120] for q in cold_big)
 
     # The usual case, a learner moving on to a lesson others have opened: the tree's reads come
     # from the cache; the visit is written and the learner's progress read again.

@@ -8,6 +8,7 @@ from elearning import demo
 APP_SEEDS = [
     "courses.demo.seed_courses",
     "quizzes.demo.seed_quizzes",
+    "quizzes.demo.seed_scenarios",
     "certificates.demo.seed_certificate_design",
     # The demo learner whose certificate is about to expire: runs, then scores, then certificates.
     "courses.demo.seed_demo_runs",
