@@ -341,3 +341,16 @@ def step_complete(*, learner, course: CoursePage, step: Page) -> bool:
             )
         )
     return bool(won)
+
+
+def referral_contact_verify(*, contact, user) -> None:
+    """Mark a directory entry verified today by `user`, in every language (the Romanian entry
+    and its translations share the verification). Saved row by row, so the lesson bodies that
+    show it are read afresh (the page-tree version moves on each ReferralContact save)."""
+    from .models import ReferralContact
+
+    today = timezone.localdate()
+    for entry in ReferralContact.objects.filter(translation_key=contact.translation_key):
+        entry.last_verified_on = today
+        entry.verified_by = user
+        entry.save(update_fields=["last_verified_on", "verified_by"])
