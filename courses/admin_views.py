@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -124,3 +125,23 @@ def recertification_close(request, page_id, campaign_id):
     else:
         messages.warning(request, _("This re-certification was already closed."))
     return redirect("recertification", course.pk)
+
+
+def referral_contact_verify(request, pk):
+    """ "Mark verified today" on a directory entry the person maintains (404 otherwise): GET
+    asks to confirm, POST records the date and who verified, in every language."""
+    from . import directory
+    from .models import ReferralContact
+
+    entry = get_object_or_404(ReferralContact, pk=pk)
+    if not directory.maintains(request.user, entry.county):
+        raise Http404
+    if request.method == "POST":
+        services.referral_contact_verify(contact=entry, user=request.user)
+        messages.success(request, _("“%(entry)s” is marked as verified today.") % {"entry": entry})
+        return redirect("wagtailsnippets_courses_referralcontact:list")
+    return render(
+        request,
+        "courses/admin/referral_contact_verify.html",
+        {"entry": entry, "page_title": _("Mark verified today")},
+    )

@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 TRAINERS_GROUP = "Editors"
 # What trainers may do beyond writing pages: start and close a course's re-certification
 # (courses.admin_views.may_manage_recertification also asks that they may edit the course).
-TRAINER_PERMISSIONS = ["add_recertificationcampaign"]
+# and maintain the referral directory's national entries (courses.directory: the model
+# permissions reach the national entries only).
+TRAINER_PERMISSIONS = [
+    "add_recertificationcampaign",
+    "add_referralcontact",
+    "change_referralcontact",
+    "delete_referralcontact",
+    "view_referralcontact",
+]
 
 
 def ensure_trainer_permissions(sender, **kwargs):

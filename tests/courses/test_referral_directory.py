@@ -163,3 +163,145 @@ def test_the_lesson_page_queries_do_not_grow_with_the_directory(client, demo_sit
         counts.append(len(lesson_queries(client, lesson)))
     assert counts[0] == counts[1], counts
     assert ReferralContact.objects.count() > 100
+
+
+# The admin: who maintains which entries ---------------------------------------------------
+
+
+def _coordinator(email, level, **where):
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from reports.apps import COORDINATORS_GROUP, ensure_coordinators_group
+    from reports.models import CoordinatorScope
+
+    ensure_coordinators_group(apps.get_app_config("reports"))
+    user = UserFactory(email=email)
+    user.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+    CoordinatorScope.objects.create(user=user, level=level, **where)
+    return user
+
+
+def _entry(county, kind=ReferralKind.CHILD_PROTECTION):
+    return ReferralContact.objects.get(locale__language_code="ro", county=county, kind=kind)
+
+
+def _url(view, entry=None):
+    from django.urls import reverse
+
+    name = f"wagtailsnippets_courses_referralcontact:{view}"
+    return reverse(name, args=[entry.pk]) if entry else reverse(name)
+
+
+@pytest.fixture
+def cluj(demo_site):
+    from reports.models import ScopeLevel
+
+    demo.seed_referral_contacts()
+    return _coordinator("coord.cj@example.org", ScopeLevel.COUNTY, county=County.CJ)
+
+
+def test_a_cluj_coordinator_maintains_only_cluj(client, cluj):
+    client.force_login(cluj)
+    listing = client.get(_url("list") + "?locale=ro").content.decode()
+    assert "Județean Cluj" in listing
+    assert "Județean Iași" not in listing
+    assert "Numărul unic" not in listing  # national: the trainers'
+    iasi, own = _entry(County.IS), _entry(County.CJ)
+    for view in ("edit", "delete", "inspect", "usage", "history"):
+        assert client.get(_url(view, iasi)).status_code == 404, view
+        assert client.get(_url(view, own)).status_code == 200, view
+    # Editing Iași's entry by POST changes nothing.
+    response = client.post(_url("edit", iasi), {"organisation": "Schimbat", "kind": "police"})
+    assert response.status_code == 404
+    assert _entry(County.IS).organisation != "Schimbat"
+    assert client.post(_url("delete", iasi)).status_code == 404
+    assert ReferralContact.objects.filter(pk=iasi.pk).exists()
+
+
+def test_a_cluj_coordinator_edits_and_verifies_a_cluj_entry(client, cluj):
+    from django.urls import reverse
+
+    client.force_login(cluj)
+    own = _entry(County.CJ, ReferralKind.POLICE)
+    data = {
+        "organisation": own.organisation,
+        "helps_with": own.helps_with,
+        "kind": own.kind,
+        "county": County.CJ,
+        "phone": "0264 000 000",
+        "email": "",
+        "website": "",
+        "notes": "",
+        "sort_order": own.sort_order,
+    }
+    assert client.post(_url("edit", own), data).status_code == 302
+    assert _entry(County.CJ, ReferralKind.POLICE).phone == "0264 000 000"
+    # Moving it to Iași is refused with a message.
+    response = client.post(_url("edit", own), {**data, "county": County.IS})
+    assert response.status_code == 200
+    assert _entry(County.CJ, ReferralKind.POLICE).county == County.CJ
+    verify = reverse("referral_contact_verify", args=[own.pk])
+    assert client.get(verify).status_code == 200
+    assert client.post(verify).status_code == 302
+    for entry in ReferralContact.objects.filter(translation_key=own.translation_key):
+        assert (entry.last_verified_on, entry.verified_by_id) == (timezone.localdate(), cluj.pk)
+    iasi = _entry(County.IS)
+    assert client.post(reverse("referral_contact_verify", args=[iasi.pk])).status_code == 404
+    assert _entry(County.IS).last_verified_on is None
+
+
+def test_choosers_follow_the_scope_for_those_who_write_no_lessons(client, cluj):
+    from django.urls import reverse
+
+    client.force_login(cluj)
+    chooser = "wagtailsnippetchoosers_courses_referralcontact"
+    iasi, own = _entry(County.IS), _entry(County.CJ)
+    assert client.get(reverse(f"{chooser}:chosen", args=[iasi.pk])).status_code == 404
+    assert client.get(reverse(f"{chooser}:chosen", args=[own.pk])).status_code == 200
+    listing = client.get(reverse(f"{chooser}:choose_results") + "?q=Iași").content.decode()
+    assert "Iași" not in listing
+    multiple = client.get(reverse(f"{chooser}:chosen_multiple") + f"?id={iasi.pk}")
+    assert "Iași" not in multiple.content.decode()
+
+
+def test_trainers_keep_the_national_entries_and_administrators_all(client, cluj):
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from courses.apps import ensure_trainer_permissions
+
+    ensure_trainer_permissions(apps.get_app_config("courses"))
+    trainer = UserFactory(email="formator@example.org")
+    trainer.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(trainer)
+    national = ReferralContact.objects.get(locale__language_code="ro", phone="119")
+    assert client.get(_url("edit", national)).status_code == 200
+    assert client.get(_url("edit", _entry(County.CJ))).status_code == 404
+    admin = UserFactory(email="admin@example.org", is_superuser=True)
+    client.force_login(admin)
+    assert client.get(_url("edit", _entry(County.IS))).status_code == 200
+
+
+def test_an_institution_coordinator_maintains_nothing(client, demo_site):
+    from accounts.models import Institution
+    from reports.models import ScopeLevel
+
+    demo.seed_referral_contacts()
+    institution = Institution.objects.first()
+    user = _coordinator("coord.inst@example.org", ScopeLevel.INSTITUTION, institution=institution)
+    client.force_login(user)
+    assert client.get(_url("edit", _entry(County.CJ))).status_code == 404
+    assert client.get(_url("list")).status_code == 302  # Wagtail's "permission denied"
+
+
+def test_a_second_entry_of_the_same_county_and_kind_is_refused(client, cluj):
+    client.force_login(cluj)
+    count = ReferralContact.objects.count()
+    data = {"organisation": "Alt DGASPC", "kind": ReferralKind.CHILD_PROTECTION}
+    response = client.post(_url("add") + "?locale=ro", {**data, "county": County.CJ})
+    assert response.status_code == 200
+    assert "already has an entry of this kind" in response.content.decode() or (
+        "are deja" in response.content.decode()
+    )
+    assert ReferralContact.objects.count() == count
