@@ -46,7 +46,13 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from accounts import personal_data
 
-        from .selectors import learner_progress_data
+        from .selectors import learner_progress_data, referral_verifications_data
+        from .services import referral_verifications_erase
 
         personal_data.register("progress", exporter=learner_progress_data)
+        personal_data.register(
+            "referral_directory_verifications",
+            exporter=referral_verifications_data,
+            eraser=referral_verifications_erase,
+        )
         post_migrate.connect(ensure_trainer_permissions, dispatch_uid="courses.trainers")

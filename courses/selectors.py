@@ -628,3 +628,16 @@ def recertifications(*, course_key: UUID) -> QuerySet[RecertificationCampaign]:
         .select_related("created_by")
         .order_by(F("closed_at").desc(nulls_first=True), "-created_at")
     )
+
+
+def referral_verifications_data(user) -> list[dict]:
+    """The directory entries a person last verified (their name is recorded beside them)."""
+    from .models import ReferralContact
+
+    return [
+        {"organisation": organisation, "county": county, "verified_on": day.isoformat()}
+        for organisation, county, day in ReferralContact.objects.filter(
+            verified_by=user, locale__language_code="ro"
+        ).values_list("organisation", "county", "last_verified_on")
+        if day is not None
+    ]

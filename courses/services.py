@@ -354,3 +354,10 @@ def referral_contact_verify(*, contact, user) -> None:
         entry.last_verified_on = today
         entry.verified_by = user
         entry.save(update_fields=["last_verified_on", "verified_by"])
+
+
+def referral_verifications_erase(user) -> None:
+    """On account erasure: the entries keep their date, not who verified them."""
+    from .models import ReferralContact
+
+    ReferralContact.objects.filter(verified_by=user).update(verified_by=None)

@@ -305,3 +305,14 @@ def test_a_second_entry_of_the_same_county_and_kind_is_refused(client, cluj):
         "are deja" in response.content.decode()
     )
     assert ReferralContact.objects.count() == count
+
+
+def test_who_verified_is_in_the_data_download_and_erased_with_the_account(cluj):
+    from accounts import personal_data
+
+    services.referral_contact_verify(contact=_entry(County.CJ), user=cluj)
+    assert personal_data.EXPORTERS["referral_directory_verifications"](cluj)[0]["county"] == "CJ"
+    for eraser in personal_data.ERASERS:
+        eraser(cluj)
+    assert not ReferralContact.objects.filter(verified_by=cluj).exists()
+    assert _entry(County.CJ).last_verified_on == timezone.localdate()
