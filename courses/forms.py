@@ -138,3 +138,13 @@ class ReferralContactForm(WagtailAdminModelForm):
                     _("This county already has an entry of this kind: edit that one.")
                 )
         return cleaned
+
+
+class ReferralDirectoryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: county, kind, name_ro, name_en, helps_with_ro, helps_with_en, phone, "
+            "email, website, notes, last_verified_on (as exported). At most 1 MB."
+        ),
+    )

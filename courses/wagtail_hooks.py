@@ -158,6 +158,16 @@ def register_translation_status_url():
     return [
         path("course-translations/", admin_views.translation_status, name="course_translations"),
         path(
+            "referral-directory/export/",
+            admin_views.referral_directory_export,
+            name="referral_directory_export",
+        ),
+        path(
+            "referral-directory/import/",
+            admin_views.referral_directory_import,
+            name="referral_directory_import",
+        ),
+        path(
             "referral-directory/<id:pk>/verify/",
             admin_views.referral_contact_verify,
             name="referral_contact_verify",

@@ -87,6 +87,9 @@ RULES = {
     # "Mark verified today" on a national directory entry: those who maintain it (trainers,
     # administrators); a county coordinator gets a 404 (courses.directory).
     "referral_contact_verify": ["admin-login"] * 3 + [200, 404, 404, 200],
+    # The directory's CSV (each person's own entries; tests/courses/test_referral_directory.py).
+    "referral_directory_export": ["admin-login"] * 3 + [200] * 4,
+    "referral_directory_import": ["admin-login"] * 3 + [200] * 4,
     "certificate_revoke": _ADMIN_PAGE,
     # The register's listing (certificates/wagtail_hooks.py: without the bulk-delete column).
     "wagtailsnippets_certificates_certificate:list": _ADMIN_PAGE,

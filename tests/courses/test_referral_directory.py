@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.cache import caches
 from django.utils import timezone
+from wagtail.models import Locale
 
 from accounts.models import County
 from courses import demo, services
@@ -316,3 +317,107 @@ def test_who_verified_is_in_the_data_download_and_erased_with_the_account(cluj):
         eraser(cluj)
     assert not ReferralContact.objects.filter(verified_by=cluj).exists()
     assert _entry(County.CJ).last_verified_on == timezone.localdate()
+
+
+# CSV export and import ---------------------------------------------------------------------
+
+HEADER = (
+    "county,kind,name_ro,name_en,helps_with_ro,helps_with_en,phone,email,website,notes,"
+    "last_verified_on\n"
+)
+GOOD_ROW = (
+    "CJ,police,Inspectoratul de Poliție Județean Cluj,Cluj County Police Inspectorate,,,"
+    "'+40 264 000 000,,https://cj.politiaromana.example,verificat telefonic,2026-12-01\n"
+)
+
+
+def _upload(client, content: bytes, name="director.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    return client.post(
+        reverse("referral_directory_import"), {"file": SimpleUploadedFile(name, content)}
+    )
+
+
+def _snapshot():
+    return list(ReferralContact.objects.order_by("pk").values())
+
+
+def test_the_export_lists_the_coordinators_entries_in_both_languages(client, cluj):
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    client.force_login(cluj)
+    response = client.get(reverse("referral_directory_export"))
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["county", "kind", "name_ro", "name_en"]
+    assert {row[0] for row in rows[1:]} == {"CJ"}
+    assert len(rows) == 3
+    assert any(row[3] == "Cluj County Police Inspectorate" for row in rows)
+
+
+def test_a_good_file_upserts_by_county_and_kind_in_both_languages(client, cluj):
+    client.force_login(cluj)
+    count = ReferralContact.objects.count()
+    response = _upload(client, (HEADER + GOOD_ROW).encode())
+    assert response.status_code == 302
+    assert ReferralContact.objects.count() == count  # updated, not added
+    entry = _entry(County.CJ, ReferralKind.POLICE)
+    english = entry.get_translation(Locale.objects.get(language_code="en"))
+    assert entry.phone == english.phone == "+40 264 000 000"  # the apostrophe taken off
+    assert english.organisation == "Cluj County Police Inspectorate"
+    assert (entry.last_verified_on, entry.verified_by_id) == (datetime.date(2026, 12, 1), cluj.pk)
+    # The export says it again, behind the apostrophe that keeps a spreadsheet from computing.
+    from django.urls import reverse
+
+    exported = client.get(reverse("referral_directory_export")).content.decode("utf-8-sig")
+    assert "'+40 264 000 000" in exported
+    assert _upload(client, exported.encode()).status_code == 302  # a round trip
+
+
+BAD_FILES = {
+    "unknown county": HEADER + GOOD_ROW.replace("CJ,", "XX,", 1),
+    "county out of scope": HEADER + GOOD_ROW.replace("CJ,", "IS,", 1),
+    "bad date": HEADER + GOOD_ROW.replace("2026-12-01", "31.12.2026"),
+    "too long": HEADER + GOOD_ROW.replace("verificat telefonic", "x" * 2001),
+    "formula": HEADER + GOOD_ROW.replace("verificat telefonic", "=HYPERLINK(1)"),
+    "unknown kind": HEADER + GOOD_ROW.replace(",police,", ",pompieri,"),
+    "missing columns": HEADER.replace(",notes", "") + GOOD_ROW,
+    "duplicate row": HEADER + GOOD_ROW + GOOD_ROW,
+    "national by a county coordinator": HEADER + GOOD_ROW.replace("CJ,", ",", 1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_a_file_with_a_bad_row_changes_nothing(client, cluj, case):
+    client.force_login(cluj)
+    # A good row first: it is not written either.
+    content = BAD_FILES[case]
+    if case not in ("missing columns", "duplicate row"):
+        content = content.replace(
+            HEADER, HEADER + GOOD_ROW.replace(",police,", ",child_protection,")
+        )
+    before = _snapshot()
+    response = _upload(client, content.encode())
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Nu s-a importat nimic" in html
+    assert _snapshot() == before
+
+
+def test_a_file_not_in_utf8_or_too_big_is_refused(client, cluj):
+    client.force_login(cluj)
+    before = _snapshot()
+    response = _upload(client, (HEADER + GOOD_ROW).encode("utf-16"))
+    assert response.status_code == 400
+    assert "UTF-8" in response.content.decode()
+    response = _upload(client, (HEADER + GOOD_ROW * 20000).encode())
+    assert response.status_code == 400
+    assert "1 MB" in response.content.decode()
+    response = _upload(client, b"")
+    assert response.status_code == 400
+    assert _snapshot() == before
