@@ -421,3 +421,24 @@ def test_a_file_not_in_utf8_or_too_big_is_refused(client, cluj):
     response = _upload(client, b"")
     assert response.status_code == 400
     assert _snapshot() == before
+
+
+# The weekly reminder -----------------------------------------------------------------------
+
+
+def test_each_county_coordinator_is_sent_their_stale_entries_once_a_week(cluj, mailoutbox):
+    from reports.models import ScopeLevel
+    from reports.tasks import remind_stale_directory_entries
+
+    iasi = _coordinator("coord.is@example.org", ScopeLevel.COUNTY, county=County.IS)
+    services.referral_contact_verify(contact=_entry(County.IS), user=iasi)
+    services.referral_contact_verify(contact=_entry(County.IS, ReferralKind.POLICE), user=iasi)
+    assert remind_stale_directory_entries() == 1  # Iași has nothing stale
+    assert remind_stale_directory_entries() == 0  # claimed for this week
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [cluj.email]
+    assert "Inspectoratul de Poliție Județean Cluj" in message.body
+    assert "Iași" not in message.body
+    assert "Neverificat încă" in message.body
+    assert "2 contacte" in message.subject
