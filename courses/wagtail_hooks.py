@@ -1,11 +1,12 @@
 from django.http import Http404
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.menus.pages import PageMenuItem
-from wagtail.admin.widgets import ListingButton
+from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -98,6 +99,19 @@ class DirectoryChooserViewSet(LookupSafeChooserViewSet):
     chosen_multiple_view_class = DirectoryChosenMultipleView
 
 
+class DirectoryIndexView(snippet_views.IndexView):
+    @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(
+                _("Import or export CSV"),
+                url=reverse("referral_directory_import"),
+                icon_name="upload",
+            ),
+        ]
+
+
 class ReferralContactViewSet(ReferenceDataViewSet):
     """The referral directory. Each person lists, edits, inspects and deletes only the entries
     they maintain (courses.directory); its chooser lists every entry to those who write lessons
@@ -112,6 +126,7 @@ class ReferralContactViewSet(ReferenceDataViewSet):
     list_filter = ["county", "kind", "locale"]
     search_fields = ["organisation", "helps_with"]
     chooser_viewset_class = DirectoryChooserViewSet
+    index_view_class = DirectoryIndexView
     edit_view_class = _scoped(snippet_views.EditView)
     delete_view_class = _scoped(snippet_views.DeleteView)
     inspect_view_class = _scoped(snippet_views.InspectView)

@@ -442,3 +442,12 @@ def test_each_county_coordinator_is_sent_their_stale_entries_once_a_week(cluj, m
     assert "Iași" not in message.body
     assert "Neverificat încă" in message.body
     assert "2 contacte" in message.subject
+
+
+def test_the_listing_links_to_the_csv_page(client, cluj):
+    from django.urls import reverse
+
+    client.force_login(cluj)
+    listing = client.get(_url("list")).content.decode()
+    assert reverse("referral_directory_import") in listing
+    assert reverse("referral_contact_verify", args=[_entry(County.CJ).pk]) in listing
