@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -124,3 +125,78 @@ def recertification_close(request, page_id, campaign_id):
     else:
         messages.warning(request, _("This re-certification was already closed."))
     return redirect("recertification", course.pk)
+
+
+def referral_contact_verify(request, pk):
+    """ "Mark verified today" on a directory entry the person maintains (404 otherwise): GET
+    asks to confirm, POST records the date and who verified, in every language."""
+    from . import directory
+    from .models import ReferralContact
+
+    entry = get_object_or_404(ReferralContact, pk=pk)
+    if not directory.maintains(request.user, entry.county):
+        raise Http404
+    if request.method == "POST":
+        services.referral_contact_verify(contact=entry, user=request.user)
+        messages.success(request, _("“%(entry)s” is marked as verified today.") % {"entry": entry})
+        return redirect("wagtailsnippets_courses_referralcontact:list")
+    return render(
+        request,
+        "courses/admin/referral_contact_verify.html",
+        {"entry": entry, "page_title": _("Mark verified today")},
+    )
+
+
+def _may_maintain_some(user) -> bool:
+    from . import directory
+
+    counties = directory.counties_maintained_by(user)
+    return counties is directory.EVERY or bool(counties)
+
+
+def referral_directory_export(request):
+    """The entries the person maintains, as CSV (courses.directory_csv)."""
+    import csv
+
+    from django.http import HttpResponse
+
+    from .directory_csv import export_rows
+
+    if not _may_maintain_some(request.user):
+        return permission_denied(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="referral-directory.csv"'
+    response.write("\ufeff")  # spreadsheets read the file as UTF-8
+    csv.writer(response).writerows(export_rows(request.user))
+    return response
+
+
+def referral_directory_import(request):
+    """Upload a CSV of entries: every row checked first, nothing written if one is bad (400)."""
+    from .directory_csv import ImportRefused, parse
+    from .forms import ReferralDirectoryImportForm
+
+    if not _may_maintain_some(request.user):
+        return permission_denied(request)
+    form = ReferralDirectoryImportForm(request.POST or None, request.FILES or None)
+    errors, status = [], 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                rows = parse(form.cleaned_data["file"], request.user)
+            except ImportRefused as refused:
+                errors, status = refused.errors, 400
+            else:
+                count = services.referral_directory_import(user=request.user, rows=rows)
+                messages.success(
+                    request, _("%(count)s directory entries imported.") % {"count": count}
+                )
+                return redirect("wagtailsnippets_courses_referralcontact:list")
+        else:
+            status = 400
+    return render(
+        request,
+        "courses/admin/referral_directory_import.html",
+        {"form": form, "errors": errors, "page_title": _("Import the referral directory")},
+        status=status,
+    )

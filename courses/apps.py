@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 TRAINERS_GROUP = "Editors"
 # What trainers may do beyond writing pages: start and close a course's re-certification
 # (courses.admin_views.may_manage_recertification also asks that they may edit the course).
-TRAINER_PERMISSIONS = ["add_recertificationcampaign"]
+# and maintain the referral directory's national entries (courses.directory: the model
+# permissions reach the national entries only).
+TRAINER_PERMISSIONS = [
+    "add_recertificationcampaign",
+    "add_referralcontact",
+    "change_referralcontact",
+    "delete_referralcontact",
+    "view_referralcontact",
+]
 
 
 def ensure_trainer_permissions(sender, **kwargs):
@@ -38,7 +46,13 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from accounts import personal_data
 
-        from .selectors import learner_progress_data
+        from .selectors import learner_progress_data, referral_verifications_data
+        from .services import referral_verifications_erase
 
         personal_data.register("progress", exporter=learner_progress_data)
+        personal_data.register(
+            "referral_directory_verifications",
+            exporter=referral_verifications_data,
+            eraser=referral_verifications_erase,
+        )
         post_migrate.connect(ensure_trainer_permissions, dispatch_uid="courses.trainers")

@@ -157,6 +157,14 @@ class ReferralContactsBlock(blocks.StructBlock):
         required=False,
         help_text=_("Leave empty to show the national contacts and those of the learner's county."),
     )
+    show_other_counties = blocks.BooleanBlock(
+        label=_("also list the other counties' contacts"),
+        required=False,
+        help_text=_(
+            "When no contacts are chosen: after the learner's county and the national "
+            "contacts, list every other county's."
+        ),
+    )
 
     class Meta:
         icon = "group"

@@ -7,7 +7,7 @@ translation is added.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from wagtail.documents import get_document_model
 from wagtail.models import Locale, Page
 
+from accounts.models import County
 from elearning.models import HomePage, NavigationSettings
 
 from .models import (
@@ -25,6 +26,7 @@ from .models import (
     Enrollment,
     LessonPage,
     ReferralContact,
+    ReferralKind,
     RunKind,
     StepCompletion,
 )
@@ -48,10 +50,14 @@ CATALOGUE = {
     },
 }
 
-# Only numbers given in the programme's reference facts (shared/reference/CONTENT.md).
+# Only numbers given in the programme's reference facts (shared/reference/CONTENT.md and
+# sources/romanian-law-and-helplines.txt). County entries carry no phone number: the reference
+# note forbids inventing them; coordinators enter and verify them in the directory.
+REFERENCE_CHECKED_ON = date(2026, 12, 1)  # when the reference note was compiled
 CONTACTS = [
     {
         "sort_order": 1,
+        "kind": ReferralKind.EMERGENCY,
         "phone": "112",
         "ro": {
             "organisation": "Numărul unic pentru apeluri de urgență",
@@ -64,6 +70,27 @@ CONTACTS = [
     },
     {
         "sort_order": 2,
+        "kind": ReferralKind.CHILD_HELPLINE,
+        "phone": "119",
+        "ro": {
+            "organisation": "119 – numărul unic pentru semnalarea cazurilor de violență "
+            "asupra copilului",
+            "helps_with": "Pentru a semnala o suspiciune de abuz, neglijare, exploatare sau "
+            "orice altă formă de violență asupra unui copil. Gratuit din orice rețea, 24 de ore "
+            "din 24. Răspund consilierii DGASPC, care trimit echipe mobile și alertează 112 "
+            "când poliția sau ambulanța trebuie să intervină imediat.",
+        },
+        "en": {
+            "organisation": "119 – single number for reporting violence against a child",
+            "helps_with": "To report a suspicion of abuse, neglect, exploitation or any other "
+            "form of violence against a child. Free from any network, 24 hours a day. Answered "
+            "by DGASPC counsellors, who send mobile teams and alert 112 when the police or an "
+            "ambulance must act at once.",
+        },
+    },
+    {
+        "sort_order": 3,
+        "kind": ReferralKind.ANTI_TRAFFICKING,
         "phone": "0800 800 678",
         "ro": {
             "organisation": "Agenția Națională împotriva Traficului de Persoane (ANITP)",
@@ -79,6 +106,51 @@ CONTACTS = [
         },
     },
 ]
+
+# What the county entries say, without a phone number (the learner is told to use 119 or 112
+# until the coordinator has entered and verified one).
+COUNTY_CONTACTS = {
+    ReferralKind.CHILD_PROTECTION: {
+        "sort_order": 10,
+        "ro": {
+            "organisation": "Direcția Generală de Asistență Socială și Protecția Copilului "
+            "(DGASPC) {county}",
+            "helps_with": "Autoritatea de protecție a copilului din județ: evaluează copilul, "
+            "ia măsuri de protecție de urgență și gestionează cazul. Sesizările prin 119 ajung "
+            "la consilierii ei.",
+        },
+        "en": {
+            "organisation": "General Directorate for Social Assistance and Child Protection "
+            "(DGASPC) {county}",
+            "helps_with": "The county's child-protection authority: assesses the child, takes "
+            "emergency protection measures and manages the case. Reports made through 119 "
+            "reach its counsellors.",
+        },
+    },
+    ReferralKind.POLICE: {
+        "sort_order": 11,
+        "ro": {
+            "organisation": "Inspectoratul de Poliție Județean {county}",
+            "helps_with": "Poliția județului. Când un copil este în pericol imediat, sunați "
+            "la 112.",
+        },
+        "en": {
+            "organisation": "{county} County Police Inspectorate",
+            "helps_with": "The county's police. When a child is in immediate danger, call 112.",
+        },
+    },
+}
+# Bucharest has a DGASPC per sector and a General Directorate of Police instead of an IPJ.
+BUCHAREST_CONTACTS = {
+    ReferralKind.CHILD_PROTECTION: {
+        "ro": "DGASPC-urile sectoarelor municipiului București",
+        "en": "The DGASPCs of Bucharest's sectors",
+    },
+    ReferralKind.POLICE: {
+        "ro": "Direcția Generală de Poliție a Municipiului București (DGPMB)",
+        "en": "Bucharest Municipal Police General Directorate (DGPMB)",
+    },
+}
 
 
 def _locales() -> dict[str, Locale]:
@@ -117,22 +189,46 @@ def seed_catalogue() -> CourseIndexPage:
     return index
 
 
+def _referral_entry(locales, *, county: str, kind: str, fields: dict) -> None:
+    """One entry in Romanian and its English translation, created once (idempotent: an entry
+    of that county and kind, edited since by its coordinator, is left as it is)."""
+    shared = {name: fields[name] for name in ("sort_order", "phone") if name in fields}
+    shared.update(last_verified_on=fields.get("last_verified_on"))
+    ro = ReferralContact.objects.filter(locale=locales["ro"], county=county, kind=kind).first()
+    if ro is None:
+        ro = ReferralContact.objects.create(
+            locale=locales["ro"], county=county, kind=kind, **shared, **fields["ro"]
+        )
+    if ro.get_translation_or_none(locales["en"]) is None:
+        en = ro.copy_for_translation(locales["en"])
+        for name, value in fields["en"].items():
+            setattr(en, name, value)
+        en.save()
+
+
 def seed_referral_contacts() -> None:
     locales = _locales()
     for data in CONTACTS:
-        ro = ReferralContact.objects.filter(locale=locales["ro"], phone=data["phone"]).first()
-        if ro is None:
-            ro = ReferralContact.objects.create(
-                locale=locales["ro"],
-                phone=data["phone"],
-                sort_order=data["sort_order"],
-                **data["ro"],
-            )
-        if ro.get_translation_or_none(locales["en"]) is None:
-            en = ro.copy_for_translation(locales["en"])
-            for name, value in data["en"].items():
-                setattr(en, name, value)
-            en.save()
+        _referral_entry(
+            locales,
+            county="",
+            kind=data["kind"],
+            fields={**data, "last_verified_on": REFERENCE_CHECKED_ON},
+        )
+    for county in County:
+        for kind, texts in COUNTY_CONTACTS.items():
+            fields = {"sort_order": texts["sort_order"]}
+            for language in ("ro", "en"):
+                name = str(county.label) if county != County.B else "București"
+                if language == "en" and county == County.B:
+                    name = "Bucharest"
+                fields[language] = {
+                    "organisation": texts[language]["organisation"].format(county=name),
+                    "helps_with": texts[language]["helps_with"],
+                }
+                if county == County.B:
+                    fields[language]["organisation"] = BUCHAREST_CONTACTS[kind][language]
+            _referral_entry(locales, county=county.value, kind=kind, fields=fields)
 
 
 def _handout(course_data: dict, language: str, course_title: str):

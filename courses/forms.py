@@ -2,6 +2,7 @@ from uuid import UUID
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from accounts.models import ProfessionalRole
 
@@ -94,3 +95,56 @@ class RecertificationForm(forms.Form):
                 ),
             )
         return cleaned
+
+
+class ReferralContactForm(WagtailAdminModelForm):
+    """A directory entry in the admin: the county can only be one the person maintains
+    (courses.directory), checked again on save whatever the POST says."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from . import directory
+
+        counties = directory.counties_maintained_by(self.for_user) if self.for_user else None
+        if counties is not directory.EVERY and "county" in self.fields:
+            field = self.fields["county"]
+            field.choices = [(value, label) for value, label in field.choices if value in counties]
+
+    def clean_county(self):
+        from . import directory
+
+        county = self.cleaned_data.get("county", "")
+        if self.for_user is not None and not directory.maintains(self.for_user, county):
+            raise forms.ValidationError(_("You do not maintain this county's entries."))
+        return county
+
+    def clean(self):
+        """One entry of each kind per county and language (the import upserts by them); the
+        database's constraint names the locale, which is not a form field, so Django's form
+        would not check it and a duplicate would be a 500."""
+        from wagtail.models import Locale
+
+        from .models import ReferralContact, ReferralKind
+
+        cleaned = super().clean()
+        kind, county = cleaned.get("kind"), cleaned.get("county", "")
+        if kind and kind != ReferralKind.OTHER:
+            locale_id = self.instance.locale_id or Locale.get_default().pk
+            duplicates = ReferralContact.objects.filter(
+                locale_id=locale_id, county=county, kind=kind
+            )
+            if duplicates.exclude(pk=self.instance.pk).exists():
+                raise forms.ValidationError(
+                    _("This county already has an entry of this kind: edit that one.")
+                )
+        return cleaned
+
+
+class ReferralDirectoryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: county, kind, name_ro, name_en, helps_with_ro, helps_with_en, phone, "
+            "email, website, notes, last_verified_on (as exported). At most 1 MB."
+        ),
+    )

@@ -628,3 +628,35 @@ def recertifications(*, course_key: UUID) -> QuerySet[RecertificationCampaign]:
         .select_related("created_by")
         .order_by(F("closed_at").desc(nulls_first=True), "-created_at")
     )
+
+
+def referral_verifications_data(user) -> list[dict]:
+    """The directory entries a person last verified (their name is recorded beside them)."""
+    from .models import ReferralContact
+
+    return [
+        {"organisation": organisation, "county": county, "verified_on": day.isoformat()}
+        for organisation, county, day in ReferralContact.objects.filter(
+            verified_by=user, locale__language_code="ro"
+        ).values_list("organisation", "county", "last_verified_on")
+        if day is not None
+    ]
+
+
+def referral_contacts_stale(*, county: str | None, language: str = "ro"):
+    """Directory entries never verified or verified longer ago than VERIFICATION_VALID_FOR,
+    in one language: one county's ("" = the national ones), or every entry (county None)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .models import ReferralContact
+    from .models.snippets import VERIFICATION_VALID_FOR
+
+    cutoff = timezone.localdate() - VERIFICATION_VALID_FOR
+    entries = ReferralContact.objects.filter(
+        Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff),
+        locale__language_code=language,
+    )
+    if county is not None:
+        entries = entries.filter(county=county)
+    return entries.order_by("county", "sort_order", "organisation")

@@ -341,3 +341,64 @@ def step_complete(*, learner, course: CoursePage, step: Page) -> bool:
             )
         )
     return bool(won)
+
+
+def referral_contact_verify(*, contact, user) -> None:
+    """Mark a directory entry verified today by `user`, in every language (the Romanian entry
+    and its translations share the verification). Saved row by row, so the lesson bodies that
+    show it are read afresh (the page-tree version moves on each ReferralContact save)."""
+    from .models import ReferralContact
+
+    today = timezone.localdate()
+    for entry in ReferralContact.objects.filter(translation_key=contact.translation_key):
+        entry.last_verified_on = today
+        entry.verified_by = user
+        entry.save(update_fields=["last_verified_on", "verified_by"])
+
+
+def referral_verifications_erase(user) -> None:
+    """On account erasure: the entries keep their date, not who verified them."""
+    from .models import ReferralContact
+
+    ReferralContact.objects.filter(verified_by=user).update(verified_by=None)
+
+
+@transaction.atomic
+def referral_directory_import(*, user, rows) -> int:
+    """Upsert checked rows (courses.directory_csv.parse) by county and kind ("other" entries
+    by their Romanian name too), in Romanian and English; a changed verification date records
+    the importer as who verified. Returns the number of entries written."""
+    from wagtail.models import Locale
+
+    from .models import ReferralContact, ReferralKind
+
+    ro_locale = Locale.objects.get(language_code="ro")
+    en_locale = Locale.objects.get(language_code="en")
+    for row in rows:
+        values = row.values
+        lookup = {"locale": ro_locale, "county": values["county"], "kind": values["kind"]}
+        if values["kind"] == ReferralKind.OTHER:
+            lookup["organisation"] = values["name_ro"]
+        entry = ReferralContact.objects.filter(**lookup).first() or ReferralContact(**lookup)
+        shared = {
+            "phone": values["phone"],
+            "email": values["email"],
+            "website": values["website"],
+            "notes": values["notes"],
+        }
+        day = values["last_verified_on"]
+        if day is not None and day != entry.last_verified_on:
+            shared.update(last_verified_on=day, verified_by=user)
+        for name, value in {**shared, "organisation": values["name_ro"]}.items():
+            setattr(entry, name, value)
+        entry.helps_with = values["helps_with_ro"]
+        entry.save()
+        english = entry.get_translation_or_none(en_locale)
+        if english is None:
+            english = entry.copy_for_translation(en_locale)
+        for name, value in shared.items():
+            setattr(english, name, value)
+        english.organisation = values["name_en"] or values["name_ro"]
+        english.helps_with = values["helps_with_en"]
+        english.save()
+    return len(rows)

@@ -47,8 +47,10 @@ class ReportsConfig(AppConfig):
             eraser=coordinator_data_erase,
         )
         from certificates.selectors import register_download_grant
+        from courses.directory import register_maintainer_scope
 
-        from .selectors import may_download_certificate
+        from .selectors import directory_counties, may_download_certificate
 
+        register_maintainer_scope(directory_counties)
         post_migrate.connect(ensure_coordinators_group)
         register_download_grant(may_download_certificate)

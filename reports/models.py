@@ -187,3 +187,23 @@ class ExportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(99, self.rows_done * 100 // self.rows_total)
+
+
+class DirectoryReminder(models.Model):
+    """The weekly "entries to verify" e-mail to a coordinator, claimed by its row before it is
+    sent (unique per coordinator and week), so a second run in the same week sends nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directory_reminders"
+    )
+    week = models.DateField(_("week starting on"))
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referral directory reminder")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="one_directory_reminder_a_week")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.week}"

@@ -789,3 +789,14 @@ def retention_rows(*, scope: CoordinatorScope, filters: dict, courses: list[Cour
                 )
             )
     return rows
+def directory_counties(user):
+    """The counties whose referral directory entries a coordinator maintains (registered with
+    courses.directory): a county coordinator their county's, a national one every entry (None).
+    Institution coordinators none: an institution's people do not answer for the county's
+    directory, and the county's coordinator is the one reminded when an entry goes stale."""
+    scope = scope_for(user)
+    if scope is None or scope.level == ScopeLevel.INSTITUTION:
+        return frozenset()
+    if scope.level == ScopeLevel.NATIONAL:
+        return None
+    return frozenset({scope.county})

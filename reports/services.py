@@ -495,3 +495,43 @@ def coordinator_data_erase(user) -> None:
             job.file.delete(save=False)
     ExportJob.objects.filter(requested_by=user).delete()
     CoordinatorScope.objects.filter(user=user).delete()
+
+
+def directory_reminders_send() -> int:
+    """Once a week, each county coordinator is sent their county's directory entries that are
+    stale (never verified, or not for six months), a national coordinator the national ones.
+    Each e-mail is claimed first by inserting its (coordinator, week) row: a second run of the
+    week sends nothing again. Returns the number sent."""
+    import datetime
+
+    from django.db import IntegrityError, transaction
+
+    from accounts.services import email_send_to_user
+    from courses.selectors import referral_contacts_stale
+
+    from .models import CoordinatorScope, DirectoryReminder, ScopeLevel
+
+    today = timezone.localdate()
+    week = today - datetime.timedelta(days=today.weekday())
+    sent = 0
+    scopes = CoordinatorScope.objects.filter(
+        level__in=[ScopeLevel.COUNTY, ScopeLevel.NATIONAL], user__is_active=True
+    ).select_related("user")
+    for scope in scopes:
+        user = scope.user
+        language = user.preferred_language or "ro"
+        entries = list(referral_contacts_stale(county=scope.county, language=language))
+        if not entries:
+            continue
+        try:
+            with transaction.atomic():
+                DirectoryReminder.objects.create(user=user, week=week)
+        except IntegrityError:
+            continue  # already sent this week
+        email_send_to_user(
+            user=user,
+            template="reports/email/directory_stale",
+            context={"entries": entries, "scope": scope},
+        )
+        sent += 1
+    return sent

@@ -59,3 +59,8 @@ def send_enrollment_elsewhere_notice(user_id: int, course_keys: list[str]) -> No
             ]
         },
     )
+
+
+@shared_task
+def remind_stale_directory_entries() -> int:
+    return services.directory_reminders_send()

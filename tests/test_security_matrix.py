@@ -25,6 +25,7 @@ from django.utils import translation
 from wagtail.models import Page
 
 from certificates.models import Certificate
+from courses.models import ReferralContact
 from quizzes.models import Attempt
 from reports import services as report_services
 
@@ -86,6 +87,12 @@ RULES = {
     # tests/courses/test_recertification.py (this table has no reviewer column).
     "recertification": ["admin-login"] * 3 + [200, "denied", "denied", 200],
     "recertification_close": _ADMIN_POST_ONLY,
+    # "Mark verified today" on a national directory entry: those who maintain it (trainers,
+    # administrators); a county coordinator gets a 404 (courses.directory).
+    "referral_contact_verify": ["admin-login"] * 3 + [200, 404, 404, 200],
+    # The directory's CSV (each person's own entries; tests/courses/test_referral_directory.py).
+    "referral_directory_export": ["admin-login"] * 3 + [200] * 4,
+    "referral_directory_import": ["admin-login"] * 3 + [200] * 4,
     "certificate_revoke": _ADMIN_PAGE,
     # The register's listing (certificates/wagtail_hooks.py: without the bulk-delete column).
     "wagtailsnippets_certificates_certificate:list": _ADMIN_PAGE,
@@ -270,6 +277,9 @@ def sample_urls(world, media_root):  # noqa: F811
         "certificate_bulk:course": [world.course.translation_key],
         "recertification": [world.course.pk],
         "recertification_close": [world.course.pk, 1],
+        "referral_contact_verify": [
+            ReferralContact.objects.create(organisation="119", helps_with="Sesizări").pk
+        ],
         "learning_reports:export": ["completion"],
         "learning_reports:export_status": [job.pk],
         "learning_reports:export_download": [job.pk],
@@ -523,6 +533,11 @@ _NOBODY = [*_LOGIN3, "denied", "denied", "denied", "denied", "denied"]
 # show the referral contacts): anyone with the admin may choose it (a trainer puts a referral
 # contact in a lesson; an administrator an institution in a coordinator's scope).
 _ANY_ADMIN_USER = [*_LOGIN3, 200, 200, 200, 200, 200]
+# The referral directory: trainers (national entries), county coordinators (their county's),
+# administrators (all); reviewers maintain none.
+_DIRECTORY_MAINTAINERS = [*_LOGIN3, 200, "denied", 200, 200, 200]
+# (the entry is looked up before the permission: a reviewer's answer is a 404 too)
+_NATIONAL_ENTRY = [*_LOGIN3, 200, 404, 404, 404, 200]
 
 
 def _snippet_rules(namespace: str, **overrides) -> dict:
@@ -549,8 +564,29 @@ def _reference_chooser_rules(namespace: str) -> dict:
 WAGTAIL_RULES = {
     **_snippet_rules("wagtailsnippets_accounts_institution"),
     **_reference_chooser_rules("wagtailsnippetchoosers_accounts_institution"),
-    **_snippet_rules("wagtailsnippets_courses_referralcontact"),
+    # The referral directory (courses.directory): each person lists the entries they maintain;
+    # the sample is a national entry: the trainers' and administrators', 404 to a county
+    # coordinator; no copy view (one entry per county and kind).
+    **{
+        name: rule
+        for name, rule in _snippet_rules(
+            "wagtailsnippets_courses_referralcontact",
+            list=_DIRECTORY_MAINTAINERS,
+            list_results=_DIRECTORY_MAINTAINERS,
+            add=_DIRECTORY_MAINTAINERS,
+            edit=_NATIONAL_ENTRY,
+            delete=_NATIONAL_ENTRY,
+            usage=_NATIONAL_ENTRY,
+            history=_NATIONAL_ENTRY,
+            inspect=_NATIONAL_ENTRY,
+            history_results=_NATIONAL_ENTRY,
+        ).items()
+        if not name.endswith(":copy")
+    },
     **_reference_chooser_rules("wagtailsnippetchoosers_courses_referralcontact"),
+    # Those who write no lessons choose only the entries they maintain.
+    "wagtailsnippetchoosers_courses_referralcontact:chosen": [*_LOGIN3, 200, 200, 404, 404, 200],
+    "wagtailsnippetchoosers_courses_referralcontact:create": _DIRECTORY_MAINTAINERS,
     # The national register: certificate managers (certificates.change_certificate, a national
     # role, as for certificates.admin_views) and administrators. Nobody adds, copies or deletes
     # a certificate (CertificatePermissionPolicy). It has no chooser: nothing chooses one.

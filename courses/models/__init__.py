@@ -1,7 +1,7 @@
 from .objectives import LearningObjective
 from .pages import CourseIndexPage, CoursePage, CourseStepMixin, LessonPage
 from .progress import Enrollment, RecertificationCampaign, RunKind, StepCompletion
-from .snippets import ReferralContact
+from .snippets import ReferralContact, ReferralKind
 
 __all__ = [
     "CourseIndexPage",
@@ -12,6 +12,7 @@ __all__ = [
     "LessonPage",
     "RecertificationCampaign",
     "ReferralContact",
+    "ReferralKind",
     "RunKind",
     "StepCompletion",
 ]

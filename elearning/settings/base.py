@@ -340,6 +340,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "retention.tasks.send_retention_invitations",
         "schedule": crontab(hour=9, minute=15),
     },
+    # Weekly, Monday morning: each claimed per coordinator and week (reports.DirectoryReminder).
+    "remind-stale-directory-entries": {
+        "task": "reports.tasks.remind_stale_directory_entries",
+        "schedule": crontab(hour=8, minute=20, day_of_week="mon"),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
