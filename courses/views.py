@@ -1,4 +1,5 @@
-"""Catalogue, "My learning", and the two progress actions (start a course, complete a lesson)."""
+"""Catalogue, "My learning", the two progress actions (start a course, complete a lesson), and the
+glossary."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,13 +7,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import ProfessionalRole
 
 from . import selectors, services
 from .dashboard import completed_course_extras, run_extras
 from .forms import CatalogueFilterForm, RunStartForm
+from .glossary import glossary_entries
 from .models import CourseIndexPage, CoursePage, LessonPage, RunKind
 
 
@@ -167,4 +169,15 @@ def _my_learning(request, status: int = 200):
             "RunKind": RunKind,
         },
         status=status,
+    )
+
+
+@require_GET
+def glossary(request):
+    """The Romanian–English glossary, public: the terms the courses use, in the active language."""
+    language = get_language()
+    return render(
+        request,
+        "courses/glossary.html",
+        {"entries": glossary_entries(language=language), "language": language},
     )

@@ -143,6 +143,8 @@ RULES = {
     "courses:course_start": _LEARNER_POST_ONLY,
     "courses:run_start": _LEARNER_POST_ONLY,
     "courses:lesson_complete": _LEARNER_POST_ONLY,
+    # The glossary of the terms the courses use (courses/glossary.py): public, like the courses.
+    "courses:glossary": _PUBLIC,
     "quizzes:attempt_start": _LEARNER_POST_ONLY,
     "quizzes:attempt_submit": _LEARNER_POST_ONLY,
     # The learner's own attempt: 404 to everyone else (an attempt's answers are the learner's).

@@ -15,12 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = {
     "ro": {
         "register": "Creați un cont",
-        "create": "Creează contul",
+        "create": "Creați contul",
         "check": "Verificați-vă e-mailul",
         "login": "Autentificare",
         "logout": "Deconectare",
         "profile": "Profilul meu",
-        "save": "Salvează modificările",
+        "save": "Salvați modificările",
         "saved": "Profilul a fost salvat.",
         "county": "Cluj",
     },

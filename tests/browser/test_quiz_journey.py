@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = {
     "ro": {
         "start": "Începeți chestionarul",
-        "submit": "Trimite răspunsurile",
+        "submit": "Trimiteți răspunsurile",
         "result": "Rezultatul dumneavoastră",
     },
     "en": {"start": "Start the quiz", "submit": "Submit my answers", "result": "Your result"},

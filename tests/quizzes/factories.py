@@ -16,7 +16,7 @@ def make_quiz(course=None, *, translate=True, **settings) -> QuizPage:
 
 
 def _make_quiz(course, translate, settings) -> QuizPage:
-    quiz = QuizPage(title="Test final", slug=settings.pop("slug", "test-final"), **settings)
+    quiz = QuizPage(title="Chestionar final", slug=settings.pop("slug", "test-final"), **settings)
     quiz.questions = [
         Question(
             sort_order=0,
