@@ -789,6 +789,8 @@ def retention_rows(*, scope: CoordinatorScope, filters: dict, courses: list[Cour
                 )
             )
     return rows
+
+
 def directory_counties(user):
     """The counties whose referral directory entries a coordinator maintains (registered with
     courses.directory): a county coordinator their county's, a national one every entry (None).

@@ -328,6 +328,8 @@ def _survey_token(learner) -> str:
         learner_id=learner.pk, course_key=run.course_key, run=run.run, completed_at=run.completed_at
     )
     return SurveyInvitation.objects.get(enrollment=run, kind=SurveyKind.REACTION).token
+
+
 def _retention_token(learner, world) -> str:  # noqa: F811
     """An open retention check of the learner's completed run, drawn from the world's pool."""
     from datetime import timedelta
