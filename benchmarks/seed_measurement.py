@@ -85,6 +85,62 @@ def seed_pairs(rng: random.Random, runs: list) -> int:
     return len(pairs)
 
 
+def seed_survey_answers(rng: random.Random, runs: list) -> int:
+    """SURVEY_ANSWERS answers to the surveys: an end-of-course answer for two runs in three, a
+    90-day follow-up for the third, each with its sent invitation (and a few invited who did not
+    answer), as the surveys app stores them."""
+    from surveys.models import FollowUpAnswer, ReactionAnswer, SurveyInvitation, SurveyKind
+
+    invitations, answers = [], []
+    for i, (enrollment_id, _learner, _course, completed_at) in enumerate(runs):
+        follow_up = i % 3 == 2
+        sent = completed_at + timedelta(days=90 if follow_up else 0)
+        answered = len(answers) < SURVEY_ANSWERS and i % 10 != 9  # 90 % answer
+        invitation = SurveyInvitation(
+            kind=SurveyKind.FOLLOW_UP if follow_up else SurveyKind.REACTION,
+            enrollment_id=enrollment_id,
+            token=uuid.uuid5(NAMESPACE, f"survey-{enrollment_id}").hex,
+            created_at=completed_at,
+            due_at=sent,
+            sent_at=sent,
+            expires_at=sent + timedelta(days=60),
+            answered_at=sent + timedelta(days=2) if answered else None,
+        )
+        invitations.append(invitation)
+        if not answered:
+            continue
+        if follow_up:
+            answers.append(
+                FollowUpAnswer(
+                    invitation=invitation,
+                    noticed_indicators=rng.random() < 0.5,
+                    conversations=rng.choice((0, 0, 1, 2, 3)),
+                    used_directory=rng.random() < 0.3,
+                    notifications=rng.choice((0, 0, 0, 1)),
+                )
+            )
+        else:
+            answers.append(
+                ReactionAnswer(
+                    invitation=invitation,
+                    relevance=rng.randint(2, 5),
+                    clarity=rng.randint(3, 5),
+                    confidence=rng.randint(2, 5),
+                    recommend=rng.randint(3, 5),
+                )
+            )
+        if len(answers) >= SURVEY_ANSWERS:
+            break
+    SurveyInvitation.objects.bulk_create(invitations, batch_size=BATCH)
+    ReactionAnswer.objects.bulk_create(
+        [a for a in answers if isinstance(a, ReactionAnswer)], batch_size=BATCH
+    )
+    FollowUpAnswer.objects.bulk_create(
+        [a for a in answers if isinstance(a, FollowUpAnswer)], batch_size=BATCH
+    )
+    return len(answers)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reset", action="store_true")
@@ -95,6 +151,7 @@ def main() -> None:
 
     from courses.models import Enrollment
     from quizzes.models import Attempt
+    from surveys.models import SurveyInvitation
 
     started = time.monotonic()
     rng = random.Random(17)  # noqa: S311 - reproducible test data
@@ -102,6 +159,7 @@ def main() -> None:
         if args.reset:
             # The pairs go with their attempts (on delete cascade).
             Attempt.objects.filter(pool_key__isnull=False).delete()
+            SurveyInvitation.objects.all().delete()
         if Attempt.objects.filter(pool_key__isnull=False).count() >= 2 * PAIRS and not args.reset:
             print("Pairs already seeded.")
         else:
@@ -111,6 +169,7 @@ def main() -> None:
                 .values_list("pk", "learner_id", "course_key", "completed_at")[:PAIRS]
             )
             print(f"Seeded {seed_pairs(rng, runs)} matched pre/post pairs.")
+            print(f"Seeded {seed_survey_answers(rng, runs)} survey answers.")
     print(f"Done in {time.monotonic() - started:.0f} s.")
 
 
