@@ -164,7 +164,13 @@ def main() -> None:
             print("Pairs already seeded.")
         else:
             runs = list(
-                Enrollment.objects.filter(run=1, completed_at__isnull=False)
+                # The demo's runs have their pairs and surveys already (seed_demo).
+                Enrollment.objects.filter(
+                    run=1,
+                    completed_at__isnull=False,
+                    measured_pair__isnull=True,
+                    survey_invitations__isnull=True,
+                )
                 .order_by("pk")
                 .values_list("pk", "learner_id", "course_key", "completed_at")[:PAIRS]
             )
