@@ -23,9 +23,9 @@ def test_the_impact_report_shows_the_retention_curve_with_small_cells_hidden(
     response = client.get(reverse("learning_reports:impact"))
     assert response.status_code == 200
     (row,) = response.context["retention_rows"]
-    # The world's attempts were written without the quiz services, so it has no matched pair:
-    # pre and post are empty; two 30-day checks show as "< 5"; no 180-day check yet.
-    assert row.cells == ["", "", "< 5", ""]
+    # The world's two matched pairs (Ana, Mihai) and two 30-day checks show as "< 5"; no
+    # 180-day check yet.
+    assert row.cells == ["< 5", "< 5", "< 5", ""]
     page = response.content.decode()
     assert "Retenție" in page and "60.0" not in page
     by_county = client.get(reverse("learning_reports:impact"), {"group_by": "county"})
