@@ -345,9 +345,18 @@ def quiz_answer_key(quiz: QuizPage) -> dict[str, AnswerKeyQuestion]:
 def attempt_questions(*, attempt: Attempt, quiz: QuizPage) -> list[dict]:
     """The attempt's questions in its order, with choices in its order, in this page's language.
     Only what a learner may see before submitting: no correctness, feedback or explanation."""
+    return drawn_questions(
+        question_keys=attempt.question_keys, choice_order=attempt.choice_order, quiz=quiz
+    )
+
+
+def drawn_questions(*, question_keys: list, choice_order: dict, quiz: QuizPage) -> list[dict]:
+    """Questions drawn from `quiz` (an attempt's, or a retention check's from the same pool), in
+    the order drawn, choices in the order drawn, in the page's language; only what may be seen
+    before submitting."""
     questions = questions_by_key(quiz)
     shown = []
-    for number, key in enumerate(attempt.question_keys, start=1):
+    for number, key in enumerate(question_keys, start=1):
         question = questions.get(key)
         if question is None:
             continue
@@ -361,7 +370,7 @@ def attempt_questions(*, attempt: Attempt, quiz: QuizPage) -> list[dict]:
                 "text": question.text,
                 "choices": [
                     {"id": choices[k].pk, "text": choices[k].text}
-                    for k in attempt.choice_order.get(key, [])
+                    for k in choice_order.get(key, [])
                     if k in choices
                 ],
             }

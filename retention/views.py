@@ -10,37 +10,10 @@ from django.views.decorators.http import require_http_methods
 
 from quizzes.forms import parse_submission
 from quizzes.models import QuestionKind
-from quizzes.selectors import live_quiz, questions_by_key, quiz_answer_key
+from quizzes.selectors import drawn_questions, live_quiz, quiz_answer_key
 from quizzes.services import QuizError
 
 from . import selectors, services
-
-
-def _questions(check, quiz) -> list[dict]:
-    """The check's questions in its order, choices in its order, in the page's language: only
-    what may be seen before submitting (no correctness, feedback or explanation)."""
-    questions = questions_by_key(quiz)
-    shown = []
-    for number, key in enumerate(check.question_keys, start=1):
-        question = questions.get(key)
-        if question is None:
-            continue
-        choices = {str(c.key): c for c in question.choices.all()}
-        shown.append(
-            {
-                "number": number,
-                "key": key,
-                "kind": question.kind,
-                "scenario": question.scenario,
-                "text": question.text,
-                "choices": [
-                    {"id": choices[k].pk, "text": choices[k].text}
-                    for k in check.choice_order.get(key, [])
-                    if k in choices
-                ],
-            }
-        )
-    return shown
 
 
 @login_required
@@ -66,7 +39,9 @@ def retention_check(request, token):
         context["error"] = str(services.EXPIRED)
         return render(request, "retention/check_closed.html", context, status=410)
     quiz = live_quiz(page_id=page_id)
-    context["questions"] = _questions(check, quiz)
+    context["questions"] = drawn_questions(
+        question_keys=check.question_keys, choice_order=check.choice_order, quiz=quiz
+    )
     if request.method == "POST":
         questions = quiz_answer_key(quiz)
         try:
