@@ -165,7 +165,7 @@ def _pool_key(quiz: QuizPage):
     return source.translation_key if source.pk != quiz.pk else None
 
 
-def _credits(questions: dict, attempt: Attempt, answers: dict[str, list[str]]) -> dict:
+def item_credits(questions: dict, attempt: Attempt, answers: dict[str, list[str]]) -> dict:
     """Each drawn question's credit, 0 to 1, by question key."""
     credits = {}
     for question_key in attempt.question_keys:
@@ -271,7 +271,7 @@ def attempt_submit(
         )
     if questions is None:
         questions = quiz_answer_key(quiz)
-    credits = _credits(questions, attempt, answers)
+    credits = item_credits(questions, attempt, answers)
     total = sum(credits.values(), Decimal(0))
     score = (100 * total / len(attempt.question_keys)).quantize(Decimal("0.01"))
     passed = score >= quiz.pass_mark

@@ -15,8 +15,7 @@ from courses.models import Enrollment
 from elearning.infrastructure.queueing import send_now
 from quizzes.models import Attempt, QuestionKind
 from quizzes.selectors import live_quiz, pool_draw, questions_by_key
-from quizzes.services import QuizError
-from quizzes.services import _credits as item_credits  # the quizzes' grading, reused as is
+from quizzes.services import QuizError, item_credits
 
 from .models import OPEN_DAYS, CheckAge, RetentionCheck, RetentionResponse, new_token
 from .selectors import RetentionPool, retention_pools
