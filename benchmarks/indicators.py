@@ -28,12 +28,11 @@ from benchmarks.common import (
     PING,
     VAR_DIR,
     BenchmarkError,
-    percentile,
     stop_server,
     wait_until_ready,
 )
 from benchmarks.lesson_page import Client
-from benchmarks.reports import start_server
+from benchmarks.reports import start_server, timed_runs
 from benchmarks.seed_reports import (
     COUNTY_COORDINATOR,
     DATABASE_NAME,
@@ -56,35 +55,7 @@ def page_runs(clients: dict, runs: int, requests: int, warmup: int) -> dict:
     for name, client in clients.items():
         targets.append((f"{name}", client, PAGE))
         targets.append((f"{name}-by-county", client, PAGE + "?group_by=county"))
-    for _ in range(warmup):
-        for _name, client, path in targets:
-            client.request("GET", path)
-    result: dict[str, list] = {name: [] for name, _c, _p in targets}
-    for run in range(runs):
-        times: dict[str, list[float]] = {name: [] for name, _c, _p in targets}
-        for _ in range(requests):
-            for name, client, path in targets:
-                status, body, elapsed, _response = client.request("GET", path)
-                if status != 200 or (path != PING and not check_page(body)):
-                    raise BenchmarkError(f"{name} {path}: {status}, unexpected page")
-                times[name].append(elapsed)
-        for name, values in times.items():
-            figures = {
-                "p50_ms": round(1000 * percentile(values, 50), 1),
-                "p95_ms": round(1000 * percentile(values, 95), 1),
-                "n": len(values),
-            }
-            result[name].append(figures)
-            print(f"  run {run + 1} {name:18s} p50 {figures['p50_ms']:7.1f} ms  "
-                  f"p95 {figures['p95_ms']:7.1f} ms")  # fmt: skip
-    return {
-        name: {
-            "runs": figures,
-            "median_p50_ms": statistics.median(f["p50_ms"] for f in figures),
-            "median_p95_ms": statistics.median(f["p95_ms"] for f in figures),
-        }
-        for name, figures in result.items()
-    }
+    return timed_runs(targets, runs, requests, warmup, lambda path, body: check_page(body))
 
 
 def xlsx_run() -> dict:

@@ -81,6 +81,13 @@ def page_runs(clients: dict[str, Client], runs: int, requests: int, warmup: int)
     targets = [("ping", clients["national"], PING)] + [
         (name, client, PAGE) for name, client in clients.items()
     ]
+    return timed_runs(targets, runs, requests, warmup, lambda path, body: check_page(body))
+
+
+def timed_runs(targets: list, runs: int, requests: int, warmup: int, check) -> dict:
+    """(name, client, path) targets requested in turn, one request at a time, after `warmup`
+    rounds; p50 and p95 per run and their medians over the runs. `check(path, body)` says
+    whether a page is the one expected (ping pages are not checked)."""
     for _ in range(warmup):
         for _name, client, path in targets:
             client.request("GET", path)
@@ -90,7 +97,7 @@ def page_runs(clients: dict[str, Client], runs: int, requests: int, warmup: int)
         for _ in range(requests):
             for name, client, path in targets:
                 status, body, elapsed, _response = client.request("GET", path)
-                if status != 200 or (path == PAGE and not check_page(body)):
+                if status != 200 or (path != PING and not check(path, body)):
                     raise BenchmarkError(f"{name} {path}: {status}, unexpected page")
                 times[name].append(elapsed)
         for name, values in times.items():
@@ -100,7 +107,7 @@ def page_runs(clients: dict[str, Client], runs: int, requests: int, warmup: int)
                 "n": len(values),
             }
             result[name].append(figures)
-            print(f"  run {run + 1} {name:9s} p50 {figures['p50_ms']:7.1f} ms  "
+            print(f"  run {run + 1} {name:18s} p50 {figures['p50_ms']:7.1f} ms  "
                   f"p95 {figures['p95_ms']:7.1f} ms")  # fmt: skip
     return {
         name: {
