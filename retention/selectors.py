@@ -116,8 +116,8 @@ def is_open(check: RetentionCheck, *, now=None) -> bool:
 
 def dashboard_retention(learner, course_keys) -> dict:
     """For "My learning", beside each completed course: the open check ("Retention check
-    due", with its link) and, when the learner's latest check is below its pass mark,
-    "Refresher recommended" with the course's link. One query (the course URLs are cached)."""
+    due", with its link) and the latest check taken: "Retention check passed" with its result's
+    link, or, below its pass mark, "Refresher recommended" with the course's link. One query (the course URLs are cached)."""
     if not course_keys:
         return {}
     checks = RetentionCheck.objects.filter(learner=learner, course_key__in=course_keys).only(
@@ -156,7 +156,17 @@ def dashboard_retention(learner, course_keys) -> dict:
         taken = [c for c in course_checks if c.submitted_at is not None]
         if taken:
             latest = max(taken, key=lambda c: c.submitted_at)
-            if not latest.passed:
+            if latest.passed:
+                # The result stays in sight (its page shows the score and the course link).
+                items.append(
+                    {
+                        "label": _("Retention check passed"),
+                        "url": check_url(latest),
+                        "note": _("your %(days)d-day check: %(score)s%%")
+                        % {"days": latest.age_days, "score": floatformat(latest.score, 0)},
+                    }
+                )
+            else:
                 items.append(
                     {
                         "label": _("Refresher recommended"),
