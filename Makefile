@@ -9,8 +9,10 @@ TEST_SYSTEM_PACKAGES := chromium poppler-utils zbar-tools
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # `make test` runs the suite in this many processes (pytest-xdist), each with its own test
-# database, Redis cache database and Celery queues; a file's tests stay in one process, so its
-# module fixtures are built once. `make test TEST_PROCESSES=0` runs in this process alone.
+# database, Redis cache database and Celery queues. `--dist load` hands each process the tests
+# in collection order, which pytest-django sorts as Django does (transactional tests, which
+# flush the database, last): per file (`loadfile`) a flush ran before another file's tests and
+# took the groups the migrations create with it. `make test TEST_PROCESSES=0`: one process.
 TEST_PROCESSES ?= 2
 # `make run DEBUG=1` shows Django's debug pages; without it the demo answers as production does.
 DEBUG ?= 0
@@ -37,7 +39,7 @@ test: setup test-system-packages node_modules/.installed
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=elearning.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=elearning.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist load $(PYTEST_ARGS)
 
 # Known vulnerabilities of every pinned package, from the advisory data of pip-audit's default
 # service. The probe first asks about a release with published advisories (Django 3.0): where
