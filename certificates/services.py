@@ -20,6 +20,7 @@ from elearning.infrastructure.queueing import enqueue_on_commit, send_now
 
 from .models import Certificate, CertificateEvent, CertificateStatus
 from .rendering import render_certificate_pdf
+from .sealing import seal_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,12 @@ def certificate_request(
         return Certificate.objects.get(learner_id=learner_id, course_key=course_key, run=run)
 
 
+def _sealed_pdf(certificate: Certificate) -> bytes:
+    # Issue, re-issue and renewal all come through here: the PDF is sealed by the issuing
+    # organisation, or SealError is raised and nothing is stored (certificates/sealing.py).
+    return seal_pdf(render_certificate_pdf(certificate))
+
+
 def _store_pdf(certificate: Certificate, pdf: bytes) -> None:
     # One file per certificate, always the same name: a second render replaces the first.
     filename = f"{certificate.pk}.pdf"
@@ -120,7 +127,7 @@ def certificate_issue(*, certificate_id, by=None) -> Certificate | None:
         certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
         if certificate is None or certificate.status == CertificateStatus.READY:
             return None
-        _store_pdf(certificate, render_certificate_pdf(certificate))
+        _store_pdf(certificate, _sealed_pdf(certificate))
         certificate.status = CertificateStatus.READY
         certificate.failure = ""
         certificate.save(update_fields=["pdf", "status", "failure"])
@@ -139,6 +146,14 @@ def certificate_mark_failed(*, certificate_id, reason: str) -> None:
         CertificateEvent.objects.create(
             certificate_id=certificate_id, kind=CertificateEvent.Kind.FAILED, note=reason[:2000]
         )
+
+
+def certificate_reissue_failed(*, certificate_id, reason: str) -> None:
+    """Record in the certificate's history that a re-issue failed for good; the certificate
+    keeps its earlier PDF and its status (it is still what it was)."""
+    CertificateEvent.objects.create(
+        certificate_id=certificate_id, kind=CertificateEvent.Kind.FAILED, note=reason[:2000]
+    )
 
 
 def certificate_retry(*, certificate: Certificate) -> bool:
@@ -202,7 +217,7 @@ def certificate_reissue(
             learner = User.objects.select_related("institution").get(pk=certificate.learner_id)
             certificate.learner_name = learner.full_name
             certificate.institution_name = learner.institution_name
-        _store_pdf(certificate, render_certificate_pdf(certificate))
+        _store_pdf(certificate, _sealed_pdf(certificate))
         certificate.status = CertificateStatus.READY
         certificate.save(update_fields=["learner_name", "institution_name", "pdf", "status"])
         CertificateEvent.objects.create(

@@ -267,6 +267,22 @@ CERTIFICATE_EXPIRY_REMINDER_DAYS = (60, 14)
 # Days before a re-certification's date when holders who have not renewed are reminded (at
 # most one e-mail a week per certificate, the announcement included).
 RECERTIFICATION_REMINDER_DAYS = (30, 7)
+# The issuing organisation's electronic seal on every certificate PDF (certificates/sealing.py;
+# README, "Configuration"): a PKCS#12 file and its passphrase, or a key on a PKCS#11 token.
+CERTIFICATE_SEAL_PKCS12_FILE = os.environ.get("CERTIFICATE_SEAL_PKCS12_FILE", "")
+CERTIFICATE_SEAL_PKCS12_PASSPHRASE = os.environ.get("CERTIFICATE_SEAL_PKCS12_PASSPHRASE", "")
+CERTIFICATE_SEAL_PKCS11_MODULE = os.environ.get("CERTIFICATE_SEAL_PKCS11_MODULE", "")
+CERTIFICATE_SEAL_PKCS11_TOKEN_LABEL = os.environ.get("CERTIFICATE_SEAL_PKCS11_TOKEN_LABEL", "")
+CERTIFICATE_SEAL_PKCS11_KEY_LABEL = os.environ.get("CERTIFICATE_SEAL_PKCS11_KEY_LABEL", "")
+# Empty: the certificate object has the key's label.
+CERTIFICATE_SEAL_PKCS11_CERT_LABEL = os.environ.get("CERTIFICATE_SEAL_PKCS11_CERT_LABEL", "")
+CERTIFICATE_SEAL_PKCS11_PIN = os.environ.get("CERTIFICATE_SEAL_PKCS11_PIN", "")
+# A timestamp authority (RFC 3161): the seal then carries a trusted time (PAdES B-T).
+CERTIFICATE_SEAL_TSA_URL = os.environ.get("CERTIFICATE_SEAL_TSA_URL", "")
+CERTIFICATE_SEAL_LOCATION = os.environ.get("CERTIFICATE_SEAL_LOCATION", "România")
+# Secure by default: with no usable seal a certificate fails (with the reason, for an
+# administrator to retry) instead of being issued unsealed. Only the dev settings relax it.
+CERTIFICATE_SEAL_REQUIRED = True
 
 
 # Celery: Redis in production; a broker on disk for `make run` (Kombu's filesystem transport).

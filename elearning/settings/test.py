@@ -66,3 +66,31 @@ SITE_URL = "http://testserver"
 # Static files come from the apps' folders (no collectstatic in tests).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# The seal: a key made once per test process (EC P-256: about a millisecond), in a temporary
+# folder, so every issued certificate in the tests is sealed as in production. No timestamp
+# authority (no network in tests): its warning is silenced here; tests/certificates/test_seal.py
+# checks that it is given.
+CERTIFICATE_SEAL_PKCS12_PASSPHRASE = "test-not-secret"  # noqa: S105
+CERTIFICATE_SEAL_PKCS12_FILE = str(
+    Path(tempfile.mkdtemp(prefix="elearning-test-seal-")) / "seal.p12"
+)
+
+
+def _write_test_seal() -> None:
+    from certificates.seal_keys import seal_key, seal_pkcs12, self_signed_seal_certificate
+
+    key = seal_key()
+    certificate = self_signed_seal_certificate(
+        key,
+        common_name="TEST — Organizație emitentă (teste automate)",
+        organisation="TEST Program de formare",
+    )
+    Path(CERTIFICATE_SEAL_PKCS12_FILE).write_bytes(
+        seal_pkcs12(key, certificate, CERTIFICATE_SEAL_PKCS12_PASSPHRASE)
+    )
+
+
+_write_test_seal()
+CERTIFICATE_SEAL_REQUIRED = True
+SILENCED_SYSTEM_CHECKS = ["certificates.W003"]
