@@ -7,6 +7,7 @@ its certificate's, a certificate expired or not yet valid.
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+from django.utils import translation
 
 from .sealing import SealError, SealSettings, seal_problems
 
@@ -23,12 +24,19 @@ IDS = {
 }
 
 
+def _problems(config: SealSettings) -> list[SealError]:
+    # In English, as Django's own checks (the same messages are stored in Romanian as a failed
+    # certificate's reason).
+    with translation.override("en"):
+        return seal_problems(config)
+
+
 @register()
 def certificate_seal(app_configs, **kwargs):
     """Warnings: the seal's problems, and no timestamp authority."""
     config = SealSettings.current()
     messages = []
-    for problem in seal_problems(config):
+    for problem in _problems(config):
         text = str(problem)
         if problem.kind == SealError.NOT_CONFIGURED and not config.required:
             text = "Certificate PDFs are issued unsealed: no seal key is configured (dev only)."
@@ -47,7 +55,7 @@ def certificate_seal(app_configs, **kwargs):
 @register(deploy=True)
 def certificate_seal_deploy(app_configs, **kwargs):
     """Errors in production: a certificate must never be issued unsealed or badly sealed."""
-    problems = seal_problems(SealSettings.current())
+    problems = _problems(SealSettings.current())
     messages = [Error(str(p), hint=HINT, id=IDS[p.kind][1]) for p in problems]
     if not getattr(settings, "CERTIFICATE_SEAL_REQUIRED", True):
         messages.append(
