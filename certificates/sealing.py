@@ -110,11 +110,16 @@ def _pkcs11_signer(config: SealSettings):
         token_criteria=TokenCriteria(label=config.pkcs11_token_label or None),
         user_pin=config.pkcs11_pin or None,
     )
-    return pkcs11.PKCS11Signer(
+    signer = pkcs11.PKCS11Signer(
         session,
         key_label=config.pkcs11_key_label,
         cert_label=config.pkcs11_cert_label or config.pkcs11_key_label,
     )
+    # An EC key: hash here and let the token sign the digest (CKM_ECDSA). Many tokens, SoftHSM
+    # among them, have no hash-and-sign ECDSA mechanism; every one that does ECDSA has this.
+    if signer.signing_cert.public_key.algorithm == "ec":
+        signer.use_raw_mechanism = True
+    return signer
 
 
 def _pkcs12_signer(config: SealSettings):
@@ -149,7 +154,8 @@ def _pkcs12_signer(config: SealSettings):
 
 # One signer per process and configuration: a PKCS#12 file is decrypted once, a token's
 # session opened once. Keyed by the process id too, because a PKCS#11 session must not cross
-# a fork (Celery's prefork children each open their own).
+# a fork (Celery's prefork children each open their own). A seal replaced under the same file
+# name takes effect when the workers restart.
 @functools.lru_cache(maxsize=4)
 def _signer(config: SealSettings, pid: int):
     if config.pkcs11_module:
@@ -241,7 +247,16 @@ def seal_problems(config: SealSettings | None = None) -> list[SealError]:
     except SealError as error:
         return [error]
     problems = []
-    if not seal_key_matches(signer):
+    try:
+        matches = seal_key_matches(signer)
+    except Exception as error:  # the token refuses to sign: its own error, whatever it is
+        return [
+            SealError(
+                _("The seal's key cannot sign: %(error)s") % {"error": repr(error)},
+                kind=SealError.UNUSABLE,
+            )
+        ]
+    if not matches:
         problems.append(
             SealError(
                 _("The seal's key does not match its certificate."), kind=SealError.KEY_MISMATCH

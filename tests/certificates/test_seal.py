@@ -3,6 +3,7 @@ the issuing organisation's PAdES seal, as Debian's `pdfsig` (poppler, NSS) sees 
 pyHanko says; a bad seal configuration is a warning, and an error for production; a seal that
 fails leaves the certificate FAILED with the reason and stores nothing unsealed."""
 
+import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -278,3 +279,63 @@ def test_a_failing_seal_on_reissue_keeps_the_sealed_pdf_and_records_the_failure(
     assert Path(certificate.pdf.path).read_bytes() == before
     failure = certificate.events.get(kind="failed").note
     assert failure and not certificate.events.filter(kind="reissued").exists()
+
+
+# A key on a PKCS#11 token ----------------------------------------------------------------------
+
+SOFTHSM = Path("/usr/lib/softhsm/libsofthsm2.so")
+
+
+@pytest.mark.skipif(
+    not SOFTHSM.exists() or not shutil.which("pkcs11-tool"),
+    reason="SoftHSM and OpenSC (Debian softhsm2, opensc) are not installed",
+)
+def test_a_key_on_a_pkcs11_token_seals(settings, tmp_path, monkeypatch):
+    """The PKCS#11 path end to end on SoftHSM, a software token: an EC key and its certificate
+    imported under one label, found by token and key label, checked and sealing."""
+    from cryptography.hazmat.primitives import serialization
+
+    (tmp_path / "tokens").mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    subprocess.run(
+        ["softhsm2-util", "--init-token", "--free", "--label", "sigiliu"]
+        + ["--pin", "1234", "--so-pin", "5678"],
+        check=True,
+        capture_output=True,
+    )
+    key = seal_key()
+    certificate = self_signed_seal_certificate(key, common_name="HSM — Organizație emitentă")
+    objects = {
+        "privkey": key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+        "cert": certificate.public_bytes(serialization.Encoding.DER),
+    }
+    for kind, data in objects.items():
+        (tmp_path / kind).write_bytes(data)
+        subprocess.run(
+            ["pkcs11-tool", "--module", str(SOFTHSM), "--token-label", "sigiliu", "--login"]
+            + ["--pin", "1234", "--write-object", str(tmp_path / kind), "--type", kind]
+            + ["--label", "sigiliu-cheie", "--id", "01"],
+            check=True,
+            capture_output=True,
+        )
+    settings.CERTIFICATE_SEAL_PKCS12_FILE = ""
+    settings.CERTIFICATE_SEAL_PKCS11_MODULE = str(SOFTHSM)
+    settings.CERTIFICATE_SEAL_PKCS11_TOKEN_LABEL = "sigiliu"
+    settings.CERTIFICATE_SEAL_PKCS11_KEY_LABEL = "sigiliu-cheie"
+    settings.CERTIFICATE_SEAL_PKCS11_PIN = "1234"
+    assert ids(certificate_seal_deploy(None)) == set()
+    sealed = tmp_path / "sealed.pdf"
+    sealed.write_bytes(seal_pdf(render_pdf_of_one_paragraph()))
+    assert_sealed_and_valid(sealed, signer="HSM — Organizație emitentă")
+
+
+def render_pdf_of_one_paragraph() -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string="<p>Probă</p>").write_pdf()
