@@ -158,9 +158,14 @@ def _pkcs12_signer(config: SealSettings):
 # name takes effect when the workers restart.
 @functools.lru_cache(maxsize=4)
 def _signer(config: SealSettings, pid: int):
-    if config.pkcs11_module:
-        return _pkcs11_signer(config)
-    return _pkcs12_signer(config)
+    signer = _pkcs11_signer(config) if config.pkcs11_module else _pkcs12_signer(config)
+    # Once per process: a token's key found under the wrong label would make seals no reader
+    # accepts, and the PDFs would be stored as if sealed.
+    if not seal_key_matches(signer):
+        raise SealError(
+            _("The seal's key does not match its certificate."), kind=SealError.KEY_MISMATCH
+        )
+    return signer
 
 
 def seal_signer(config: SealSettings | None = None):
@@ -179,7 +184,7 @@ def seal_signer(config: SealSettings | None = None):
         return _signer(config, os.getpid())
     except SealError:
         raise
-    except Exception as error:  # a token missing, a wrong PIN: pyHanko's own errors
+    except Exception as error:  # a token missing, a wrong PIN, a key that cannot sign
         raise SealError(
             _("The seal's key cannot be loaded: %(error)s") % {"error": repr(error)}
         ) from error
@@ -246,26 +251,8 @@ def seal_problems(config: SealSettings | None = None) -> list[SealError]:
         signer = seal_signer(config)
     except SealError as error:
         return [error]
-    problems = []
-    try:
-        matches = seal_key_matches(signer)
-    except Exception as error:  # the token refuses to sign: its own error, whatever it is
-        return [
-            SealError(
-                _("The seal's key cannot sign: %(error)s") % {"error": repr(error)},
-                kind=SealError.UNUSABLE,
-            )
-        ]
-    if not matches:
-        problems.append(
-            SealError(
-                _("The seal's key does not match its certificate."), kind=SealError.KEY_MISMATCH
-            )
-        )
     problem = seal_validity_problem(signer.signing_cert)
-    if problem:
-        problems.append(SealError(problem, kind=SealError.OUTSIDE_VALIDITY))
-    return problems
+    return [SealError(problem, kind=SealError.OUTSIDE_VALIDITY)] if problem else []
 
 
 def seal_pdf(pdf_bytes: bytes) -> bytes:
