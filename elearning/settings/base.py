@@ -267,6 +267,13 @@ CERTIFICATE_EXPIRY_REMINDER_DAYS = (60, 14)
 # Days before a re-certification's date when holders who have not renewed are reminded (at
 # most one e-mail a week per certificate, the announcement included).
 RECERTIFICATION_REMINDER_DAYS = (30, 7)
+# The PEM private key (P-256 for ES256; RSA or Ed25519 also work) that signs the Open Badges
+# credentials and their status lists; its public half is served at /credentials/issuer/jwks.json.
+# `make run` creates a demo one here (manage.py credentials_signing_key); production sets its
+# own, kept as long as credentials signed with it should verify.
+CREDENTIALS_SIGNING_KEY = Path(
+    os.environ.get("CREDENTIALS_SIGNING_KEY", VAR_DIR / "credentials" / "signing-key.pem")
+)
 
 
 # Celery: Redis in production; a broker on disk for `make run` (Kombu's filesystem transport).
