@@ -137,6 +137,13 @@ def dashboard_certificates(learner, course_keys) -> dict:
             item = {
                 "label": _("Download your certificate (PDF)"),
                 "url": reverse("certificates:download", args=[certificate.pk]),
+                # Beside the PDF, in the same item (refreshed with it while pending).
+                "links": [
+                    {
+                        "label": _("Download the digital credential (Open Badges)"),
+                        "url": reverse("certificates:credential_download", args=[certificate.pk]),
+                    }
+                ],
                 "note": note,
             }
         else:

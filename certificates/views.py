@@ -115,6 +115,12 @@ def verify(request, code: str):
             "renewal_url": renewal_url,
             # Its own dates stay true whatever superseded it: "expired on" once past.
             "expired": certificate.expires_at is not None and certificate.expires_at <= now,
+            # What its digital credential's status lists say. The credential itself is not
+            # linked here: like the PDF, it is its holder's to hand on (anyone who has seen a
+            # code would otherwise get a signed, portable copy); whoever received it checks
+            # its signature with the issuer's public key, linked instead.
+            "credential_verdict": selectors.credential_status_verdict(certificate),
+            "issuer_keys_url": reverse("certificates:credentials_jwks"),
         },
     )
 
