@@ -75,7 +75,7 @@ def achievement(
             "(%(hours)s hours of study)."
         ) % {"hours": hours}
         if objectives:
-            narrative += "\n\n" + _("Learning objectives:") + "\n"
+            narrative += "\n\n" + _("Learning objectives") + ":\n"
             narrative += "\n".join(f"- {objective}" for objective in objectives)
     others = [other for other in LANGUAGES if other != language and other in pages]
     document = {
