@@ -457,7 +457,9 @@ def status_list_positions(*, purpose: str, list_number: int) -> list[int] | None
     the number of certificates."""
     from .credentials.status_lists import LIST_SIZE
 
-    if purpose not in _STATUS_BIT:
+    # The index column holds 32 signed bits: a list beyond them cannot exist (and a number
+    # that large must not reach the database).
+    if purpose not in _STATUS_BIT or list_number > (2**31 - 1) // LIST_SIZE:
         return None
     start = list_number * LIST_SIZE
     in_list = Certificate.objects.filter(

@@ -128,8 +128,7 @@ def verify(request, code: str):
 # Digital credentials (Open Badges 3.0): certificates.credentials says how they are built.
 
 # Credentials and the documents that verify them are read by wallets and verifiers running in
-# other origins' pages: public, so any origin may read them.
-_PUBLIC_CORS = {"Access-Control-Allow-Origin": "*"}
+# other origins' pages: the public ones answer any origin (Access-Control-Allow-Origin).
 VC_JWT = "application/vc+jwt"
 
 
@@ -175,7 +174,7 @@ def _json_ld(document: dict, content_type: str = "application/ld+json") -> JsonR
     response = JsonResponse(
         document, content_type=content_type, json_dumps_params={"ensure_ascii": False}
     )
-    response.headers.update(_PUBLIC_CORS)
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -210,7 +209,7 @@ def credentials_status_list(request, purpose, list_number):
     if token is None:
         raise Http404
     response = HttpResponse(token, content_type=VC_JWT)
-    response.headers.update(_PUBLIC_CORS)
+    response["Access-Control-Allow-Origin"] = "*"
     # Always asked again: it says what the register says now.
     response["Cache-Control"] = "no-cache"
     return response
