@@ -395,3 +395,25 @@ def test_one_build_and_signature_is_quick(certificate):
     started = time.perf_counter()
     services.credential_issue(certificate=certificate)
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"revoked_at": timezone.now()},
+        {"superseded_by_id": "00000000-0000-0000-0000-000000000001"},
+        {"revoked_at": timezone.now(), "superseded_by_id": "00000000-0000-0000-0000-000000000001"},
+        {"expires_at": timezone.now() - datetime.timedelta(days=1)},
+        {"renew_by": (timezone.now() - datetime.timedelta(days=3)).date()},
+    ],
+)
+def test_the_status_lists_agree_with_certificate_state(fields):
+    """Revoked in the revocation list exactly when certificate_state says revoked; renewed in
+    the renewal list when it says renewed. Expiry is the credential's own validUntil."""
+    from certificates.selectors import certificate_state, credential_status_verdict
+
+    certificate = Certificate(status=CertificateStatus.READY, **fields)
+    state = certificate_state(certificate)
+    expected = {"revoked": "revoked", "superseded": "renewed"}.get(state.value, "current")
+    assert credential_status_verdict(certificate) == expected
