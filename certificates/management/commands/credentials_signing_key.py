@@ -6,6 +6,9 @@ from certificates.credentials import keys
 
 
 class Command(BaseCommand):
+    # It creates what the checks would warn is missing: no point warning first.
+    requires_system_checks = []
+
     help = (
         "Create a private key at CREDENTIALS_SIGNING_KEY for signing the Open Badges "
         "credentials, unless one is there (an existing key is never replaced)."
