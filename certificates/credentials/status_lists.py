@@ -48,14 +48,3 @@ def encode(set_positions) -> str:
     # mtime=0: the same list always compresses to the same bytes.
     compressed = gzip.compress(bytes(bits), mtime=0)
     return "u" + base64.urlsafe_b64encode(compressed).decode().rstrip("=")
-
-
-def decode(encoded_list: str) -> bytes:
-    """The bitstring of an encodedList (for tests and tools)."""
-    assert encoded_list.startswith("u")
-    data = encoded_list[1:]
-    return gzip.decompress(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
-
-
-def bit(bitstring: bytes, pos: int) -> int:
-    return (bitstring[pos // 8] >> (7 - pos % 8)) & 1
