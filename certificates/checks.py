@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.utils import translation
 
+from .credentials import keys
 from .sealing import SealError, SealSettings, seal_problems
 
 HINT = (
@@ -65,3 +66,41 @@ def certificate_seal_deploy(app_configs, **kwargs):
             )
         )
     return messages
+
+
+# The digital credentials' signing key (certificates/credentials/keys.py).
+CREDENTIALS_HINT = (
+    "Set CREDENTIALS_SIGNING_KEY to a readable PEM private key (P-256, RSA or Ed25519); "
+    "`manage.py credentials_signing_key` creates one. Without it no digital credential, "
+    "public key or status list can be served."
+)
+
+
+@register()
+def credentials_signing_key_readable(app_configs, **kwargs):
+    problem = keys.key_problem()
+    if not problem:
+        return []
+    return [
+        Warning(
+            f"The credentials' signing key: {problem}",
+            hint=CREDENTIALS_HINT,
+            id="certificates.W010",
+        )
+    ]
+
+
+@register(deploy=True)
+def credentials_signing_key_deployed(app_configs, **kwargs):
+    """In production a missing key is an error: credentials already handed out point at its
+    public key and status lists."""
+    problem = keys.key_problem()
+    if not problem:
+        return []
+    return [
+        Error(
+            f"The credentials' signing key: {problem}",
+            hint=CREDENTIALS_HINT,
+            id="certificates.E010",
+        )
+    ]

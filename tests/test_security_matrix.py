@@ -122,6 +122,15 @@ RULES = {
     "certificates:verify": _PUBLIC,
     # The learner's certificate: theirs, their coordinator's, an administrator's; 404 to others.
     "certificates:download": [404, 200, 404, 404, 200, 404, 200],
+    # The signed digital credential: its holder's alone to hand on (no coordinator or
+    # administrator copy, unlike the PDF); 404 to everyone else, anonymous included.
+    "certificates:credential_download": [404, 200, 404, 404, 404, 404, 404],
+    # What verifiers of a credential read: the issuer's Profile and public key, the course as
+    # an Achievement, the status lists. Public, as the verification page is.
+    "certificates:credentials_issuer": _PUBLIC,
+    "certificates:credentials_jwks": _PUBLIC,
+    "certificates:credentials_achievement": _PUBLIC,
+    "certificates:credentials_status_list": _PUBLIC,
     "accounts:register": _VISITORS,
     "accounts:register_done": _PUBLIC,
     # A link whose token is wrong, for anybody: the "link not valid" page.
@@ -287,6 +296,9 @@ def sample_urls(world, media_root):  # noqa: F811
         "learning_reports:export_download": [job.pk],
         "certificates:verify": [certificate.grouped_code],
         "certificates:download": [certificate.pk],
+        "certificates:credential_download": [certificate.pk],
+        "certificates:credentials_achievement": [world.course.translation_key, "ro"],
+        "certificates:credentials_status_list": ["revocation", _status_list(certificate)],
         "learning_reports:certificate_revoke": [certificate.pk],
         "learning_reports:certificate_reissue": [certificate.pk],
         "accounts:activate": ["MQ", "not-a-token"],
@@ -315,6 +327,14 @@ def sample_urls(world, media_root):  # noqa: F811
         return {
             name: reverse(name, args=args.get(name, [])) + query.get(name, "") for name in RULES
         }
+
+
+def _status_list(certificate) -> int:
+    """The number of the status list the certificate is in (given its place first)."""
+    from certificates.credentials.status_lists import position
+    from certificates.services import certificate_status_index_assign
+
+    return position(certificate_status_index_assign(certificate=certificate))[0]
 
 
 def _survey_token(learner) -> str:

@@ -283,6 +283,13 @@ CERTIFICATE_SEAL_LOCATION = os.environ.get("CERTIFICATE_SEAL_LOCATION", "Români
 # Secure by default: with no usable seal a certificate fails (with the reason, for an
 # administrator to retry) instead of being issued unsealed. Only the dev settings relax it.
 CERTIFICATE_SEAL_REQUIRED = True
+# The PEM private key (P-256 for ES256; RSA or Ed25519 also work) that signs the Open Badges
+# credentials and their status lists; its public half is served at /credentials/issuer/jwks.json.
+# `make run` creates a demo one here (manage.py credentials_signing_key); production sets its
+# own, kept as long as credentials signed with it should verify.
+CREDENTIALS_SIGNING_KEY = Path(
+    os.environ.get("CREDENTIALS_SIGNING_KEY", VAR_DIR / "credentials" / "signing-key.pem")
+)
 
 
 # Celery: Redis in production; a broker on disk for `make run` (Kombu's filesystem transport).

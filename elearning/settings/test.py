@@ -39,6 +39,25 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="elearning-test-media-")
 PRIVATE_FILES_ROOT = Path(tempfile.mkdtemp(prefix="elearning-test-private-"))
 PRIVATE_FILES_SERVE = ""
 
+
+def _credentials_test_key() -> Path:
+    """A signing key made once per test session (each process imports the settings once)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    path = Path(tempfile.mkdtemp(prefix="elearning-test-credentials-")) / "signing-key.pem"
+    path.write_bytes(
+        ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
+
+
+CREDENTIALS_SIGNING_KEY = _credentials_test_key()
+
 # Most tests run tasks in-process; tests marked `worker` start a real worker on the real broker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

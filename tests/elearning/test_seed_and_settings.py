@@ -105,6 +105,8 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://user:pass@127.0.0.1:5432/elearning",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "SITE_URL": "https://training.example.org",
+    # The test session's key (elearning/settings/test.py): the deploy check requires one.
+    "CREDENTIALS_SIGNING_KEY": str(settings.CREDENTIALS_SIGNING_KEY),
 }
 
 
@@ -131,6 +133,17 @@ def test_production_without_a_seal_fails_check_deploy():
     result = run_check_deploy(**PRODUCTION_ENV)
     assert result.returncode != 0
     assert "certificates.E003" in result.stderr + result.stdout
+
+
+def test_check_deploy_fails_without_the_credentials_signing_key(tmp_path):
+    env = dict(
+        PRODUCTION_ENV,
+        **production_seal(tmp_path),
+        CREDENTIALS_SIGNING_KEY=str(tmp_path / "missing.pem"),
+    )
+    result = run_check_deploy(**env)
+    assert result.returncode != 0
+    assert "certificates.E010" in result.stderr
 
 
 def test_production_refuses_to_start_without_its_environment():
