@@ -22,6 +22,7 @@ RUN_ENV = ELEARNING_HOST=$(HOST) ELEARNING_PORT=$(PORT) ELEARNING_DEBUG=$(DEBUG)
 
 run: setup
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py lti_tool_key
 	$(RUN_ENV) $(PY) manage.py seed_demo
 	@# Beat's reminders run daily at fixed hours, never on start: queue those due now (the
 	@# worker below sends them; the e-mails appear in this terminal). Claimed: sent once.
