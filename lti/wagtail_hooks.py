@@ -52,7 +52,7 @@ class PlatformRegistrationViewSet(SnippetViewSetWithoutChooser):
             content=_(
                 "Register the tool in the platform first (Moodle: Site administration, "
                 "Plugins, External tool, Manage tools, Configure a tool manually) with the "
-                "addresses under Settings, LTI tool configuration; choose 'RSA key set' and "
+                "addresses under Settings, LTI tool configuration; choose 'Keyset URL' and "
                 "launch in a new window. Then copy the platform's values here."
             )
         ),
