@@ -65,7 +65,7 @@ def platform_keys(url: str, *, refresh: bool = False) -> jwk.JWKSet:
 def signed_jwt(claims: dict) -> str:
     """Claims signed RS256 with our key, with our key id in the header."""
     key = keys.tool_key()
-    token = jwt.JWT(header={"alg": "RS256", "typ": "JWT", "kid": key.key_id}, claims=claims)
+    token = jwt.JWT(header={"alg": "RS256", "typ": "JWT", "kid": key.get("kid")}, claims=claims)
     token.make_signed_token(key)
     return token.serialize()
 

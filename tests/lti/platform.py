@@ -91,6 +91,15 @@ class Grades(AssignmentsGradesService):
     def get_results(self, line_item_id, page=1, limit=None, user_id=None):
         return {"content": [], "has_next": False}
 
+    def create_lineitem(self, lineitem):
+        raise NotImplementedError
+
+    def update_lineitem(self, line_item_id, lineitem):
+        raise NotImplementedError
+
+    def delete_lineitem(self, line_item_id):
+        raise NotImplementedError
+
     def update_score(self, line_item_id, score):
         self.platform.scores.append((line_item_id, score))
         return UpdateScoreStatus.SUCCESS
@@ -223,6 +232,15 @@ class TestPlatform:
                 return self._answer(404, {})
 
             def do_POST(self):
+                try:
+                    return self._post()
+                except Exception:  # a bug in this harness: shown, not swallowed
+                    import traceback
+
+                    traceback.print_exc()
+                    return self._answer(599, {})
+
+            def _post(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 config = platform.config()
                 config.get_registration()
