@@ -8,6 +8,10 @@ SYSTEM_PACKAGES := libharfbuzz-subset0 gettext
 TEST_SYSTEM_PACKAGES := chromium poppler-utils zbar-tools softhsm2 opensc
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make test` runs the suite in this many processes (pytest-xdist), each with its own test
+# database, Redis cache database and Celery queues; a file's tests stay in one process, so its
+# module fixtures are built once. `make test TEST_PROCESSES=0` runs in this process alone.
+TEST_PROCESSES ?= 2
 # `make run DEBUG=1` shows Django's debug pages; without it the demo answers as production does.
 DEBUG ?= 0
 
@@ -20,6 +24,7 @@ run: setup
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py create_demo_seal
 	$(RUN_ENV) $(PY) manage.py credentials_signing_key
+	$(RUN_ENV) $(PY) manage.py lti_tool_key
 	$(RUN_ENV) $(PY) manage.py seed_demo
 	@# Beat's reminders run daily at fixed hours, never on start: queue those due now (the
 	@# worker below sends them; the e-mails appear in this terminal). Claimed: sent once.
@@ -35,7 +40,7 @@ test: setup test-system-packages node_modules/.installed
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=elearning.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=elearning.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 # Known vulnerabilities of every pinned package, from the advisory data of pip-audit's default
 # service. The probe first asks about a release with published advisories (Django 3.0): where

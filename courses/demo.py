@@ -341,13 +341,16 @@ def seed_courses() -> list[CoursePage]:
 # the police course means "one validity period ago, 20 days from now": her certificate
 # (certificates.demo.seed_demo_run_certificates) then expires in 20 days, inside the renewal
 # window, whenever the demo is seeded. The social workers' course allows retakes: she has taken
-# it twice, so "My learning" shows an earlier run and offers a retake.
+# it twice, so "My learning" shows an earlier run and offers a retake. The retake was completed
+# 28 days ago: its 30-day retention check falls due in two days, so
+# `manage.py send_retention_checks --days-ahead 2` sends it to her (README).
 RENEWAL_LEARNER = "reinnoire@demo.local"
 RENEWAL_DAYS_LEFT = 20
+RETENTION_DEMO_DAYS_AGO = 28
 DEMO_RUNS = [
     ("police", RunKind.FIRST, None),
     ("social_workers", RunKind.FIRST, 420),
-    ("social_workers", RunKind.RETAKE, 60),
+    ("social_workers", RunKind.RETAKE, RETENTION_DEMO_DAYS_AGO),
 ]
 
 

@@ -32,7 +32,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import Avg, Count, Exists, FloatField, OuterRef
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
@@ -189,49 +190,64 @@ def quiz_item_analysis(*, quiz: QuizPage, language: str | None = None) -> QuizAn
     summary = attempts.aggregate(n=Count("pk"), mean=Avg(Cast("score", FloatField())))
     n = summary["n"] or 0
 
-    credit = Cast("credit", FloatField())
-    # The attempt's total credit: from its stored score when every attempt asks every question
-    # (score = 100 × total ÷ k, to 0.01: a join instead of a sum per answer, benchmarks/README.md
-    # "Item analysis"), else summed from its answers.
-    everything_asked = not (quiz.draw_count or quiz.per_objective or quiz.draws_from_pre_test)
-    total = Subquery(
-        ItemResponse.objects.filter(attempt_id=OuterRef("attempt_id"))
-        .values("attempt_id")
-        .annotate(total=Sum(Cast("credit", FloatField())))
-        .values("total")[:1],
-        output_field=FloatField(),
-    )
-    if everything_asked and questions:
-        total = Cast("attempt__score", FloatField()) * len(questions) / 100.0
-    sums = {
-        "n": Count("pk"),
-        "sx": Sum("x"),
-        "sxx": Sum(F("x") * F("x")),
-        "st": Sum("t"),
-        "stt": Sum(F("t") * F("t")),
-        "sxt": Sum(F("x") * F("t")),
-        "unanswered": Count("pk", filter=Q(selected=0)),
-    }
-    # One sum per choice position: the position's bit, shifted down to 0 or 1.
-    for p in range(positions):
-        sums[f"c{p}"] = Sum(F("selected").bitand(1 << p))
-    rows = {
-        str(row["question_key"]): row
-        for row in ItemResponse.objects.filter(
-            quiz_key=quiz.translation_key, attempt_id__in=attempts.values("pk")
-        )
-        .annotate(x=credit, t=total)
-        .values("question_key")
-        .annotate(**sums)
-        .order_by()
-    }
-
+    rows = _answer_sums(attempts, quiz, positions, len(questions))
     items = []
     for number, question in enumerate(questions, start=1):
         row = rows.get(str(question.key))
         items.append(_item(number, question, row))
     alpha, note = _alpha(items, rows, n)
     return QuizAnalysis(n=n, mean_score=summary["mean"], alpha=alpha, alpha_note=note, items=items)
+
+
+def _answer_sums(attempts, quiz: QuizPage, positions: int, questions: int) -> dict[str, dict]:
+    """Per question, the sums the statistics need, over the counted attempts' answers, in one
+    query: n, Σx, Σx², ΣT, ΣT², ΣxT, the unanswered count and one Σ per choice position (the
+    position's bit, shifted down by the caller).
+
+    T, the attempt's total credit, is computed once per attempt in a derived table joined to
+    the answers. Written with the ORM it was a correlated subquery that the SQL repeated in
+    each sum using it, per answer: on PostgreSQL the analysis of 50,000 attempts of a quiz
+    drawing its questions ran for minutes (benchmarks/README.md, "Item analysis"). Raw SQL,
+    because the ORM cannot aggregate over a grouped derived table; the counted attempts stay
+    the ORM's (`counted_attempts`), compiled into it.
+    """
+    responses = ItemResponse._meta.db_table
+    counted_sql, counted_params = attempts.values("pk").query.sql_with_params()
+    # When every attempt asks every question, the total is the stored score (100 × total ÷ k,
+    # to 0.01): the derived table reads the counted attempts only, not their answers.
+    everything_asked = not (quiz.draw_count or quiz.per_objective or quiz.draws_from_pre_test)
+    if everything_asked and questions:
+        attempt = Attempt._meta.db_table
+        totals = (
+            # Names from the models' _meta and integers only; values are parameters.
+            f"SELECT a.id AS attempt_id, CAST(a.score AS DOUBLE PRECISION) * {questions} / 100.0"  # noqa: S608
+            f" AS t FROM {attempt} a WHERE a.id IN ({counted_sql})"
+        )
+    else:
+        totals = (
+            "SELECT r.attempt_id, SUM(CAST(r.credit AS DOUBLE PRECISION)) AS t"  # noqa: S608
+            f" FROM {responses} r WHERE r.attempt_id IN ({counted_sql}) GROUP BY r.attempt_id"
+        )
+    choice_sums = "".join(f", SUM(r.selected & {1 << p}) AS c{p}" for p in range(positions))
+    x = "CAST(r.credit AS DOUBLE PRECISION)"
+    sql = (
+        f"SELECT r.question_key, COUNT(*) AS n, SUM({x}) AS sx, SUM({x} * {x}) AS sxx,"  # noqa: S608
+        " SUM(totals.t) AS st, SUM(totals.t * totals.t) AS stt,"
+        f" SUM({x} * totals.t) AS sxt,"
+        f" SUM(CASE WHEN r.selected = 0 THEN 1 ELSE 0 END) AS unanswered{choice_sums}"
+        f" FROM {responses} r JOIN ({totals}) totals ON totals.attempt_id = r.attempt_id"
+        " WHERE r.quiz_key = %s GROUP BY r.question_key"
+    )
+    quiz_key = ItemResponse._meta.get_field("quiz_key").get_db_prep_value(
+        quiz.translation_key, connection
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*counted_params, quiz_key))
+        columns = [column[0] for column in cursor.description]
+        found = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    # The question key as the ORM gives it (a UUID object on PostgreSQL, hex text on SQLite).
+    key_field = ItemResponse._meta.get_field("question_key")
+    return {str(key_field.to_python(row.pop("question_key"))): row for row in found}
 
 
 def _item(number: int, question, row: dict | None) -> ItemStatistics:

@@ -754,16 +754,26 @@ class RetentionRow:
 
 
 def retention_rows(*, scope: CoordinatorScope, filters: dict, courses: list[CourseInfo]):
-    """The impact report's retention curve: per course (and per role or county when the
-    report is grouped so), the mean pre-test, post-test, 30-day and 180-day scores with their
-    95 % interval and n, from the runs the impact figures count (`_cohort`); "< 5" for a cell
-    of fewer than SMALLEST_CELL people. Two queries (retention.selectors.retention_curve)."""
-    from retention.selectors import retention_curve
+    """The impact report's retention curve: per course (and per role, county or learning
+    objective when the report is grouped so), the mean pre-test, post-test, 30-day and 180-day
+    scores with their 95 % interval and n, from the runs the impact figures count (`_cohort`);
+    "< 5" for a cell of fewer than SMALLEST_CELL people. Two or three queries
+    (retention.selectors)."""
+    from retention.selectors import objective_retention_curve, retention_curve
 
     chosen = [c for c in courses if not filters.get("course") or c.key == filters["course"]]
-    group_by = filters.get("group_by") if filters.get("group_by") in ("role", "county") else None
     runs = _cohort(scope=scope, filters=filters, courses=chosen)
-    curve = retention_curve(runs, group_by=("course", group_by) if group_by else ("course",))
+    group_by = filters.get("group_by")
+    if group_by == "objective":
+        curve = objective_retention_curve(runs)
+        titles = objective_titles(translation.get_language() or "ro")
+        labels = {key: titles.get(key[1], "—") for key in curve}
+    elif group_by in ("role", "county"):
+        curve = retention_curve(runs, group_by=("course", group_by))
+        labels = {key: _group_label(group_by, key[1]) for key in curve}
+    else:
+        curve = retention_curve(runs, group_by=("course",))
+        labels = dict.fromkeys(curve, "")
 
     def cell(point) -> str:
         if point.people < SMALLEST_CELL:
@@ -775,16 +785,12 @@ def retention_rows(*, scope: CoordinatorScope, filters: dict, courses: list[Cour
 
     rows = []
     for course in chosen:
-        keys = sorted(
-            (key for key in curve if key[0] == course.key),
-            key=lambda key: _group_label(group_by, key[1]) if group_by else "",
-        )
-        for key in keys:
+        for key in sorted((key for key in curve if key[0] == course.key), key=labels.get):
             point = curve[key]
             rows.append(
                 RetentionRow(
                     course=course.title,
-                    group=_group_label(group_by, key[1]) if group_by else "",
+                    group=labels[key],
                     cells=[cell(p) for p in (point.pre, point.post, point.days_30, point.days_180)],
                 )
             )

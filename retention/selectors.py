@@ -116,8 +116,9 @@ def is_open(check: RetentionCheck, *, now=None) -> bool:
 
 def dashboard_retention(learner, course_keys) -> dict:
     """For "My learning", beside each completed course: the open check ("Retention check
-    due", with its link) and, when the learner's latest check is below its pass mark,
-    "Refresher recommended" with the course's link. One query (the course URLs are cached)."""
+    due", with its link) and the latest check taken: "Retention check passed" with its result's
+    link, or, below its pass mark, "Refresher recommended" with the course's link. One query
+    (the course URLs are cached)."""
     if not course_keys:
         return {}
     checks = RetentionCheck.objects.filter(learner=learner, course_key__in=course_keys).only(
@@ -156,7 +157,17 @@ def dashboard_retention(learner, course_keys) -> dict:
         taken = [c for c in course_checks if c.submitted_at is not None]
         if taken:
             latest = max(taken, key=lambda c: c.submitted_at)
-            if not latest.passed:
+            if latest.passed:
+                # The result stays in sight (its page shows the score and the course link).
+                items.append(
+                    {
+                        "label": _("Retention check passed"),
+                        "url": check_url(latest),
+                        "note": _("your %(days)d-day check: %(score)s%%")
+                        % {"days": latest.age_days, "score": floatformat(latest.score, 0)},
+                    }
+                )
+            else:
                 items.append(
                     {
                         "label": _("Refresher recommended"),
@@ -302,6 +313,80 @@ def retention_curve(runs, *, group_by=("course",)) -> dict:
         key = tuple(row[f] for f in fields)
         add(key, slots[row["age_days"]], row["n"], row["total"], row["total_sq"], row["people"])
     return {key: RetentionCurve(*(_point(s) for s in sums)) for key, sums in points.items()}
+
+
+def objective_retention_curve(runs) -> dict:
+    """{(course key, objective key): RetentionCurve}: the curve of `retention_curve` per
+    learning objective ("Cluj teachers keep 41 % on online-grooming indicators at 180 days").
+    Each person's score on an objective is the mean credit × 100 of the questions of that
+    objective they answered: in the pre-test and the post-test of their matched pair, then in
+    each retention check they took; the points are the means of those scores with their 95 %
+    interval, and n is people. Three queries whatever the number of learners: the pairs, the
+    pairs' answers grouped by attempt and objective, the checks' answers grouped by check and
+    objective (as evaluation.selectors.objective_gain)."""
+    from django.db.models import Avg
+
+    from quizzes.models import ItemResponse
+
+    from .models import RetentionResponse
+
+    pairs = matched_pairs(runs)
+    slot_of: dict = {}  # attempt id -> (course key, 0 pre or 1 post)
+    for course_key, pre_id, post_id in pairs.values_list(
+        "course_key", "pre_attempt_id", "post_attempt_id"
+    ):
+        slot_of[pre_id] = (course_key, 0)
+        slot_of[post_id] = (course_key, 1)
+    # Per cell: [n, Σ score, Σ score², people]; a person is counted once per cell.
+    cells: dict = {}
+    seen: set = set()
+
+    def add(course_key, objective, slot, learner, score):
+        entry = cells.setdefault((course_key, objective), [[0, 0.0, 0.0, 0] for _ in range(4)])
+        point = entry[slot]
+        point[0] += 1
+        point[1] += score
+        point[2] += score * score
+        if (course_key, objective, slot, learner) not in seen:
+            seen.add((course_key, objective, slot, learner))
+            point[3] += 1
+
+    answers = (
+        ItemResponse.objects.filter(
+            Q(attempt_id__in=pairs.values("pre_attempt_id"))
+            | Q(attempt_id__in=pairs.values("post_attempt_id")),
+            objective_key__isnull=False,
+        )
+        .values("attempt_id", "learner_id", "objective_key")
+        .annotate(score=Avg(Cast("credit", FloatField())))
+        .order_by()
+    )
+    for row in answers:
+        course_key, slot = slot_of[row["attempt_id"]]
+        add(course_key, row["objective_key"], slot, row["learner_id"], 100 * row["score"])
+    checks = (
+        RetentionResponse.objects.filter(
+            retention_check__in=_checks_of(runs).filter(submitted_at__isnull=False),
+            objective_key__isnull=False,
+        )
+        .values("retention_check_id", "retention_check__age_days", "course_key", "learner_id")
+        .annotate(objective=F("objective_key"), score=Avg(Cast("credit", FloatField())))
+        .values("retention_check__age_days", "course_key", "learner_id", "objective", "score")
+        .order_by()
+    )
+    slots = {CheckAge.DAYS_30: 2, CheckAge.DAYS_180: 3}
+    for row in checks:
+        slot = slots[row["retention_check__age_days"]]
+        add(row["course_key"], row["objective"], slot, row["learner_id"], 100 * row["score"])
+    return {
+        key: RetentionCurve(
+            *(
+                CurvePoint(mean_interval(n, total, total_sq), people)
+                for n, total, total_sq, people in entry
+            )
+        )
+        for key, entry in cells.items()
+    }
 
 
 def learner_retention_data(learner) -> list[dict]:

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "reports",
     "surveys",
     "retention",
+    "lti",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -218,6 +219,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
+
+# LTI 1.3 (lti/): our tool's RSA private key, PEM, from the environment (LTI_TOOL_PRIVATE_KEY)
+# or a file (LTI_TOOL_PRIVATE_KEY_FILE; `make run` creates a demo key there once with
+# `manage.py lti_tool_key`). Without one the LTI endpoints answer 503 and the admin says so.
+LTI_TOOL_PRIVATE_KEY = os.environ.get("LTI_TOOL_PRIVATE_KEY", "")
+LTI_TOOL_PRIVATE_KEY_FILE = os.environ.get(
+    "LTI_TOOL_PRIVATE_KEY_FILE", str(VAR_DIR / "lti" / "tool-key.pem")
+)
+# How long a platform's key set is cached (seconds); an unknown key id fetches it again.
+LTI_JWKS_CACHE_SECONDS = int(os.environ.get("LTI_JWKS_CACHE_SECONDS", "600"))
+# Timeout of every request to a platform (key set, token, scores, memberships), seconds.
+LTI_HTTP_TIMEOUT = float(os.environ.get("LTI_HTTP_TIMEOUT", "5"))
 
 # Cache: Redis when configured (shared by every web process, so throttling counts across them),
 # and each process's own memory (`local`: the page tree's entries and rendered fragments, which

@@ -63,8 +63,11 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 if REDIS_URL:
     # Its own Redis database, so clearing the cache never touches the broker's queues.
-    # TEST_CACHE_REDIS_DB lets two suites share one Redis server without clearing each other.
-    _cache_db = os.environ.get("TEST_CACHE_REDIS_DB", "15")
+    # TEST_CACHE_REDIS_DB (default 15) lets two suites share one Redis server without clearing
+    # each other; under pytest-xdist each worker (gw0, gw1, …) counts down from it, since every
+    # test starts by clearing the cache.
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    _cache_db = int(os.environ.get("TEST_CACHE_REDIS_DB", "15")) - _worker
     CACHES = {
         "default": {
             "BACKEND": "elearning.infrastructure.caching.backend.ResilientRedisCache",

@@ -46,6 +46,7 @@ def test_seed_creates_every_county_and_the_demo_accounts_once(demo_site):
         assert User.objects.get(email=email).check_password(demo.DEMO_PASSWORD)
     assert User.objects.get(email="formator@demo.local").groups.filter(name="Editors").exists()
     renewal_learner_is_offered_a_renewal_and_a_retake()
+    renewal_learner_takes_her_30_day_check()
 
     first = snapshot()
     call_command("seed_demo", verbosity=0)
@@ -82,6 +83,57 @@ def renewal_learner_is_offered_a_renewal_and_a_retake():
     assert "Run 2 · Retake" in html
     assert "Final quiz: 75%" in html
     assert f"Certificate {renewed.grouped_code}" in html
+
+
+def renewal_learner_takes_her_30_day_check():
+    """Issue 17's "Done when" for a learner: she completed the social workers' course 28 days
+    ago, so `send_retention_checks --days-ahead 2` (time moved forward) sends her the 30-day
+    check by e-mail; she takes it from the link and "My learning" shows the result."""
+    import io
+    import re
+
+    from django.core import mail
+    from django.test import Client
+
+    from courses.demo import RENEWAL_LEARNER
+    from courses.models import CoursePage
+    from quizzes.models import QuizKind, QuizPage
+    from retention.models import RetentionCheck
+
+    learner = User.objects.get(email=RENEWAL_LEARNER)
+    mail.outbox.clear()
+    call_command("send_retention_checks", "--days-ahead", "1", stdout=io.StringIO())
+    assert not RetentionCheck.objects.filter(learner=learner).exists()  # not due yet
+    call_command("send_retention_checks", "--days-ahead", "2", stdout=io.StringIO())
+    check = RetentionCheck.objects.get(learner=learner)
+    course = CoursePage.objects.get(slug="social_workers", locale__language_code="ro")
+    assert check.age_days == 30 and check.course_key == course.translation_key
+    sent = [message for message in mail.outbox if message.to == [learner.email]]
+    assert len(sent) == 1
+    link = re.search(r"https?://\S+?(/\w\w/learning/\S+?/)\s", sent[0].body + " ")
+    assert link and check.token in link.group(1)
+
+    client = Client()
+    client.force_login(learner)
+    assert "Verificare de retenție disponibilă" in client.get("/ro/learning/").content.decode()
+    path = link.group(1).replace("/en/", "/ro/")
+    form = client.get(path)
+    assert form.status_code == 200
+    pre = QuizPage.objects.get(
+        kind=QuizKind.PRE_TEST, locale__language_code="ro", path__startswith=course.path
+    )
+    by_key = {str(q.key): q for q in pre.questions.all()}
+    answers = {
+        f"q-{key}": [str(c.pk) for c in by_key[key].choices.all() if c.is_correct]
+        for key in check.question_keys
+    }
+    assert client.post(path, answers).status_code == 302
+    check.refresh_from_db()
+    assert check.passed and float(check.score) == 100.0
+    page = client.get("/ro/learning/").content.decode()
+    assert "Verificare de retenție disponibilă" not in page
+    assert "Verificare de retenție promovată" in page
+    assert "verificarea dumneavoastră la 30 de zile: 100%" in page
 
 
 def run_check_deploy(**environ):

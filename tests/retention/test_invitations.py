@@ -128,3 +128,9 @@ def test_the_command_refuses_a_bad_date(demo_site):
     for value in ("2026-13-45", "tomorrow", "9" * 100):
         with pytest.raises(CommandError):
             call_command("send_retention_checks", "--today", value)
+    for value in ("-1", "401", "two", "9" * 100):
+        with pytest.raises(CommandError):
+            call_command("send_retention_checks", "--days-ahead", value)
+    with pytest.raises(CommandError):  # one way of moving time, not two
+        call_command("send_retention_checks", "--today", "2027-01-01", "--days-ahead", "2")
+    assert not RetentionCheck.objects.exists()
