@@ -41,6 +41,8 @@ PRIVATE_FILES_SERVE = ""
 
 # Most tests run tasks in-process; tests marked `worker` start a real worker on the real broker.
 CELERY_TASK_ALWAYS_EAGER = True
+# No learning record store unless a test configures one (tests/learning_records).
+XAPI_LRS_ENDPOINT = XAPI_LRS_KEY = XAPI_LRS_SECRET = ""
 CELERY_TASK_EAGER_PROPAGATES = True
 if REDIS_URL:
     # Its own Redis database, so clearing the cache never touches the broker's queues.
