@@ -192,4 +192,4 @@ def test_the_data_file_says_what_was_sent_where(lrs, demo_site):
         }
     ]
     assert data["waiting_to_be_sent"] == 0
-    assert "pseudonym" in data["note"]
+    assert "pseudonim" in data["note"]  # in the language of the request (Romanian)
