@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "surveys",
     "retention",
     "lti",
+    "learning_records",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -274,6 +275,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Whom the holder of a revoked certificate writes to when the person who revoked it has no
 # active account any more (certificates.selectors.certificate_revocation_contact).
 CERTIFICATES_CONTACT_EMAIL = os.environ.get("CERTIFICATES_CONTACT_EMAIL", "")
+
+# The programme's learning record store (issue 20): its xAPI endpoint (the URL the
+# "/statements" resource is under, e.g. https://lrs.example/xAPI) and its Basic-auth key and
+# secret. Off unless the endpoint is set: nothing is recorded or sent, and institutions must
+# opt in as well (accounts.Institution.share_learning_records).
+XAPI_LRS_ENDPOINT = os.environ.get("XAPI_LRS_ENDPOINT", "")
+XAPI_LRS_KEY = os.environ.get("XAPI_LRS_KEY", "")
+XAPI_LRS_SECRET = os.environ.get("XAPI_LRS_SECRET", "")
 # Days before a certificate expires when its holder is reminded, once each; a certificate found
 # inside several is reminded of the nearest only (certificates.services.expiry_reminders_send).
 CERTIFICATE_EXPIRY_REMINDER_DAYS = (60, 14)
@@ -381,6 +390,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.remind_stale_directory_entries",
         "schedule": crontab(hour=8, minute=20, day_of_week="mon"),
     },
+}
+# Learning records (xAPI statements) waiting in the outbox, sent to the LRS when one is set.
+CELERY_BEAT_SCHEDULE["send-learning-records"] = {
+    "task": "learning_records.tasks.send_learning_records",
+    "schedule": 60.0,
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

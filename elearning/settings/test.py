@@ -60,6 +60,8 @@ CREDENTIALS_SIGNING_KEY = _credentials_test_key()
 
 # Most tests run tasks in-process; tests marked `worker` start a real worker on the real broker.
 CELERY_TASK_ALWAYS_EAGER = True
+# No learning record store unless a test configures one (tests/learning_records).
+XAPI_LRS_ENDPOINT = XAPI_LRS_KEY = XAPI_LRS_SECRET = ""
 CELERY_TASK_EAGER_PROPAGATES = True
 if REDIS_URL:
     # Its own Redis database, so clearing the cache never touches the broker's queues.
