@@ -350,6 +350,8 @@ def _status_list(certificate) -> int:
     from certificates.services import certificate_status_index_assign
 
     return position(certificate_status_index_assign(certificate=certificate))[0]
+
+
 def _lti_context():
     """A platform course without a roster service (the roster page says so, without a call)."""
     from lti.models import LtiContext, PlatformRegistration
