@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := libharfbuzz-subset0 gettext
-TEST_SYSTEM_PACKAGES := chromium poppler-utils zbar-tools
+TEST_SYSTEM_PACKAGES := chromium poppler-utils zbar-tools softhsm2 opensc
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # `make test` runs the suite in this many processes (pytest-xdist), each with its own test
@@ -20,10 +20,13 @@ DEBUG ?= 0
 # The dev settings build SITE_URL (links in e-mails, QR codes) from the address served on.
 RUN_ENV = ELEARNING_HOST=$(HOST) ELEARNING_PORT=$(PORT) ELEARNING_DEBUG=$(DEBUG)
 
-.PHONY: run test audit setup system-packages test-system-packages messages lint lock clean
+.PHONY: run test audit setup system-packages test-system-packages messages lint lock clean lrs-venv
 
 run: setup
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py create_demo_seal
+	$(RUN_ENV) $(PY) manage.py credentials_signing_key
+	$(RUN_ENV) $(PY) manage.py lti_tool_key
 	$(RUN_ENV) $(PY) manage.py seed_demo
 	@# Beat's reminders run daily at fixed hours, never on start: queue those due now (the
 	@# worker below sends them; the e-mails appear in this terminal). Claimed: sent once.
@@ -34,7 +37,7 @@ run: setup
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload; \
 	kill 0
 
-test: setup test-system-packages node_modules/.installed
+test: setup test-system-packages node_modules/.installed lrs-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=elearning.settings.test $(PY) manage.py check
@@ -74,6 +77,16 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	@touch $(STAMP)
+
+# Ralph, the learning record store tests/learning_records/test_lrs.py sends statements to: its
+# own virtual environment, so FastAPI and pydantic never enter the application's.
+LRS_VENV := var/venv-ralph
+lrs-venv: $(LRS_VENV)/.installed
+
+$(LRS_VENV)/.installed: learning_records/lrs-requirements.txt
+	@test -x $(LRS_VENV)/bin/python || $(PYTHON) -m venv $(LRS_VENV)
+	$(LRS_VENV)/bin/python -m pip install --quiet --no-deps -r learning_records/lrs-requirements.txt
+	@touch $@
 
 # axe-core, injected by the browser tests (never served to learners).
 node_modules/.installed: package.json package-lock.json

@@ -18,10 +18,16 @@ class InstitutionViewSet(ReferenceDataViewSet):
     menu_order = 300
     add_to_admin_menu = True
     list_display = ["name", "type", "county", "is_active"]
-    list_filter = ["type", "county", "is_active"]
+    list_filter = ["type", "county", "is_active", "share_learning_records"]
     search_fields = ["name"]
     ordering = ["county", "name"]
-    panels = [FieldPanel("name"), FieldPanel("type"), FieldPanel("county"), FieldPanel("is_active")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("type"),
+        FieldPanel("county"),
+        FieldPanel("is_active"),
+        FieldPanel("share_learning_records"),
+    ]
 
 
 register_snippet(InstitutionViewSet)

@@ -15,7 +15,9 @@ PNGs it creates once), as a real programme's design has; the demo's has none.
 - render: `render_certificate_pdf` on one certificate (template, QR code, design look-ups,
   WeasyPrint), after a warm-up, in several runs; p50 per run and the median of the runs. A
   reference is measured in the same runs, interleaved: WeasyPrint rendering a one-paragraph A4
-  page with no fonts of ours, so a slow machine shows up in both.
+  page with no fonts of ours, so a slow machine shows up in both. Also interleaved (issue 19):
+  `seal_pdf` alone on the rendered PDF (the configured key, and an RSA-2048 one), and render +
+  seal as `certificate_issue` does it.
 - issue: N learners (default 1,000) who completed the first certificate-issuing demo course, each
   with a pending certificate (requested beforehand, timed separately); one `celery worker
   --concurrency=2` (two prefork processes) on Redis; the clock runs from the first task queued to
@@ -239,11 +241,31 @@ def verify_one_each(course, learner_ids: list[int]) -> dict:
     }
 
 
+def rsa_seal_settings() -> dict:
+    """Settings naming an RSA-2048 seal (made once under benchmarks/var), to compare with the
+    demo's EC P-256 key."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from django.conf import settings
+
+    from certificates.seal_keys import seal_pkcs12, self_signed_seal_certificate
+
+    path = Path(settings.CERTIFICATE_SEAL_PKCS12_FILE).with_name("bench-rsa2048.p12")
+    if not path.exists():
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        path.write_bytes(seal_pkcs12(key, self_signed_seal_certificate(key), "bench"))
+    return {
+        "CERTIFICATE_SEAL_PKCS12_FILE": str(path),
+        "CERTIFICATE_SEAL_PKCS12_PASSPHRASE": "bench",
+    }
+
+
 def cmd_render(args) -> dict:
+    from django.test import override_settings
     from weasyprint import HTML
 
     from certificates.models import Certificate
     from certificates.rendering import render_certificate_pdf
+    from certificates.sealing import seal_pdf
     from certificates.services import certificate_issue
 
     course = bench_course()
@@ -273,25 +295,65 @@ def cmd_render(args) -> dict:
     def render_reference():
         HTML(string=reference).write_pdf()
 
+    # Issue 19: the seal alone (the configured key: the demo's EC P-256), the same with an
+    # RSA-2048 key, and render + seal as certificate_issue does it.
+    unsealed = render_certificate_pdf(certificate)
+    rsa_seal = rsa_seal_settings()
+
+    def seal():
+        seal_pdf(unsealed)
+
+    def seal_rsa():
+        with override_settings(**rsa_seal):
+            seal_pdf(unsealed)
+
+    def render_and_seal():
+        seal_pdf(render_certificate_pdf(certificate))
+
     for _ in range(args.warmup):
         render_certificate()
         render_reference()
+        seal()
+        seal_rsa()
+        render_and_seal()
     runs = []
     for _ in range(args.runs):
         certificate_ms, reference_ms, cpu_ms = [], [], []
+        seal_ms, seal_rsa_ms, sealed_ms, sealed_cpu_ms = [], [], [], []
         for _ in range(args.renders):
             certificate_ms.append(timed(render_certificate, cpu_ms))
             reference_ms.append(timed(render_reference))
+            seal_ms.append(timed(seal))
+            seal_rsa_ms.append(timed(seal_rsa))
+            sealed_ms.append(timed(render_and_seal, sealed_cpu_ms))
+        reference_p50 = statistics.median(reference_ms)
         runs.append(
             {
                 "certificate_p50_ms": round(statistics.median(certificate_ms), 1),
                 "certificate_p95_ms": round(common.percentile(certificate_ms, 95), 1),
                 "certificate_cpu_p50_ms": round(statistics.median(cpu_ms), 1),
-                "reference_p50_ms": round(statistics.median(reference_ms), 1),
+                "reference_p50_ms": round(reference_p50, 1),
+                "seal_p50_ms": round(statistics.median(seal_ms), 1),
+                "seal_rsa2048_p50_ms": round(statistics.median(seal_rsa_ms), 1),
+                "render_seal_p50_ms": round(statistics.median(sealed_ms), 1),
+                "render_seal_cpu_p50_ms": round(statistics.median(sealed_cpu_ms), 1),
+                "render_seal_per_reference": round(statistics.median(sealed_ms) / reference_p50, 2),
             }
         )
         print(json.dumps(runs[-1]), flush=True)
+    sealed_runs = {
+        name: statistics.median(r[name] for r in runs)
+        for name in (
+            "seal_p50_ms",
+            "seal_rsa2048_p50_ms",
+            "render_seal_p50_ms",
+            "render_seal_cpu_p50_ms",
+            "render_seal_per_reference",
+        )
+    }
     return {
+        **{f"{name}_median": value for name, value in sealed_runs.items()},
+        "sealed_pdf_bytes": len(seal_pdf(unsealed)),
         "benchmark": "render",
         "renders_per_run": args.renders,
         "runs": runs,

@@ -42,7 +42,15 @@ def setup_django(default_settings: str = "benchmarks.settings", *, database: str
     import django
 
     django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
     from django.db import connection
+
+    seal = getattr(settings, "CERTIFICATE_SEAL_PKCS12_FILE", "")
+    if seal and not Path(seal).exists():
+        call_command(
+            "create_demo_seal", path=seal, passphrase=settings.CERTIFICATE_SEAL_PKCS12_PASSPHRASE
+        )
 
     name = connection.settings_dict["NAME"]
     if database is not None and name != database:

@@ -17,7 +17,7 @@ class CertificatesConfig(AppConfig):
             recertification_started,
         )
 
-        from . import receivers, selectors, services
+        from . import checks, receivers, selectors, services  # noqa: F401  (checks registers)
 
         course_completed.connect(receivers.on_course_completed, dispatch_uid="certificates.issue")
         recertification_started.connect(

@@ -112,6 +112,12 @@ class Certificate(models.Model):
         related_name="+",
     )
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    # Its position in the Bitstring Status Lists of the digital credentials (list number =
+    # index // its size; certificates.credentials.status_lists), drawn at random when it is
+    # requested so that neighbouring positions say nothing about neighbouring learners.
+    status_list_index = models.PositiveIntegerField(
+        _("status list index"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("certificate")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -18,8 +19,10 @@ from accounts.models import User
 from courses.models import CoursePage, Enrollment
 from elearning.infrastructure.queueing import enqueue_on_commit, send_now
 
+from .credentials import badges, keys, status_lists
 from .models import Certificate, CertificateEvent, CertificateStatus
 from .rendering import render_certificate_pdf
+from .sealing import seal_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +91,7 @@ def certificate_request(
                 completed_at=completed_at,
                 expires_at=expires_at,
             )
+            certificate_status_index_assign(certificate=certificate)
             if previous is not None:
                 Certificate.objects.filter(pk=previous.pk).update(superseded_by=certificate)
                 CertificateEvent.objects.create(
@@ -98,6 +102,49 @@ def certificate_request(
             return certificate
     except IntegrityError:  # requested twice at once
         return Certificate.objects.get(learner_id=learner_id, course_key=course_key, run=run)
+
+
+def _sealed_pdf(certificate: Certificate) -> bytes:
+    # Issue, re-issue and renewal all come through here: the PDF is sealed by the issuing
+    # organisation, or SealError is raised and nothing is stored (certificates/sealing.py).
+    return seal_pdf(render_certificate_pdf(certificate))
+
+
+def certificate_status_index_assign(*, certificate: Certificate) -> int:
+    """Give the certificate its place in the status lists, once: a random free position of the
+    newest list (a list takes certificates until half full, then the next one opens). A
+    concurrent assignment of the same position fails the unique constraint, and another is
+    drawn. Certificates requested before the lists got theirs in migration 0004; any row
+    without one (a fixture) gets it when its credential is first built."""
+    if certificate.status_list_index is not None:
+        return certificate.status_list_index
+    for _attempt in range(32):
+        assigned = Certificate.objects.filter(status_list_index__isnull=False).count()
+        list_number = assigned // status_lists.LIST_FILL
+        index = list_number * status_lists.LIST_SIZE + secrets.randbelow(status_lists.LIST_SIZE)
+        try:
+            with transaction.atomic():
+                updated = Certificate.objects.filter(
+                    pk=certificate.pk, status_list_index__isnull=True
+                ).update(status_list_index=index)
+        except IntegrityError:
+            continue
+        if not updated:  # assigned meanwhile by another request
+            certificate.refresh_from_db(fields=["status_list_index"])
+            return certificate.status_list_index
+        certificate.status_list_index = index
+        return index
+    raise RuntimeError("No free position in the status lists after 32 draws.")
+
+
+def credential_issue(*, certificate: Certificate, language: str = "ro") -> str:
+    """The certificate as a signed Open Badges 3.0 credential (a compact JWS, VC-JWT), built
+    now from the register's snapshot; its status is read from the status lists, so a credential
+    handed out before a revocation or renewal says so without being replaced. Raises
+    keys.SigningKeyMissing without a usable signing key."""
+    certificate_status_index_assign(certificate=certificate)
+    credential = badges.open_badge_credential(certificate, language=language)
+    return keys.sign(badges.jwt_claims(credential))
 
 
 def _store_pdf(certificate: Certificate, pdf: bytes) -> None:
@@ -120,7 +167,7 @@ def certificate_issue(*, certificate_id, by=None) -> Certificate | None:
         certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
         if certificate is None or certificate.status == CertificateStatus.READY:
             return None
-        _store_pdf(certificate, render_certificate_pdf(certificate))
+        _store_pdf(certificate, _sealed_pdf(certificate))
         certificate.status = CertificateStatus.READY
         certificate.failure = ""
         certificate.save(update_fields=["pdf", "status", "failure"])
@@ -139,6 +186,14 @@ def certificate_mark_failed(*, certificate_id, reason: str) -> None:
         CertificateEvent.objects.create(
             certificate_id=certificate_id, kind=CertificateEvent.Kind.FAILED, note=reason[:2000]
         )
+
+
+def certificate_reissue_failed(*, certificate_id, reason: str) -> None:
+    """Record in the certificate's history that a re-issue failed for good; the certificate
+    keeps its earlier PDF and its status (it is still what it was)."""
+    CertificateEvent.objects.create(
+        certificate_id=certificate_id, kind=CertificateEvent.Kind.FAILED, note=reason[:2000]
+    )
 
 
 def certificate_retry(*, certificate: Certificate) -> bool:
@@ -202,7 +257,7 @@ def certificate_reissue(
             learner = User.objects.select_related("institution").get(pk=certificate.learner_id)
             certificate.learner_name = learner.full_name
             certificate.institution_name = learner.institution_name
-        _store_pdf(certificate, render_certificate_pdf(certificate))
+        _store_pdf(certificate, _sealed_pdf(certificate))
         certificate.status = CertificateStatus.READY
         certificate.save(update_fields=["learner_name", "institution_name", "pdf", "status"])
         CertificateEvent.objects.create(

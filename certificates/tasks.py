@@ -13,6 +13,7 @@ from accounts.tasks import EMAIL_RETRY
 
 from . import services
 from .models import CertificateStatus
+from .sealing import SealError
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,13 @@ def _my_learning_url(language: str) -> str:
 def issue_certificate(self, certificate_id: str) -> None:
     try:
         certificate = services.certificate_issue(certificate_id=certificate_id)
+    except SealError as error:
+        # The seal as configured cannot work (no key, wrong key, expired certificate): retrying
+        # would not help, and an unsealed PDF is never stored. Failed at once, with the reason
+        # for the administrator, who retries once the seal is fixed.
+        services.certificate_mark_failed(certificate_id=certificate_id, reason=str(error))
+        logger.error("Certificate %s could not be sealed: %s", certificate_id, error)
+        return
     except Exception as error:
         if self.request.retries >= self.max_retries:
             services.certificate_mark_failed(certificate_id=certificate_id, reason=repr(error))
@@ -68,11 +76,16 @@ def reissue_certificate(
     certificate = Certificate.objects.filter(pk=certificate_id).first()
     if certificate is None or certificate.is_revoked:
         return
-    services.certificate_reissue(
-        certificate=certificate,
-        by=User.objects.filter(pk=by_id).first() if by_id else None,
-        requested_at=parse_datetime(requested_at) if requested_at else None,
-    )
+    try:
+        services.certificate_reissue(
+            certificate=certificate,
+            by=User.objects.filter(pk=by_id).first() if by_id else None,
+            requested_at=parse_datetime(requested_at) if requested_at else None,
+        )
+    except SealError as error:
+        # Not retried (see issue_certificate); the certificate keeps its earlier sealed PDF.
+        services.certificate_reissue_failed(certificate_id=certificate_id, reason=str(error))
+        logger.error("Certificate %s could not be re-issued: %s", certificate_id, error)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

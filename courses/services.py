@@ -28,6 +28,8 @@ from .signals import (
     recertification_closed,
     recertification_started,
     run_started,
+    step_completed,
+    step_visited,
 )
 
 # A reload of the step last visited writes nothing unless the last visit is older than this:
@@ -298,6 +300,13 @@ def step_visit(
             last_step_key=step.translation_key, last_visited_at=now
         )
     progress_changed(learner_id=learner.pk, course_key=course.translation_key)
+    step_visited.send(
+        sender=Enrollment,
+        learner_id=learner.pk,
+        course_key=course.translation_key,
+        step=step,
+        visited_at=now,
+    )
 
 
 # No savepoint: inside a caller's transaction (a quiz submission) an error here must roll the
@@ -323,6 +332,9 @@ def step_complete(*, learner, course: CoursePage, step: Page) -> bool:
         required=required,
     )
     progress_changed(learner_id=learner.pk, course_key=course_key)
+    step_completed.send(
+        sender=StepCompletion, learner_id=learner.pk, course_key=course_key, step=step, run=run
+    )
     if not required or required - done:
         return False
     completed_at = timezone.now()

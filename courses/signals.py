@@ -16,3 +16,13 @@ recertification_started = django.dispatch.Signal()
 # Sent inside the transaction that closes a campaign without a new one. Argument: campaign.
 # Certificates stops asking for the renewals not yet done.
 recertification_closed = django.dispatch.Signal()
+
+# Sent inside the transaction that records a completed step (idempotent: sent again when a
+# step already done is recorded again). Arguments: learner_id, course_key, step (the page),
+# run. Learning records (xAPI) listen; nothing in courses depends on a receiver.
+step_completed = django.dispatch.Signal()
+
+# Sent inside the transaction when a visit to a step is written (not for a reload within
+# courses.services.VISIT_REFRESH). Arguments: learner_id, course_key, step (the page),
+# visited_at.
+step_visited = django.dispatch.Signal()

@@ -19,6 +19,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Outside the language prefix: the address printed in every certificate's QR code.
     path("", include("certificates.urls")),
+    # Outside the language prefix: the addresses an LTI platform (Moodle) is configured with.
+    path("lti/", include("lti.urls")),
 ]
 
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA_FILES", False):

@@ -32,6 +32,7 @@ from .selectors import (
     quiz_course_key,
     quiz_eligibility,
 )
+from .signals import attempt_submitted
 
 _random = random.SystemRandom()
 
@@ -288,6 +289,14 @@ def attempt_submit(
             raise QuizError(ALREADY_SUBMITTED, status=409)
         # What item analysis and the measures by objective read (one INSERT).
         ItemResponse.objects.bulk_create(_responses(questions, attempt, answers, credits))
+        attempt.status, attempt.submitted_at, attempt.answers = (
+            AttemptStatus.SUBMITTED,
+            now,
+            answers,
+        )
+        attempt.score, attempt.passed, attempt.page = score, passed, quiz
+        # Inside the transaction: what listeners write (learning records) commits with it.
+        attempt_submitted.send(sender=Attempt, attempt=attempt, quiz=quiz)
         if passed or quiz.kind == QuizKind.PRE_TEST:
             course = quiz.get_course()
             course_services.step_complete(
@@ -295,6 +304,4 @@ def attempt_submit(
             )
         if quiz.kind == QuizKind.POST_TEST and attempt.pool_key and not attempt.answers_revealed:
             measured_pair_record(attempt, score)
-    attempt.status, attempt.submitted_at, attempt.answers = AttemptStatus.SUBMITTED, now, answers
-    attempt.score, attempt.passed, attempt.page = score, passed, quiz
     return attempt

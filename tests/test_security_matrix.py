@@ -46,6 +46,7 @@ APPS = (
     "retention",
     "django.contrib.auth",
     "evaluation",
+    "lti",
 )
 PEOPLE = [
     "anonymous",
@@ -122,6 +123,15 @@ RULES = {
     "certificates:verify": _PUBLIC,
     # The learner's certificate: theirs, their coordinator's, an administrator's; 404 to others.
     "certificates:download": [404, 200, 404, 404, 200, 404, 200],
+    # The signed digital credential: its holder's alone to hand on (no coordinator or
+    # administrator copy, unlike the PDF); 404 to everyone else, anonymous included.
+    "certificates:credential_download": [404, 200, 404, 404, 404, 404, 404],
+    # What verifiers of a credential read: the issuer's Profile and public key, the course as
+    # an Achievement, the status lists. Public, as the verification page is.
+    "certificates:credentials_issuer": _PUBLIC,
+    "certificates:credentials_jwks": _PUBLIC,
+    "certificates:credentials_achievement": _PUBLIC,
+    "certificates:credentials_status_list": _PUBLIC,
     "accounts:register": _VISITORS,
     "accounts:register_done": _PUBLIC,
     # A link whose token is wrong, for anybody: the "link not valid" page.
@@ -168,6 +178,19 @@ RULES = {
     "quiz_statistics_export": ["admin-login"] * 3 + [200, "denied", "denied", 200],
     # The learner's own retention check: 404 to everyone else (tests/retention for the rest).
     "retention:check": ["login", 200, 404, 404, 404, 404, 404],
+    # LTI (tests/lti): what a platform calls. The test settings configure no tool key, so the
+    # login initiation answers 503 whoever asks (tests/lti give a key: 400/403 for bad
+    # requests); launches and the deep linking choice are POSTs from the platform; our public
+    # key set is public.
+    "lti:login": [503] * 7,
+    "lti:launch": _POST_ONLY,
+    "lti:deep_link": _POST_ONLY,
+    "lti:deep_link_choose": _POST_ONLY,
+    "lti:jwks": _PUBLIC,
+    # Our tool's configuration and a platform course's roster: LTI platform managers
+    # (lti.change_platformregistration: administrators).
+    "lti_tool_configuration": _ADMIN_PAGE,
+    "lti_roster": _ADMIN_PAGE,
 }
 
 
@@ -287,6 +310,9 @@ def sample_urls(world, media_root):  # noqa: F811
         "learning_reports:export_download": [job.pk],
         "certificates:verify": [certificate.grouped_code],
         "certificates:download": [certificate.pk],
+        "certificates:credential_download": [certificate.pk],
+        "certificates:credentials_achievement": [world.course.translation_key, "ro"],
+        "certificates:credentials_status_list": ["revocation", _status_list(certificate)],
         "learning_reports:certificate_revoke": [certificate.pk],
         "learning_reports:certificate_reissue": [certificate.pk],
         "accounts:activate": ["MQ", "not-a-token"],
@@ -306,6 +332,7 @@ def sample_urls(world, media_root):  # noqa: F811
         "surveys:survey": [survey_token],
         "survey_results:course": [world.course.translation_key],
         "retention:check": [_retention_token(ana, world)],
+        "lti_roster": [_lti_context().pk],
     }
     query = {
         "learning_reports:export": "?format=csv",
@@ -315,6 +342,30 @@ def sample_urls(world, media_root):  # noqa: F811
         return {
             name: reverse(name, args=args.get(name, [])) + query.get(name, "") for name in RULES
         }
+
+
+def _status_list(certificate) -> int:
+    """The number of the status list the certificate is in (given its place first)."""
+    from certificates.credentials.status_lists import position
+    from certificates.services import certificate_status_index_assign
+
+    return position(certificate_status_index_assign(certificate=certificate))[0]
+
+
+def _lti_context():
+    """A platform course without a roster service (the roster page says so, without a call)."""
+    from lti.models import LtiContext, PlatformRegistration
+
+    registration = PlatformRegistration.objects.create(
+        name="Moodle",
+        issuer="https://moodle.example",
+        client_id="c",
+        deployment_ids="1",
+        jwks_url="https://moodle.example/jwks",
+        auth_url="https://moodle.example/auth",
+        token_url="https://moodle.example/token",
+    )
+    return LtiContext.objects.create(registration=registration, context_id="7", deployment_id="1")
 
 
 def _survey_token(learner) -> str:
@@ -524,6 +575,7 @@ OUR_APP_LABELS = (
     "certificates",
     "reports",
     "surveys",
+    "lti",
 )
 # Reviewers (Wagtail "Moderators") have the admin like trainers and, like them, no business with
 # learners' data; they are one more column here.
@@ -606,6 +658,8 @@ WAGTAIL_RULES = {
         if name not in RULES  # the listing has its row above, with the register's own views
     },
     **_snippet_rules("wagtailsnippets_certificates_certificatedesign"),
+    # Institutions' Moodle registrations (issue 20): administrators only, and no chooser.
+    **_snippet_rules("wagtailsnippets_lti_platformregistration"),
     # Coordinators' scopes name coordinators: administrators only, and no chooser.
     **_snippet_rules("wagtailsnippets_reports_coordinatorscope"),
     # Wagtail's users admin lists every account, learners included: only for those with the
@@ -690,9 +744,19 @@ def samples(world):  # noqa: F811
     from accounts.models import Institution, User
     from certificates.models import CertificateDesign
     from courses.models import ReferralContact
+    from lti.models import PlatformRegistration
     from reports.models import CoordinatorScope
 
     return {
+        PlatformRegistration: PlatformRegistration.objects.create(
+            name="Moodle",
+            issuer="https://moodle.example",
+            client_id="c",
+            deployment_ids="1",
+            jwks_url="https://moodle.example/jwks",
+            auth_url="https://moodle.example/auth",
+            token_url="https://moodle.example/token",
+        ),
         Certificate: Certificate.objects.get(learner=world.learners["iasi"]),
         CertificateDesign: CertificateDesign.objects.create(issuers="Programul național"),
         ReferralContact: ReferralContact.objects.create(

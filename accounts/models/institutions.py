@@ -27,6 +27,16 @@ class Institution(models.Model):
         default=True,
         help_text=_("Untick to stop offering this institution to new learners."),
     )
+    # Consent given by the institution (issue 20): its learners' learning events are sent to
+    # the programme's learning record store, when one is configured (learning_records).
+    share_learning_records = models.BooleanField(
+        _("share learning records"),
+        default=False,
+        help_text=_(
+            "Tick when the institution agrees that its learners' course activity (not their "
+            "names or e-mail addresses) is sent to the programme's learning record store."
+        ),
+    )
 
     class Meta:
         # The table kept its name when the model moved from `elearning` (see

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "reports",
     "surveys",
     "retention",
+    "lti",
+    "learning_records",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -219,6 +221,18 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
 
+# LTI 1.3 (lti/): our tool's RSA private key, PEM, from the environment (LTI_TOOL_PRIVATE_KEY)
+# or a file (LTI_TOOL_PRIVATE_KEY_FILE; `make run` creates a demo key there once with
+# `manage.py lti_tool_key`). Without one the LTI endpoints answer 503 and the admin says so.
+LTI_TOOL_PRIVATE_KEY = os.environ.get("LTI_TOOL_PRIVATE_KEY", "")
+LTI_TOOL_PRIVATE_KEY_FILE = os.environ.get(
+    "LTI_TOOL_PRIVATE_KEY_FILE", str(VAR_DIR / "lti" / "tool-key.pem")
+)
+# How long a platform's key set is cached (seconds); an unknown key id fetches it again.
+LTI_JWKS_CACHE_SECONDS = int(os.environ.get("LTI_JWKS_CACHE_SECONDS", "600"))
+# Timeout of every request to a platform (key set, token, scores, memberships), seconds.
+LTI_HTTP_TIMEOUT = float(os.environ.get("LTI_HTTP_TIMEOUT", "5"))
+
 # Cache: Redis when configured (shared by every web process, so throttling counts across them),
 # and each process's own memory (`local`: the page tree's entries and rendered fragments, which
 # every request reads; see elearning/infrastructure/caching/).
@@ -261,12 +275,43 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Whom the holder of a revoked certificate writes to when the person who revoked it has no
 # active account any more (certificates.selectors.certificate_revocation_contact).
 CERTIFICATES_CONTACT_EMAIL = os.environ.get("CERTIFICATES_CONTACT_EMAIL", "")
+
+# The programme's learning record store (issue 20): its xAPI endpoint (the URL the
+# "/statements" resource is under, e.g. https://lrs.example/xAPI) and its Basic-auth key and
+# secret. Off unless the endpoint is set: nothing is recorded or sent, and institutions must
+# opt in as well (accounts.Institution.share_learning_records).
+XAPI_LRS_ENDPOINT = os.environ.get("XAPI_LRS_ENDPOINT", "")
+XAPI_LRS_KEY = os.environ.get("XAPI_LRS_KEY", "")
+XAPI_LRS_SECRET = os.environ.get("XAPI_LRS_SECRET", "")
 # Days before a certificate expires when its holder is reminded, once each; a certificate found
 # inside several is reminded of the nearest only (certificates.services.expiry_reminders_send).
 CERTIFICATE_EXPIRY_REMINDER_DAYS = (60, 14)
 # Days before a re-certification's date when holders who have not renewed are reminded (at
 # most one e-mail a week per certificate, the announcement included).
 RECERTIFICATION_REMINDER_DAYS = (30, 7)
+# The issuing organisation's electronic seal on every certificate PDF (certificates/sealing.py;
+# README, "Configuration"): a PKCS#12 file and its passphrase, or a key on a PKCS#11 token.
+CERTIFICATE_SEAL_PKCS12_FILE = os.environ.get("CERTIFICATE_SEAL_PKCS12_FILE", "")
+CERTIFICATE_SEAL_PKCS12_PASSPHRASE = os.environ.get("CERTIFICATE_SEAL_PKCS12_PASSPHRASE", "")
+CERTIFICATE_SEAL_PKCS11_MODULE = os.environ.get("CERTIFICATE_SEAL_PKCS11_MODULE", "")
+CERTIFICATE_SEAL_PKCS11_TOKEN_LABEL = os.environ.get("CERTIFICATE_SEAL_PKCS11_TOKEN_LABEL", "")
+CERTIFICATE_SEAL_PKCS11_KEY_LABEL = os.environ.get("CERTIFICATE_SEAL_PKCS11_KEY_LABEL", "")
+# Empty: the certificate object has the key's label.
+CERTIFICATE_SEAL_PKCS11_CERT_LABEL = os.environ.get("CERTIFICATE_SEAL_PKCS11_CERT_LABEL", "")
+CERTIFICATE_SEAL_PKCS11_PIN = os.environ.get("CERTIFICATE_SEAL_PKCS11_PIN", "")
+# A timestamp authority (RFC 3161): the seal then carries a trusted time (PAdES B-T).
+CERTIFICATE_SEAL_TSA_URL = os.environ.get("CERTIFICATE_SEAL_TSA_URL", "")
+CERTIFICATE_SEAL_LOCATION = os.environ.get("CERTIFICATE_SEAL_LOCATION", "România")
+# Secure by default: with no usable seal a certificate fails (with the reason, for an
+# administrator to retry) instead of being issued unsealed. Only the dev settings relax it.
+CERTIFICATE_SEAL_REQUIRED = True
+# The PEM private key (P-256 for ES256; RSA or Ed25519 also work) that signs the Open Badges
+# credentials and their status lists; its public half is served at /credentials/issuer/jwks.json.
+# `make run` creates a demo one here (manage.py credentials_signing_key); production sets its
+# own, kept as long as credentials signed with it should verify.
+CREDENTIALS_SIGNING_KEY = Path(
+    os.environ.get("CREDENTIALS_SIGNING_KEY", VAR_DIR / "credentials" / "signing-key.pem")
+)
 
 
 # Celery: Redis in production; a broker on disk for `make run` (Kombu's filesystem transport).
@@ -345,6 +390,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.remind_stale_directory_entries",
         "schedule": crontab(hour=8, minute=20, day_of_week="mon"),
     },
+}
+# Learning records (xAPI statements) waiting in the outbox, sent to the LRS when one is set.
+CELERY_BEAT_SCHEDULE["send-learning-records"] = {
+    "task": "learning_records.tasks.send_learning_records",
+    "schedule": 60.0,
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

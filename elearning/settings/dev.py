@@ -44,3 +44,16 @@ STORAGES = {
 SERVE_MEDIA_FILES = True
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# The demo seal: a self-signed "DEMO" organisation certificate that `make run` creates once
+# (manage.py create_demo_seal writes it here). Without it (runserver started by hand)
+# certificates are issued unsealed, here only, never in production, and `manage.py check`
+# says so (certificates.W004).
+_DEMO_SEAL = VAR_DIR / "seal" / "demo-seal.p12"
+CERTIFICATE_SEAL_PKCS12_FILE = os.environ.get(
+    "CERTIFICATE_SEAL_PKCS12_FILE", str(_DEMO_SEAL) if _DEMO_SEAL.exists() else ""
+)
+CERTIFICATE_SEAL_PKCS12_PASSPHRASE = os.environ.get(
+    "CERTIFICATE_SEAL_PKCS12_PASSPHRASE", "demo-not-secret"
+)
+CERTIFICATE_SEAL_REQUIRED = False

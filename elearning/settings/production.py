@@ -27,3 +27,7 @@ assert DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or os.envi
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, **BROKER_PUBLISH_RETRIES}
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
+
+# Never an unsealed certificate in production, whatever else is set (`check --deploy` also
+# fails without a usable seal: certificates/checks.py).
+CERTIFICATE_SEAL_REQUIRED = True

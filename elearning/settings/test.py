@@ -39,8 +39,29 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="elearning-test-media-")
 PRIVATE_FILES_ROOT = Path(tempfile.mkdtemp(prefix="elearning-test-private-"))
 PRIVATE_FILES_SERVE = ""
 
+
+def _credentials_test_key() -> Path:
+    """A signing key made once per test session (each process imports the settings once)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    path = Path(tempfile.mkdtemp(prefix="elearning-test-credentials-")) / "signing-key.pem"
+    path.write_bytes(
+        ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
+
+
+CREDENTIALS_SIGNING_KEY = _credentials_test_key()
+
 # Most tests run tasks in-process; tests marked `worker` start a real worker on the real broker.
 CELERY_TASK_ALWAYS_EAGER = True
+# No learning record store unless a test configures one (tests/learning_records).
+XAPI_LRS_ENDPOINT = XAPI_LRS_KEY = XAPI_LRS_SECRET = ""
 CELERY_TASK_EAGER_PROPAGATES = True
 if REDIS_URL:
     # Its own Redis database, so clearing the cache never touches the broker's queues.
@@ -69,3 +90,31 @@ SITE_URL = "http://testserver"
 # Static files come from the apps' folders (no collectstatic in tests).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# The seal: a key made once per test process (EC P-256: about a millisecond), in a temporary
+# folder, so every issued certificate in the tests is sealed as in production. No timestamp
+# authority (no network in tests): its warning is silenced here; tests/certificates/test_seal.py
+# checks that it is given.
+CERTIFICATE_SEAL_PKCS12_PASSPHRASE = "test-not-secret"  # noqa: S105
+CERTIFICATE_SEAL_PKCS12_FILE = str(
+    Path(tempfile.mkdtemp(prefix="elearning-test-seal-")) / "seal.p12"
+)
+
+
+def _write_test_seal() -> None:
+    from certificates.seal_keys import seal_key, seal_pkcs12, self_signed_seal_certificate
+
+    key = seal_key()
+    certificate = self_signed_seal_certificate(
+        key,
+        common_name="TEST — Organizație emitentă (teste automate)",
+        organisation="TEST Program de formare",
+    )
+    Path(CERTIFICATE_SEAL_PKCS12_FILE).write_bytes(
+        seal_pkcs12(key, certificate, CERTIFICATE_SEAL_PKCS12_PASSPHRASE)
+    )
+
+
+_write_test_seal()
+CERTIFICATE_SEAL_REQUIRED = True
+SILENCED_SYSTEM_CHECKS = ["certificates.W003"]

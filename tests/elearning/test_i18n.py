@@ -115,6 +115,7 @@ SOURCE_PACKAGES = [
     "evaluation",
     "surveys",
     "retention",
+    "learning_records",
 ]
 
 

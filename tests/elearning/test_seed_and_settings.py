@@ -157,12 +157,45 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://user:pass@127.0.0.1:5432/elearning",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "SITE_URL": "https://training.example.org",
+    # The test session's key (elearning/settings/test.py): the deploy check requires one.
+    "CREDENTIALS_SIGNING_KEY": str(settings.CREDENTIALS_SIGNING_KEY),
 }
 
 
-def test_production_settings_pass_check_deploy():
-    result = run_check_deploy(**PRODUCTION_ENV)
+def production_seal(folder) -> dict[str, str]:
+    """A seal as production names it (issue 19): a PKCS#12 file and a timestamp authority."""
+    from certificates.seal_keys import seal_key, seal_pkcs12, self_signed_seal_certificate
+
+    key = seal_key()
+    path = folder / "seal.p12"
+    path.write_bytes(seal_pkcs12(key, self_signed_seal_certificate(key), "p"))
+    return {
+        "CERTIFICATE_SEAL_PKCS12_FILE": str(path),
+        "CERTIFICATE_SEAL_PKCS12_PASSPHRASE": "p",
+        "CERTIFICATE_SEAL_TSA_URL": "https://tsa.example.org/",
+    }
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = run_check_deploy(**PRODUCTION_ENV, **production_seal(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_without_a_seal_fails_check_deploy():
+    result = run_check_deploy(**PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "certificates.E003" in result.stderr + result.stdout
+
+
+def test_check_deploy_fails_without_the_credentials_signing_key(tmp_path):
+    env = dict(
+        PRODUCTION_ENV,
+        **production_seal(tmp_path),
+        CREDENTIALS_SIGNING_KEY=str(tmp_path / "missing.pem"),
+    )
+    result = run_check_deploy(**env)
+    assert result.returncode != 0
+    assert "certificates.E010" in result.stderr
 
 
 def test_production_refuses_to_start_without_its_environment():

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from certificates import services
 from certificates.models import Certificate, CertificateStatus
+from certificates.sealing import SealError
 from courses.models import CoursePage, Enrollment
 
 
@@ -61,12 +62,15 @@ class Command(BaseCommand):
             if certificate is None:
                 raise CommandError("This course issues no certificate.")
             ready = certificate.status == CertificateStatus.READY
-            if reissue and ready and not certificate.is_revoked:
-                services.certificate_reissue(certificate=certificate)
-                done += 1
-            elif not ready:
-                services.certificate_issue(certificate_id=certificate.pk)
-                done += 1
+            try:
+                if reissue and ready and not certificate.is_revoked:
+                    services.certificate_reissue(certificate=certificate)
+                    done += 1
+                elif not ready:
+                    services.certificate_issue(certificate_id=certificate.pk)
+                    done += 1
+            except SealError as error:  # the same for every certificate: stop, say why
+                raise CommandError(str(error)) from error
             if n % 50 == 0 or n == total:
                 self.stdout.write(f"{n}/{total} learners checked, {done} certificates (re)issued")
         self.stdout.write(self.style.SUCCESS(f"{page.title}: {done} of {total} (re)issued."))

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LtiConfig(AppConfig):
+    """LTI 1.3 tool. Builds on accounts, courses and quizzes (the final quiz's score); nothing
+    imports it: it hears of completions through `courses.signals.course_completed`."""
+
+    name = "lti"
+    verbose_name = _("LTI (Moodle)")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from courses.signals import course_completed
+
+        from . import receivers
+
+        course_completed.connect(receivers.on_course_completed, dispatch_uid="lti.passback")

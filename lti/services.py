@@ -1,0 +1,481 @@
+"""The LTI 1.3 rules: login initiation, launch validation, accounts by (issuer, subject), deep
+linking answers and score passback. Views and tasks call these; nothing here reads a request."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode, urlsplit
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from jwcrypto import jws, jwt
+from jwcrypto.common import JWException
+
+from accounts.models import User
+
+from . import platform_client, selectors
+from .models import (
+    LineItem,
+    LoginState,
+    LtiContext,
+    LtiIdentity,
+    PassbackStatus,
+    PlatformRegistration,
+    ScorePassback,
+)
+
+logger = logging.getLogger(__name__)
+
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+MESSAGE_TYPE = CLAIM + "message_type"
+VERSION = CLAIM + "version"
+DEPLOYMENT_ID = CLAIM + "deployment_id"
+TARGET_LINK_URI = CLAIM + "target_link_uri"
+RESOURCE_LINK = CLAIM + "resource_link"
+CUSTOM = CLAIM + "custom"
+CONTEXT = CLAIM + "context"
+LAUNCH_PRESENTATION = CLAIM + "launch_presentation"
+AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+DEEP_LINKING_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+DL_CONTENT_ITEMS = "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
+DL_DATA = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
+RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
+DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
+
+# A login initiation is answered by the platform within seconds; ten minutes is generous.
+LOGIN_STATE_LIFETIME = timedelta(minutes=10)
+# Clock difference tolerated between the platform and us (exp, iat).
+LEEWAY_SECONDS = 60
+# An id_token issued longer ago than this is refused even if its exp is far away.
+MAX_TOKEN_AGE_SECONDS = 600
+MAX_TOKEN_LENGTH = 64 * 1024
+# A passback claimed this long ago without an answer was lost with its worker: claim it again.
+PASSBACK_CLAIM_TIMEOUT = timedelta(minutes=10)
+LANGUAGES = ("ro", "en")
+
+
+class LtiError(Exception):
+    """A request refused: `message` is shown to the person (translated), `status` is 4xx."""
+
+    def __init__(self, message, status: int = 400):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+@dataclass
+class Launch:
+    registration: PlatformRegistration
+    login_state: LoginState
+    claims: dict
+
+    @property
+    def message_type(self) -> str:
+        return self.claims[MESSAGE_TYPE]
+
+
+# Login initiation ----------------------------------------------------------------------------
+
+
+def login_initiate(*, params: dict, launch_url: str) -> tuple[LoginState, str]:
+    """OIDC third-party initiated login: find the registration by issuer (and client id when
+    given), store a fresh state and nonce, and answer the platform's authentication URL."""
+    issuer = str(params.get("iss") or "")[:255]
+    login_hint = str(params.get("login_hint") or "")
+    target = str(params.get("target_link_uri") or "")
+    if not issuer or not login_hint or not target:
+        raise LtiError(_("This LTI login request is incomplete."))
+    registrations = PlatformRegistration.objects.filter(issuer=issuer, enabled=True)
+    client_id = str(params.get("client_id") or "")[:255]
+    if client_id:
+        registrations = registrations.filter(client_id=client_id)
+    registration = registrations.order_by("pk").first()
+    if registration is None:
+        raise LtiError(_("This platform is not registered with us, or not enabled."), 403)
+    deployment_id = str(params.get("lti_deployment_id") or "")
+    if deployment_id and deployment_id not in registration.deployment_id_list:
+        raise LtiError(_("This deployment is not registered with us."), 403)
+    if not _our_url(target, launch_url):
+        raise LtiError(_("This LTI login request names an address that is not ours."))
+    state = LoginState.objects.create(registration=registration)
+    query = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": registration.client_id,
+        "redirect_uri": target,
+        "login_hint": login_hint,
+        "state": state.state,
+        "nonce": state.nonce,
+    }
+    if params.get("lti_message_hint"):
+        query["lti_message_hint"] = str(params["lti_message_hint"])
+    separator = "&" if "?" in registration.auth_url else "?"
+    return state, f"{registration.auth_url}{separator}{urlencode(query)}"
+
+
+def _our_url(url: str, launch_url: str) -> bool:
+    """Whether the platform asks to be sent back to one of our addresses (same scheme, host)."""
+    ours, theirs = urlsplit(launch_url), urlsplit(url)
+    return (theirs.scheme, theirs.netloc) == (ours.scheme, ours.netloc)
+
+
+# Launch validation ---------------------------------------------------------------------------
+
+
+def launch_validate(*, id_token: str, state: str, state_cookie: str | None) -> Launch:
+    """Everything the LTI 1.3 core and the Security Framework ask of an id_token, in order:
+    our state, the platform's signature (its key set), iss/aud/azp, exp/iat, nonce, deployment,
+    message type and version. Raises LtiError; changes nothing (the state is claimed by
+    `launch_state_claim`, in the transaction that acts on the launch)."""
+    if not id_token or not state or len(id_token) > MAX_TOKEN_LENGTH or len(state) > 64:
+        raise LtiError(_("This LTI launch is incomplete."))
+    login_state = (
+        LoginState.objects.select_related("registration")
+        .filter(state=state, used_at__isnull=True)
+        .first()
+    )
+    if login_state is None or login_state.created_at < timezone.now() - LOGIN_STATE_LIFETIME:
+        raise LtiError(_("This LTI launch has expired or was already used. Launch it again."))
+    registration = login_state.registration
+    if not registration.enabled:
+        raise LtiError(_("This platform is not registered with us, or not enabled."), 403)
+    claims = _verified_claims(id_token, registration)
+    _check_claims(claims, registration, login_state)
+    # The state cookie binds the launch to the browser that started the login, so nobody can
+    # have someone else's browser logged into their account (login CSRF). Deep linking logs
+    # nobody in and runs in the platform's frame, where browsers may withhold our cookie.
+    if claims[MESSAGE_TYPE] == RESOURCE_LINK_REQUEST and not (
+        state_cookie and secrets.compare_digest(state_cookie, state)
+    ):
+        raise LtiError(_("This LTI launch did not start in this browser. Launch it again."))
+    return Launch(registration=registration, login_state=login_state, claims=claims)
+
+
+def _verified_claims(id_token: str, registration: PlatformRegistration) -> dict:
+    try:
+        header = jws.JWS()
+        header.deserialize(id_token)
+        kid = header.jose_header.get("kid")
+        if header.jose_header.get("alg") != "RS256":
+            raise LtiError(_("This LTI launch is not signed as LTI requires."))
+    except (JWException, ValueError, TypeError) as error:
+        raise LtiError(_("This LTI launch is not a signed token.")) from error
+    try:
+        keyset = platform_client.platform_keys(registration.jwks_url)
+        if kid and keyset.get_key(kid) is None:
+            keyset = platform_client.platform_keys(registration.jwks_url, refresh=True)
+    except platform_client.PlatformError as error:
+        logger.warning("LTI key set of %s: %s", registration, error)
+        raise LtiError(_("The platform's keys could not be read. Try again later."), 502) from error
+    try:
+        # Claims are checked below, by the specification's rules (check_claims=False).
+        token = jwt.JWT(jwt=id_token, key=keyset, algs=["RS256"], check_claims=False)
+        claims = json.loads(token.claims)
+    except (JWException, ValueError, TypeError) as error:
+        raise LtiError(_("This LTI launch's signature is not valid."), 403) from error
+    if not isinstance(claims, dict):
+        raise LtiError(_("This LTI launch is not a signed token."))
+    return claims
+
+
+def _check_claims(claims: dict, registration: PlatformRegistration, login_state) -> None:
+    now = time.time()
+    if claims.get("iss") != registration.issuer:
+        raise LtiError(_("This LTI launch comes from another platform."), 403)
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if registration.client_id not in audiences:
+        raise LtiError(_("This LTI launch is meant for another tool."), 403)
+    if (len(audiences) > 1 or "azp" in claims) and claims.get("azp") != registration.client_id:
+        raise LtiError(_("This LTI launch is meant for another tool."), 403)
+    exp, iat = claims.get("exp"), claims.get("iat")
+    if not isinstance(exp, int | float) or not isinstance(iat, int | float):
+        raise LtiError(_("This LTI launch is incomplete."))
+    if exp < now - LEEWAY_SECONDS or iat > now + LEEWAY_SECONDS:
+        raise LtiError(_("This LTI launch has expired. Launch it again."))
+    if iat < now - MAX_TOKEN_AGE_SECONDS:
+        raise LtiError(_("This LTI launch has expired. Launch it again."))
+    if not secrets.compare_digest(str(claims.get("nonce") or ""), login_state.nonce):
+        raise LtiError(_("This LTI launch has expired or was already used. Launch it again."))
+    if claims.get(DEPLOYMENT_ID) not in registration.deployment_id_list:
+        raise LtiError(_("This deployment is not registered with us."), 403)
+    if claims.get(VERSION) != "1.3.0":
+        raise LtiError(_("This LTI version is not supported."))
+    message_type = claims.get(MESSAGE_TYPE)
+    if message_type == RESOURCE_LINK_REQUEST:
+        link = claims.get(RESOURCE_LINK)
+        if not isinstance(link, dict) or not link.get("id") or not claims.get("sub"):
+            raise LtiError(_("This LTI launch is incomplete."))
+    elif message_type == DEEP_LINKING_REQUEST:
+        settings_claim = claims.get(DEEP_LINKING_SETTINGS)
+        if not isinstance(settings_claim, dict) or not settings_claim.get("deep_link_return_url"):
+            raise LtiError(_("This LTI launch is incomplete."))
+    else:
+        raise LtiError(_("This kind of LTI message is not supported."))
+    if not isinstance(claims.get("sub", ""), str) or len(claims.get("sub", "")) > 255:
+        raise LtiError(_("This LTI launch is incomplete."))
+
+
+def launch_state_claim(login_state: LoginState) -> None:
+    """Use the login state once: of two posts of one launch, the second is refused."""
+    won = LoginState.objects.filter(pk=login_state.pk, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+    if not won:
+        raise LtiError(_("This LTI launch has expired or was already used. Launch it again."))
+
+
+# Resource link launch ------------------------------------------------------------------------
+
+
+def launch_language(claims: dict) -> str:
+    """The learner's language from launch_presentation.locale ("en", "en-GB" → en), else ro."""
+    presentation = claims.get(LAUNCH_PRESENTATION)
+    locale = presentation.get("locale") if isinstance(presentation, dict) else None
+    language = str(locale or "").replace("_", "-").split("-")[0].lower()
+    return language if language in LANGUAGES else "ro"
+
+
+def launch_course_key(claims: dict) -> uuid.UUID | None:
+    """The course asked for: the custom parameter `course` (its translation key, which deep
+    linking puts there), else a `course` parameter of the target link URI."""
+    custom = claims.get(CUSTOM)
+    value = custom.get("course") if isinstance(custom, dict) else None
+    if not value:
+        query = urlsplit(str(claims.get(TARGET_LINK_URI) or "")).query
+        value = dict(p.split("=", 1) for p in query.split("&") if "=" in p).get("course")
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def resource_link_launch(*, launch: Launch) -> tuple[User, str]:
+    """A valid LtiResourceLinkRequest: claim its state, create or find the account of
+    (registration, sub), remember the line item and the context, and answer the user and the
+    address of the course in their language."""
+    launch_state_claim(launch.login_state)
+    claims = launch.claims
+    language = launch_language(claims)
+    identity = identity_for(launch=launch, language=language)
+    course_key = launch_course_key(claims)
+    if course_key is not None:
+        _remember_services(identity=identity, launch=launch, course_key=course_key)
+    return identity.user, selectors.course_address(course_key=course_key, language=language)
+
+
+def identity_for(*, launch: Launch, language: str) -> LtiIdentity:
+    """The account of this platform user: found by (registration, sub) only, or created with
+    no usable password and an address of its own (the platform's e-mail is kept as profile
+    data, never used to find or merge accounts)."""
+    claims = launch.claims
+    subject = claims["sub"]
+    identity = (
+        LtiIdentity.objects.select_related("user")
+        .filter(registration=launch.registration, subject=subject)
+        .first()
+    )
+    name = str(claims.get("name") or "").strip()[:150]
+    email = str(claims.get("email") or "")[:254]
+    if identity is not None:
+        if email and identity.email != email:
+            LtiIdentity.objects.filter(pk=identity.pk).update(email=email)
+        return identity
+    user = User(
+        email=f"lti-{uuid.uuid4().hex}@lti.invalid",
+        full_name=name or str(_("Moodle learner")),
+        preferred_language=language,
+        institution=launch.registration.institution,
+    )
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+            return LtiIdentity.objects.create(
+                registration=launch.registration, subject=subject, user=user, email=email
+            )
+    except IntegrityError:
+        # Two launches of a new person at once: the other one created the identity.
+        return LtiIdentity.objects.select_related("user").get(
+            registration=launch.registration, subject=subject
+        )
+
+
+def _remember_services(*, identity: LtiIdentity, launch: Launch, course_key: uuid.UUID) -> None:
+    claims = launch.claims
+    ags = claims.get(AGS_ENDPOINT)
+    if (
+        isinstance(ags, dict)
+        and ags.get("lineitem")
+        and platform_client.SCORE_SCOPE in (ags.get("scope") or [])
+    ):
+        LineItem.objects.update_or_create(
+            identity=identity, course_key=course_key, defaults={"url": str(ags["lineitem"])[:500]}
+        )
+    context = claims.get(CONTEXT)
+    if isinstance(context, dict) and context.get("id"):
+        nrps = claims.get(NRPS)
+        url = nrps.get("context_memberships_url") if isinstance(nrps, dict) else ""
+        row, _created = LtiContext.objects.get_or_create(
+            registration=launch.registration,
+            context_id=str(context["id"])[:255],
+            defaults={"deployment_id": claims[DEPLOYMENT_ID]},
+        )
+        row.title = str(context.get("title") or "")[:255]
+        row.memberships_url = str(url or row.memberships_url)[:500]
+        if str(course_key) not in row.course_keys:
+            row.course_keys = [*row.course_keys, str(course_key)]
+        row.save()
+
+
+# Deep linking --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def deep_linking_launch(*, launch: Launch) -> LoginState:
+    """A valid LtiDeepLinkingRequest: claim its state and keep its settings for the answer."""
+    launch_state_claim(launch.login_state)
+    claims = launch.claims
+    LoginState.objects.filter(pk=launch.login_state.pk).update(
+        deep_link={
+            "settings": claims[DEEP_LINKING_SETTINGS],
+            "ags": bool(claims.get(AGS_ENDPOINT)),
+            "language": launch_language(claims),
+        },
+        deployment_id=claims[DEPLOYMENT_ID],
+    )
+    launch.login_state.refresh_from_db()
+    return launch.login_state
+
+
+def deep_linking_response(
+    *, login_state_id: int, course_keys: list[uuid.UUID], launch_url: str
+) -> tuple[str, str]:
+    """The signed LtiDeepLinkingResponse for the chosen courses, once per request: answers the
+    platform's return URL and the JWT to post to it."""
+    login_state = LoginState.objects.select_related("registration").get(pk=login_state_id)
+    won = LoginState.objects.filter(
+        pk=login_state.pk, deep_link__isnull=False, answered_at__isnull=True
+    ).update(answered_at=timezone.now())
+    if not won:
+        raise LtiError(_("This selection was already sent. Start again from your platform."))
+    settings_claim = login_state.deep_link["settings"]
+    language = login_state.deep_link["language"]
+    courses = selectors.deep_linking_courses(language=language, keys=course_keys)
+    items = []
+    for course in courses:
+        item = {
+            "type": "ltiResourceLink",
+            "title": course.title,
+            "url": launch_url,
+            "custom": {"course": str(course.translation_key)},
+        }
+        if login_state.deep_link.get("ags"):
+            item["lineItem"] = {
+                "scoreMaximum": 100,
+                "label": course.title,
+                "resourceId": str(course.translation_key),
+            }
+        items.append(item)
+    registration = login_state.registration
+    now = int(time.time())
+    claims = {
+        "iss": registration.client_id,
+        "aud": registration.issuer,
+        "iat": now,
+        "exp": now + 300,
+        "nonce": secrets.token_urlsafe(16),
+        DEPLOYMENT_ID: login_state.deployment_id,
+        MESSAGE_TYPE: "LtiDeepLinkingResponse",
+        VERSION: "1.3.0",
+        DL_CONTENT_ITEMS: items,
+    }
+    if settings_claim.get("data"):
+        claims[DL_DATA] = settings_claim["data"]
+    return settings_claim["deep_link_return_url"], platform_client.signed_jwt(claims)
+
+
+# Grade passback (AGS) ------------------------------------------------------------------------
+
+
+def passbacks_request(
+    *, learner_id: int, course_key: uuid.UUID, run: int, completed_at
+) -> list[int]:
+    """A run was completed: one passback row per line item the learner launched this course
+    with (the row is unique per line item and run). Answers the ids to send."""
+    line_items = LineItem.objects.filter(
+        identity__user_id=learner_id,
+        course_key=course_key,
+        identity__registration__enabled=True,
+    )
+    score = selectors.run_score(learner_id=learner_id, course_key=course_key, run=run)
+    ids = []
+    for line_item in line_items:
+        passback, _created = ScorePassback.objects.get_or_create(
+            line_item=line_item,
+            run=run,
+            defaults={"score": score, "completed_at": completed_at},
+        )
+        if passback.status != PassbackStatus.SENT:
+            ids.append(passback.pk)
+    return ids
+
+
+def passback_claim(passback_id: int) -> bool:
+    """Take the passback for sending (a conditional UPDATE): pending or failed ones, or one
+    claimed so long ago that its worker must have died. A sent one is never taken again."""
+    now = timezone.now()
+    return bool(
+        ScorePassback.objects.filter(pk=passback_id)
+        .filter(
+            Q(status__in=[PassbackStatus.PENDING, PassbackStatus.FAILED])
+            | Q(status=PassbackStatus.SENDING, claimed_at__lt=now - PASSBACK_CLAIM_TIMEOUT)
+        )
+        .update(status=PassbackStatus.SENDING, claimed_at=now)
+    )
+
+
+def passback_send(passback_id: int) -> bool:
+    """Send the run's score to the platform if this call claims it. True when sent now; raises
+    platform_client.PlatformError (the row marked failed, for the task's retry) on failure."""
+    from django.db.models import F
+
+    if not passback_claim(passback_id):
+        return False
+    passback = ScorePassback.objects.select_related("line_item__identity__registration").get(
+        pk=passback_id
+    )
+    identity = passback.line_item.identity
+    score = {
+        "userId": identity.subject,
+        "scoreGiven": float(passback.score),
+        "scoreMaximum": 100,
+        "activityProgress": "Completed",
+        "gradingProgress": "FullyGraded",
+        "timestamp": passback.completed_at.isoformat(),
+    }
+    try:
+        platform_client.score_post(
+            identity.registration, lineitem_url=passback.line_item.url, score=score
+        )
+    except platform_client.PlatformError as error:
+        ScorePassback.objects.filter(pk=passback.pk).update(
+            status=PassbackStatus.FAILED, attempts=F("attempts") + 1, last_error=str(error)[:1000]
+        )
+        raise
+    ScorePassback.objects.filter(pk=passback.pk).update(
+        status=PassbackStatus.SENT, attempts=F("attempts") + 1, sent_at=timezone.now()
+    )
+    return True

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "lti"
+
+urlpatterns = [
+    path("login/", views.login_initiation, name="login"),
+    path("launch/", views.launch, name="launch"),
+    # The same view: Moodle asks for a deep linking (content selection) URL of its own.
+    path("deep-link/", views.launch, name="deep_link"),
+    path("deep-link/choose/", views.deep_linking_choose, name="deep_link_choose"),
+    path("jwks.json", views.jwks, name="jwks"),
+]

@@ -1,0 +1,185 @@
+"""Deep linking, grade passback (AGS) and the roster (NRPS), against lti1p3platform."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from courses import services as course_services
+from lti.models import LineItem, LtiContext, LtiIdentity, PassbackStatus, ScorePassback
+
+from .conftest import launch, start_login
+
+pytestmark = pytest.mark.django_db
+
+
+def _deep_linking_picker(client, platform, *, ags=True):
+    params = start_login(client, platform, deep_linking=True)
+
+    def prepare(message):
+        message.set_user_data(
+            "teacher-1", ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]
+        )
+        message.set_dl(
+            f"{platform.url}/deep-link-return", accept_types={"ltiResourceLink"}, extra_data="x1"
+        )
+        message.set_extra_claims(
+            {"https://purl.imsglobal.org/spec/lti/claim/launch_presentation": {"locale": "en"}}
+        )
+        if ags:
+            message.set_ags(f"{platform.url}/lineitems")
+
+    form = platform.launch_form(params, prepare=prepare)
+    assert urlsplit(form["launch_url"]).path == "/lti/deep-link/"
+    return client.post("/lti/deep-link/", {"id_token": form["id_token"], "state": form["state"]})
+
+
+def test_deep_linking_answer_verifies_with_the_platforms_library(
+    client, platform, registration, course
+):
+    picker = _deep_linking_picker(client, platform)
+    assert picker.status_code == 200
+    html = picker.content.decode()
+    assert "Curs LTI (EN)" in html  # the English catalogue
+    # Framed by the registered platform only.
+    assert f"frame-ancestors {platform.url}" in picker["Content-Security-Policy"]
+    token = re.search(r'name="token" value="([^"]+)"', html)[1]
+    answer = client.post(
+        "/lti/deep-link/choose/", {"token": token, "course": str(course.translation_key)}
+    )
+    assert answer.status_code == 200
+    body = answer.content.decode()
+    assert f'action="{platform.url}/deep-link-return"' in body
+    jwt = re.search(r'name="JWT" value="([^"]+)"', body)[1]
+    assert f"form-action {platform.url}" in answer["Content-Security-Policy"]
+
+    items = platform.config().validate_deeplinking_resp({"JWT": jwt})
+    assert items == [
+        {
+            "type": "ltiResourceLink",
+            "title": "Curs LTI (EN)",
+            "url": "http://testserver/lti/launch/",
+            "custom": {"course": str(course.translation_key)},
+            "lineItem": {
+                "scoreMaximum": 100,
+                "label": "Curs LTI (EN)",
+                "resourceId": str(course.translation_key),
+            },
+        }
+    ]
+    # Answered once.
+    again = client.post(
+        "/lti/deep-link/choose/", {"token": token, "course": str(course.translation_key)}
+    )
+    assert again.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"token": "forged"}, {"token": "x:y:z", "course": "not-a-uuid"}]
+)
+def test_a_forged_choice_is_refused(client, data):
+    assert client.post("/lti/deep-link/choose/", data).status_code == 400
+
+
+def _complete(user, course, capture):
+    from tests.courses.factories import lessons_of
+
+    with capture(execute=True):
+        for lesson in lessons_of(course):
+            course_services.step_complete(learner=user, course=course, step=lesson)
+
+
+def test_grade_passback_arrives_once_per_run(
+    client, platform, registration, course, django_capture_on_commit_callbacks
+):
+    launch(client, platform, course=course, ags=platform.url)
+    identity = LtiIdentity.objects.get(subject="moodle-user-42")
+    assert LineItem.objects.get(identity=identity).url == f"{platform.url}/lineitems/7"
+
+    _complete(identity.user, course, django_capture_on_commit_callbacks)
+    assert len(platform.scores) == 1
+    line_item_id, score = platform.scores[0]
+    assert line_item_id == "7"
+    assert score["userId"] == "moodle-user-42"
+    assert score["scoreGiven"] == 100  # no final quiz: completion is the grade
+    assert score["scoreMaximum"] == 100
+    assert score["activityProgress"] == "Completed"
+    assert score["gradingProgress"] == "FullyGraded"
+    assert score["timestamp"]
+
+    # The same completion heard again (a duplicate signal): nothing sent twice.
+    from courses.models import Enrollment
+    from lti.receivers import on_course_completed
+
+    run = Enrollment.objects.get(learner=identity.user, course_key=course.translation_key)
+    on_course_completed(
+        None,
+        learner_id=identity.user.pk,
+        course_key=course.translation_key,
+        completed_at=run.completed_at,
+        run=run.run,
+    )
+    assert len(platform.scores) == 1
+    passback = ScorePassback.objects.get()
+    assert passback.status == PassbackStatus.SENT and passback.attempts == 1
+
+
+def test_a_failed_passback_is_retried(
+    client, platform, registration, course, django_capture_on_commit_callbacks
+):
+    from celery.exceptions import Retry
+
+    from lti.tasks import send_score
+
+    launch(client, platform, course=course, ags=platform.url)
+    identity = LtiIdentity.objects.get(subject="moodle-user-42")
+    platform.failures_left = 1  # the platform's score endpoint answers 500 once
+    # Eager in tests: the task asks Celery for a retry (a worker would run it after backoff).
+    with pytest.raises(Retry):
+        _complete(identity.user, course, django_capture_on_commit_callbacks)
+    passback = ScorePassback.objects.get()
+    assert (passback.status, passback.attempts, platform.scores) == (PassbackStatus.FAILED, 1, [])
+
+    assert send_score.delay(passback.pk).get() is True  # the retry
+    passback.refresh_from_db()
+    assert (passback.status, passback.attempts) == (PassbackStatus.SENT, 2)
+    assert len(platform.scores) == 1 and platform.scores[0][1]["scoreGiven"] == 100
+    # A success is never sent again, whatever runs the task again.
+    assert send_score.delay(passback.pk).get() is False
+    assert len(platform.scores) == 1
+
+
+def test_a_learner_without_a_line_item_sends_nothing(
+    client, platform, registration, course, django_capture_on_commit_callbacks
+):
+    launch(client, platform, course=course)
+    identity = LtiIdentity.objects.get(subject="moodle-user-42")
+    _complete(identity.user, course, django_capture_on_commit_callbacks)
+    assert platform.scores == [] and not ScorePassback.objects.exists()
+
+
+def test_the_roster_matches_the_platforms_members(
+    client, admin_client, platform, registration, course, django_capture_on_commit_callbacks
+):
+    launch(client, platform, course=course, nrps=platform.url)
+    identity = LtiIdentity.objects.get(subject="moodle-user-42")
+    _complete(identity.user, course, django_capture_on_commit_callbacks)
+    platform.members = [
+        {"user_id": "moodle-user-42", "name": "Ion Popescu", "roles": ["Learner"]},
+        {"user_id": "moodle-user-43", "name": "Ana Ionescu", "roles": ["Learner"]},
+    ]
+    context = LtiContext.objects.get()
+    assert context.memberships_url == f"{platform.url}/memberships"
+    response = admin_client.get(f"/admin/lti/contexts/{context.pk}/roster/")
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [(r["name"], r["account"], r["completed"]) for r in rows] == [
+        ("Ana Ionescu", False, []),
+        ("Ion Popescu", True, ["Curs LTI"]),
+    ]
+
+
+def test_the_tool_configuration_shows_our_addresses(admin_client, tool_key):
+    html = admin_client.get("/admin/lti/tool/").content.decode()
+    for url in ("/lti/login/", "/lti/launch/", "/lti/deep-link/", "/lti/jwks.json"):
+        assert f"http://testserver{url}" in html
