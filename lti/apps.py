@@ -11,8 +11,14 @@ class LtiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts import personal_data
         from courses.signals import course_completed
 
-        from . import receivers
+        from . import receivers, selectors, services
 
         course_completed.connect(receivers.on_course_completed, dispatch_uid="lti.passback")
+        personal_data.register(
+            "lti_platforms",
+            exporter=selectors.learner_lti_data,
+            eraser=services.learner_lti_erase,
+        )

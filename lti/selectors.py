@@ -97,3 +97,37 @@ def roster(*, context, members: list[dict]) -> list[dict]:
             }
         )
     return sorted(rows, key=lambda row: row["name"].lower())
+
+
+def learner_lti_data(learner) -> list[dict]:
+    """For the learner's personal-data file: each platform they came from (the identity it
+    asserted, the e-mail it sent) and each grade sent back to it, with when. Two queries."""
+    from .models import ScorePassback
+
+    identities = list(LtiIdentity.objects.filter(user=learner).select_related("registration"))
+    passbacks: dict = {}
+    for passback in ScorePassback.objects.filter(line_item__identity__in=identities).select_related(
+        "line_item"
+    ):
+        passbacks.setdefault(passback.line_item.identity_id, []).append(passback)
+    return [
+        {
+            "platform": identity.registration.name,
+            "issuer": identity.registration.issuer,
+            "subject": identity.subject,
+            "email": identity.email,
+            "linked_at": identity.created_at.isoformat(),
+            "grades_sent_back": [
+                {
+                    "course": str(p.line_item.course_key),
+                    "run": p.run,
+                    "score": float(p.score),
+                    "status": p.status,
+                    "sent_at": p.sent_at.isoformat() if p.sent_at else None,
+                    "to": p.line_item.url,
+                }
+                for p in sorted(passbacks.get(identity.pk, []), key=lambda p: p.pk)
+            ],
+        }
+        for identity in identities
+    ]

@@ -479,3 +479,11 @@ def passback_send(passback_id: int) -> bool:
         status=PassbackStatus.SENT, attempts=F("attempts") + 1, sent_at=timezone.now()
     )
     return True
+
+
+def learner_lti_erase(learner) -> None:
+    """Account deletion: forget the platforms' identities of the learner, with their line items
+    and grade passbacks, so nothing more is sent (a queued passback finds nothing to claim) and a
+    later launch cannot log into the erased account. Grades already sent stay in the platform's
+    gradebook: they are the platform's records, kept by its own rules."""
+    LtiIdentity.objects.filter(user=learner).delete()

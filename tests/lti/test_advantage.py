@@ -183,3 +183,32 @@ def test_the_tool_configuration_shows_our_addresses(admin_client, tool_key):
     html = admin_client.get("/admin/lti/tool/").content.decode()
     for url in ("/lti/login/", "/lti/launch/", "/lti/deep-link/", "/lti/jwks.json"):
         assert f"http://testserver{url}" in html
+
+
+def test_the_data_file_lists_what_was_sent_and_deletion_stops_sending(
+    client, platform, registration, course, django_capture_on_commit_callbacks
+):
+    from accounts.personal_data import account_erase, personal_data_export
+    from lti.services import passback_send
+
+    launch(client, platform, course=course, ags=platform.url)
+    identity = LtiIdentity.objects.get(subject="moodle-user-42")
+    user = identity.user
+    _complete(user, course, django_capture_on_commit_callbacks)
+    (platform_data,) = personal_data_export(user)["lti_platforms"]
+    assert platform_data["subject"] == "moodle-user-42"
+    assert platform_data["issuer"] == registration.issuer
+    (sent,) = platform_data["grades_sent_back"]
+    assert sent["status"] == PassbackStatus.SENT and sent["score"] == 100.0
+    assert sent["to"] == f"{platform.url}/lineitems/7" and sent["sent_at"]
+
+    # A second run's passback is still waiting for its task when the account is deleted.
+    passback = ScorePassback.objects.get()
+    waiting = ScorePassback.objects.create(
+        line_item=passback.line_item, run=2, score=80, completed_at=passback.completed_at
+    )
+    account_erase(user)
+    assert not LtiIdentity.objects.exists() and not ScorePassback.objects.exists()
+    assert passback_send(waiting.pk) is False  # the queued task finds nothing to send
+    assert len(platform.scores) == 1  # nothing more sent
+    assert personal_data_export(user)["lti_platforms"] == []
