@@ -112,10 +112,20 @@ def email_queue_rendered(*, to: str, subject_template: str, body_template: str, 
     enqueue_on_commit(send_email, to=to, subject=subject, body=body)
 
 
+def email_deliverable(address: str) -> bool:
+    """False for an address that names no mailbox: the reserved `.invalid` domain (RFC 2606),
+    which accounts created by an LTI launch get when the platform proves no address of theirs
+    (lti.services.identity_for). Mail to it would only bounce, retried by the task queue."""
+    return bool(address) and not address.rsplit("@", 1)[-1].lower().endswith(".invalid")
+
+
 def email_send_to_user(*, user: User, template: str, context: dict | None = None) -> None:
-    """Render `<template>_subject.txt` and `<template>.txt` in the user's language and send."""
+    """Render `<template>_subject.txt` and `<template>.txt` in the user's language and send
+    (nothing for an address that names no mailbox)."""
     from django.core.mail import send_mail
 
+    if not email_deliverable(user.email):
+        return
     context = {"user": user, "site_url": settings.SITE_URL, **(context or {})}
     with translation.override(user.preferred_language):
         subject = "".join(render_to_string(f"{template}_subject.txt", context).splitlines())

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.core.mail import send_mail
 
 from .models import User
-from .services import activation_url, email_send_to_user
+from .services import activation_url, email_deliverable, email_send_to_user
 
 EMAIL_RETRY = {
     "autoretry_for": (OSError,),
@@ -42,5 +42,7 @@ def send_account_exists_notice(user_id: int) -> None:
 
 @shared_task(acks_late=True, **EMAIL_RETRY)
 def send_email(*, to: str, subject: str, body: str) -> None:
-    """Send an e-mail rendered by the request that queued it."""
-    send_mail(subject, body, None, [to])
+    """Send an e-mail rendered by the request that queued it (not to an address that names no
+    mailbox)."""
+    if email_deliverable(to):
+        send_mail(subject, body, None, [to])

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 
 from lti.models import LoginState, LtiIdentity
 
+from ..elearning.factories import UserFactory
 from .conftest import launch, start_login
 from .platform import rsa_pem
 
@@ -256,3 +257,26 @@ def test_the_platform_key_set_is_cached(client, platform, registration, course):
         launch(client, platform, course=course)
     assert [c.args[0] for c in spy.call_args_list].count(f"{platform.url}/jwks") == 1
     assert time.time()  # (both launches verified against one fetch)
+
+
+def test_an_account_without_a_mailbox_is_sent_no_mail(client, platform, registration, course):
+    """An account a launch created has an address in the reserved `.invalid` domain: the
+    e-mails other learners get (certificate ready, reminders) are not sent to it, instead of
+    bouncing through the task queue's retries."""
+    from django.core import mail
+
+    from accounts.services import email_deliverable, email_send_to_user
+    from accounts.tasks import send_email
+
+    launch(client, platform, course=course)
+    user = LtiIdentity.objects.get().user
+    assert user.email.endswith("@lti.invalid") and not email_deliverable(user.email)
+    mail.outbox.clear()
+    email_send_to_user(user=user, template="accounts/email/account_exists")
+    send_email(to=user.email, subject="s", body="b")
+    assert mail.outbox == []
+    email_send_to_user(
+        user=UserFactory(email="ana@example.org"), template="accounts/email/account_exists"
+    )
+    send_email(to="ana@example.org", subject="s", body="b")
+    assert [m.to for m in mail.outbox] == [["ana@example.org"], ["ana@example.org"]]
