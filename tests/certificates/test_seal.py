@@ -16,7 +16,12 @@ from certificates import services
 from certificates.checks import certificate_seal, certificate_seal_deploy
 from certificates.models import Certificate, CertificateStatus
 from certificates.rendering import render_certificate_pdf
-from certificates.seal_keys import seal_key, seal_pkcs12, self_signed_seal_certificate
+from certificates.seal_keys import (
+    DEMO_COMMON_NAME,
+    seal_key,
+    seal_pkcs12,
+    self_signed_seal_certificate,
+)
 from certificates.sealing import SEAL_FIELD_NAME, seal_pdf
 from certificates.tasks import reissue_certificate
 from courses import services as course_services
@@ -339,3 +344,102 @@ def render_pdf_of_one_paragraph() -> bytes:
     from weasyprint import HTML
 
     return HTML(string="<p>Probă</p>").write_pdf()
+
+
+class LocalTimestampAuthority:
+    """An RFC 3161 timestamp authority over HTTP on a free local port, answering with pyHanko's
+    own test stamper (RSA, its certificate for time stamping only): what a configured
+    CERTIFICATE_SEAL_TSA_URL talks to, without a network."""
+
+    def __init__(self):
+        import asyncio
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from asn1crypto import keys, tsp, x509
+        from cryptography import x509 as pyca_x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = pyca_x509.Name([pyca_x509.NameAttribute(NameOID.COMMON_NAME, "TEST TSA")])
+        now = datetime.now(UTC)
+        certificate = (
+            pyca_x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(pyca_x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=30))
+            .add_extension(
+                pyca_x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+            )
+            .sign(key, hashes.SHA256())
+        )
+        stamper = DummyTimeStamper(
+            tsa_cert=x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+            tsa_key=keys.PrivateKeyInfo.load(
+                key.private_bytes(
+                    serialization.Encoding.DER,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            ),
+        )
+        self.requests = 0
+        authority = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - the standard library's name
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                request = tsp.TimeStampReq.load(body)
+                reply = asyncio.run(stamper.async_request_tsa_response(request)).dump()
+                authority.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def test_with_a_timestamp_authority_the_seal_carries_its_timestamp(
+    learner, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    """PAdES B-T: the configured authority is asked once per certificate and its timestamp is
+    embedded in the seal; pdfsig still finds the whole document signed and valid."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    authority = LocalTimestampAuthority()
+    try:
+        use_seal(settings, write_seal(tmp_path), tsa_url=authority.url)
+        certificate = complete(learner, make_course(lessons=1), django_capture_on_commit_callbacks)
+        assert certificate.status == CertificateStatus.READY, certificate.failure
+        assert authority.requests >= 1
+        path = Path(certificate.pdf.path)
+        with path.open("rb") as handle:
+            [seal] = PdfFileReader(handle).embedded_signatures
+            # The signature timestamp: an unsigned attribute of the seal's CMS signer info,
+            # a token signed by the authority.
+            [token] = [
+                attribute["values"][0]
+                for attribute in seal.signer_info["unsigned_attrs"]
+                if attribute["type"].native == "signature_time_stamp_token"
+            ]
+            [stamp_signer] = token["content"]["signer_infos"]
+            assert stamp_signer["sid"].chosen["issuer"].human_friendly == "Common Name: TEST TSA"
+        assert_sealed_and_valid(path, signer=DEMO_COMMON_NAME)
+    finally:
+        authority.close()
