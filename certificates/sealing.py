@@ -18,10 +18,12 @@ the PDF back unsealed.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -223,13 +225,24 @@ def seal_validity_problem(certificate: asn1_x509.Certificate, now: datetime | No
     return None
 
 
+def _run_async(make_coroutine):
+    """Run one of pyHanko's coroutines to its end from synchronous code. pyHanko's own entry
+    points call asyncio.run, which fails in a thread whose event loop is running (a Celery task
+    run eagerly under Playwright's sync API, an async server): there the coroutine runs in a
+    short-lived thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="seal") as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
 def seal_key_matches(signer) -> bool:
     """Whether the signer's key is its certificate's: sign a probe and verify it against the
     certificate, which works the same for a PKCS#12 file and a token's key."""
-    import asyncio
-
     probe = b"certificate seal key probe"
-    signature = asyncio.run(signer.async_sign_raw(probe, "sha256"))
+    signature = _run_async(lambda: signer.async_sign_raw(probe, "sha256"))
     try:
         DefaultSignatureValidator().validate_signature(
             signature,
@@ -290,11 +303,13 @@ def seal_pdf(pdf_bytes: bytes) -> bytes:
     else:
         certificates = sum(len(c.dump()) for c in signer.cert_registry) + len(certificate.dump())
         bytes_reserved = _CMS_ROOM + -(-certificates // 512) * 512  # pyHanko wants it even
-    output = signers.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(pdf_bytes)),
-        metadata,
-        signer=signer,
-        timestamper=timestamper,
-        bytes_reserved=bytes_reserved,
+    output = _run_async(
+        lambda: signers.async_sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(pdf_bytes)),
+            metadata,
+            signer=signer,
+            timestamper=timestamper,
+            bytes_reserved=bytes_reserved,
+        )
     )
     return output.getvalue()
