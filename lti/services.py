@@ -277,14 +277,20 @@ def resource_link_launch(*, launch: Launch) -> tuple[User, str]:
 
 
 def identity_for(*, launch: Launch, language: str) -> LtiIdentity:
-    """The account of this platform user: found by (registration, sub) only, or created with
-    no usable password and an address of its own (the platform's e-mail is kept as profile
-    data, never used to find or merge accounts)."""
+    """The account of this platform user: found by (issuer, sub) only, or created with no
+    usable password and an address of its own (the platform's e-mail is kept as profile data,
+    never used to find or merge accounts).
+
+    LTI 1.3 makes `sub` unique per issuer, not per registration: a Moodle that registers our
+    tool twice (two client ids, e.g. two departments) sends the same `sub` for the same person
+    through both, so the second registration's identity links the account the first one made
+    (the interoperability drill found two accounts for one student before this)."""
     claims = launch.claims
     subject = claims["sub"]
+    registration = launch.registration
     identity = (
         LtiIdentity.objects.select_related("user")
-        .filter(registration=launch.registration, subject=subject)
+        .filter(registration=registration, subject=subject)
         .first()
     )
     name = str(claims.get("name") or "").strip()[:150]
@@ -293,6 +299,22 @@ def identity_for(*, launch: Launch, language: str) -> LtiIdentity:
         if email and identity.email != email:
             LtiIdentity.objects.filter(pk=identity.pk).update(email=email)
         return identity
+    same_person = (
+        LtiIdentity.objects.filter(registration__issuer=registration.issuer, subject=subject)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if same_person is not None:
+        try:
+            with transaction.atomic():
+                return LtiIdentity.objects.create(
+                    registration=registration, subject=subject, user=same_person.user, email=email
+                )
+        except IntegrityError:
+            return LtiIdentity.objects.select_related("user").get(
+                registration=registration, subject=subject
+            )
     user = User(
         email=f"lti-{uuid.uuid4().hex}@lti.invalid",
         full_name=name or str(_("Moodle learner")),
@@ -476,7 +498,10 @@ def passback_send(passback_id: int) -> bool:
         )
         raise
     ScorePassback.objects.filter(pk=passback.pk).update(
-        status=PassbackStatus.SENT, attempts=F("attempts") + 1, sent_at=timezone.now()
+        status=PassbackStatus.SENT,
+        attempts=F("attempts") + 1,
+        sent_at=timezone.now(),
+        last_error="",  # delivered: an earlier failure's message no longer describes it
     )
     return True
 

@@ -139,10 +139,11 @@ def test_a_failed_passback_is_retried(
         _complete(identity.user, course, django_capture_on_commit_callbacks)
     passback = ScorePassback.objects.get()
     assert (passback.status, passback.attempts, platform.scores) == (PassbackStatus.FAILED, 1, [])
+    assert passback.last_error
 
     assert send_score.delay(passback.pk).get() is True  # the retry
     passback.refresh_from_db()
-    assert (passback.status, passback.attempts) == (PassbackStatus.SENT, 2)
+    assert (passback.status, passback.attempts, passback.last_error) == (PassbackStatus.SENT, 2, "")
     assert len(platform.scores) == 1 and platform.scores[0][1]["scoreGiven"] == 100
     # A success is never sent again, whatever runs the task again.
     assert send_score.delay(passback.pk).get() is False

@@ -280,3 +280,31 @@ def test_an_account_without_a_mailbox_is_sent_no_mail(client, platform, registra
     )
     send_email(to="ana@example.org", subject="s", body="b")
     assert [m.to for m in mail.outbox] == [["ana@example.org"], ["ana@example.org"]]
+
+
+def test_a_platform_that_registered_the_tool_twice_gets_one_account_per_person(
+    client, platform, registration, course
+):
+    """LTI 1.3 makes `sub` unique per issuer: the same Moodle with our tool under a second
+    client id sends the same person's `sub`, and the launch lands in the same account (the
+    interoperability drill made two accounts of one student before)."""
+    from lti.models import PlatformRegistration
+
+    assert launch(client, platform, course=course).status_code == 302
+    first = LtiIdentity.objects.get()
+    second = PlatformRegistration.objects.create(
+        name="Same Moodle, another department",
+        enabled=True,
+        **{**platform.registration_values(), "client_id": "a-second-client-id"},
+    )
+    platform.registration.set_client_id("a-second-client-id")
+    client.logout()
+    assert launch(client, platform, course=course).status_code == 302
+    identities = LtiIdentity.objects.order_by("pk")
+    assert [i.registration_id for i in identities] == [registration.pk, second.pk]
+    assert {i.user_id for i in identities} == {first.user_id}
+    assert get_user_model().objects.filter(email__endswith="@lti.invalid").count() == 1
+    # Another person of that platform is another account.
+    client.logout()
+    assert launch(client, platform, course=course, user_id="moodle-user-43").status_code == 302
+    assert get_user_model().objects.filter(email__endswith="@lti.invalid").count() == 2
