@@ -1,0 +1,117 @@
+<?php
+// Moodle drill, step 2+3 (Moodle side), run with Moodle's PHP CLI:
+//   php interop/moodle_setup.php <moodle dir> <our base URL> <course translation key>
+// Idempotent. Creates course "Drill", a teacher and two students (enrolled), lets Moodle's
+// curl reach 127.0.0.1 (the drill runs both sites on this machine), registers our tool
+// (LTI 1.3, keyset URL, deep linking, AGS + NRPS, new window), adds a plain resource-link
+// activity with custom parameter course=<key> (grade out of 100) and prints the values our
+// PlatformRegistration needs, as JSON.
+define('CLI_SCRIPT', true);
+[$self, $moodledir, $ours, $coursekey] = $argv + [null, null, null, null];
+if (!$coursekey) {
+    fwrite(STDERR, "usage: php moodle_setup.php <moodle dir> <our base URL> <course key>\n");
+    exit(2);
+}
+$ours = rtrim($ours, '/');
+require($moodledir . '/config.php');
+require_once($CFG->dirroot . '/course/lib.php');
+require_once($CFG->dirroot . '/user/lib.php');
+require_once($CFG->libdir . '/enrollib.php');
+require_once($CFG->dirroot . '/mod/lti/locallib.php');
+\core\session\manager::set_user(get_admin());
+
+// Both sites on 127.0.0.1 with non-standard ports: Moodle's curl security blocks these by default
+// (curlsecurityblockedhosts lists 127.0.0.0/8, localhost; allowed ports are 80 and 443).
+set_config('curlsecurityblockedhosts', '');
+set_config('curlsecurityallowedport', '');
+
+$category = $DB->get_record('course_categories', ['idnumber' => 'drill']);
+if (!$category) {
+    $category = core_course_category::create(['name' => 'Drill', 'idnumber' => 'drill']);
+}
+// (The site itself is "Drill" too, shortname included: the course is found by its idnumber.)
+$course = $DB->get_record('course', ['idnumber' => 'drill-course']);
+if (!$course) {
+    $course = create_course((object)['fullname' => 'Drill', 'shortname' => 'Drill course',
+        'idnumber' => 'drill-course',
+        'category' => $category->id, 'format' => 'topics', 'numsections' => 1]);
+}
+
+$users = [];
+foreach ([['teacher1', 'Tina', 'Teacher', 'en', 'editingteacher'],
+          ['student_en', 'Emma', 'English', 'en', 'student'],
+          ['student_ro', 'Radu', 'Romanescu', 'ro', 'student']] as [$username, $first, $last, $lang, $role]) {
+    $user = $DB->get_record('user', ['username' => $username]);
+    if (!$user) {
+        $id = user_create_user((object)['username' => $username, 'password' => 'Drill-pass-1',
+            'firstname' => $first, 'lastname' => $last, 'email' => "$username@drill.invalid",
+            'auth' => 'manual', 'confirmed' => 1, 'mnethostid' => $CFG->mnet_localhost_id,
+            // 'ro' needs the Romanian language pack, which cannot be downloaded here: Moodle
+            // falls back to 'en' for this user if the pack is missing.
+            'lang' => get_string_manager()->translation_exists($lang) ? $lang : 'en']);
+        $user = $DB->get_record('user', ['id' => $id]);
+    }
+    $roleid = $DB->get_field('role', 'id', ['shortname' => $role]);
+    enrol_try_internal_enrol($course->id, $user->id, $roleid);
+    $users[$username] = $user->id;
+}
+
+$type = $DB->get_record('lti_types', ['name' => 'E-learning drill tool']);
+if (!$type) {
+    $t = new stdClass();
+    $t->state = LTI_TOOL_STATE_CONFIGURED;
+    $c = new stdClass();
+    $c->lti_typename = 'E-learning drill tool';
+    $c->lti_toolurl = "$ours/lti/launch/";
+    $c->lti_ltiversion = LTI_VERSION_1P3;
+    $c->lti_keytype = LTI_JWK_KEYSET;
+    $c->lti_publickeyset = "$ours/lti/jwks.json";
+    $c->lti_initiatelogin = "$ours/lti/login/";
+    $c->lti_redirectionuris = "$ours/lti/launch/\n$ours/lti/deep-link/";
+    $c->lti_contentitem = 1;
+    $c->lti_toolurl_ContentItemSelectionRequest = "$ours/lti/deep-link/";
+    $c->lti_launchcontainer = LTI_LAUNCH_CONTAINER_WINDOW;
+    $c->lti_coursevisible = LTI_COURSEVISIBLE_ACTIVITYCHOOSER;
+    $c->lti_sendname = LTI_SETTING_ALWAYS;
+    $c->lti_sendemailaddr = LTI_SETTING_ALWAYS;
+    $c->lti_acceptgrades = LTI_SETTING_ALWAYS;
+    $c->lti_customparameters = '';
+    $c->ltiservice_gradesynchronization = 2;   // "Use this service for grade sync and column management"
+    $c->ltiservice_memberships = 1;            // "Use this service to retrieve members' information"
+    $c->ltiservice_toolsettings = 0;
+    $c->lti_forcessl = 0;
+    $typeid = lti_add_type($t, $c);
+    $type = $DB->get_record('lti_types', ['id' => $typeid]);
+}
+
+// A plain resource link (the fallback to deep linking): custom parameter course=<key>.
+$cm = $DB->get_record('lti', ['course' => $course->id, 'name' => 'Drill course (resource link)']);
+if (!$cm) {
+    $mod = create_module((object)[
+        'modulename' => 'lti', 'course' => $course->id, 'section' => 1, 'visible' => 1,
+        'name' => 'Drill course (resource link)',
+        'introeditor' => ['text' => '', 'format' => FORMAT_HTML, 'itemid' => 0],
+        'typeid' => $type->id, 'toolurl' => '', 'securetoolurl' => '',
+        'instructorcustomparameters' => "course=$coursekey",
+        'launchcontainer' => LTI_LAUNCH_CONTAINER_WINDOW,
+        'instructorchoicesendname' => 1, 'instructorchoicesendemailaddr' => 1,
+        'instructorchoiceacceptgrades' => 1, 'grade' => 100, 'gradecat' => 0,
+        'showtitlelaunch' => 1, 'showdescriptionlaunch' => 0, 'icon' => '', 'secureicon' => '',
+    ]);
+    $cm = $DB->get_record('lti', ['id' => $mod->instance]);
+}
+$cmid = get_coursemodule_from_instance('lti', $cm->id, $course->id)->id;
+
+echo json_encode([
+    'moodle_release' => $CFG->release,
+    'issuer' => $CFG->wwwroot,
+    'client_id' => $type->clientid,
+    'deployment_id' => (string)$type->id,
+    'jwks_url' => "$CFG->wwwroot/mod/lti/certs.php",
+    'token_url' => "$CFG->wwwroot/mod/lti/token.php",
+    'auth_url' => "$CFG->wwwroot/mod/lti/auth.php",
+    'course_id' => (int)$course->id,
+    'lti_instance' => (int)$cm->id,
+    'cmid' => (int)$cmid,
+    'users' => $users,
+], JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES) . "\n";
