@@ -3,9 +3,16 @@ Debian's Chromium, headless). Prints the chain of navigations, where it lands, o
 cookie as the browser stored it, and saves a screenshot.
 
   .venv/bin/python interop/drive_launch.py student_en 3 interop/screenshots/launch-en.png
+
+With DRILL_PLAN=<json from interop/course_plan.py> it then completes the course in the same
+window through our UI: "Start" on the course page, "Mark as complete" on each lesson, the
+scenario (first choice each time), and the final quiz, answered correctly except for the
+first question shown (a wrong choice, so the score is not a round 100).
 """
 
 import json
+import os
+import re
 import sys
 
 from playwright.sync_api import sync_playwright
@@ -13,6 +20,63 @@ from playwright.sync_api import sync_playwright
 MOODLE = "http://127.0.0.1:8081"
 username, cmid, shot = sys.argv[1], sys.argv[2], sys.argv[3]
 password = sys.argv[4] if len(sys.argv) > 4 else "Drill-pass-1"
+
+
+
+def complete(page, plan, shot):
+    base = page.url.split("/", 3)
+    base = f"{base[0]}//{base[2]}"
+    page.goto(base + plan["course_url"])
+    start = page.get_by_role("button", name=re.compile("^(Start|Continue)", re.I))
+    if start.count():
+        start.first.click()
+        page.wait_for_load_state()
+    print("STARTED", page.url)
+    for step in plan["steps"]:
+        page.goto(base + step["url"])
+        if step["type"] == "LessonPage":
+            page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true })")
+            button = page.get_by_role("button", name="Mark as complete")
+            if button.count() == 0:
+                print("LESSON (no button; done already?)", step["url"])
+                continue
+            button.first.click()
+            page.wait_for_load_state()
+            print("LESSON done", step["url"], "->", page.url)
+        elif step["type"] == "ScenarioPage":
+            page.get_by_role("button", name=re.compile("Start the scenario", re.I)).first.click()
+            for _ in range(12):
+                if page.get_by_role("heading", name="End of the scenario").count():
+                    break
+                page.locator("fieldset.question input").first.wait_for()
+                page.locator("fieldset.question input").first.check()
+                page.get_by_role("button", name="Confirm my choice").click()
+                page.wait_for_load_state()
+            print("SCENARIO", " ".join(page.inner_text("main").split())[:300])
+        elif step["type"] == "QuizPage":
+            page.get_by_role("button", name="Start the quiz").click()
+            page.locator("fieldset.question").first.wait_for()
+            first = True
+            for fieldset in page.locator("fieldset.question").all():
+                values = [i.get_attribute("value") for i in fieldset.locator("input").all()]
+                question = next(
+                    q for q in plan["final_quiz"].values()
+                    if {str(c["pk"]) for c in q["choices"]} >= set(values)
+                )
+                wrong = first
+                first = False
+                for c in question["choices"]:
+                    if c["correct"] != wrong:
+                        fieldset.locator(f'input[value="{c["pk"]}"]').check()
+                        if question["kind"] != "multiple" or wrong:
+                            break
+            page.get_by_role("button", name="Submit my answers").click()
+            page.get_by_role("heading", name="Your result").wait_for()
+            print("QUIZ", " ".join(page.inner_text("main").split())[:300])
+            page.screenshot(path=shot.replace(".png", "-quiz.png"))
+    page.goto(base + plan["course_url"])
+    print("COURSE", " ".join(page.inner_text("main").split())[:300])
+
 
 with sync_playwright() as p:
     browser = p.chromium.launch(
@@ -45,4 +109,6 @@ with sync_playwright() as p:
     cookies = [c for c in context.cookies() if c["domain"] in ("127.0.0.1", "localhost")]
     print("COOKIES", json.dumps([{k: c[k] for k in ("name", "domain", "path", "sameSite", "secure")} for c in cookies]))
     page.screenshot(path=shot)
+    if os.environ.get("DRILL_PLAN"):
+        complete(page, json.load(open(os.environ["DRILL_PLAN"])), shot)
     browser.close()
