@@ -92,6 +92,9 @@ with sync_playwright() as p:
     )
     page.on("response", lambda r: chain.append(f"  -> {r.status}") if r.request.is_navigation_request() else None)
     page.goto(f"{MOODLE}/login/index.php")
+    # Let the login page's own AJAX calls finish first: one racing the login POST on the same
+    # session left Moodle with an invalid login token (user_login_failed, reason 3) once.
+    page.wait_for_load_state("networkidle")
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("#loginbtn")

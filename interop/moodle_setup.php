@@ -24,6 +24,9 @@ require_once($CFG->dirroot . '/mod/lti/locallib.php');
 // (curlsecurityblockedhosts lists 127.0.0.0/8, localhost; allowed ports are 80 and 443).
 set_config('curlsecurityblockedhosts', '');
 set_config('curlsecurityallowedport', '');
+// User tours cover the screenshots: off.
+$DB->set_field('tool_usertours_tours', 'enabled', 0);
+cache::make('tool_usertours', 'tourdata')->purge();
 
 $category = $DB->get_record('course_categories', ['idnumber' => 'drill']);
 if (!$category) {
