@@ -90,6 +90,11 @@ with sync_playwright() as p:
         "request",
         lambda r: chain.append(f"{r.method} {r.url.split('?')[0]}") if r.is_navigation_request() else None,
     )
+    launch_posts = []
+    page.on(
+        "request",
+        lambda r: launch_posts.append(r.post_data) if r.method == "POST" and r.url.endswith("/lti/launch/") else None,
+    )
     page.on("response", lambda r: chain.append(f"  -> {r.status}") if r.request.is_navigation_request() else None)
     page.goto(f"{MOODLE}/login/index.php")
     # Let the login page's own AJAX calls finish first: one racing the login POST on the same
@@ -112,6 +117,16 @@ with sync_playwright() as p:
     cookies = [c for c in context.cookies() if c["domain"] in ("127.0.0.1", "localhost")]
     print("COOKIES", json.dumps([{k: c[k] for k in ("name", "domain", "path", "sameSite", "secure")} for c in cookies]))
     page.screenshot(path=shot)
+    if os.environ.get("DRILL_REPLAY") and launch_posts:
+        # Step 7: post the same id_token and state again, from the same browser.
+        replay = context.request.post(
+            "http://127.0.0.1:8765/lti/launch/",
+            data=launch_posts[0],
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            max_redirects=0,
+        )
+        text = " ".join(replay.text().split())
+        print("REPLAY", replay.status, text[text.find("<main"):][:300] if "<main" in text else text[:300])
     if os.environ.get("DRILL_PLAN"):
         complete(page, json.load(open(os.environ["DRILL_PLAN"])), shot)
     browser.close()
