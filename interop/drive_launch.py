@@ -23,11 +23,23 @@ password = sys.argv[4] if len(sys.argv) > 4 else "Drill-pass-1"
 
 
 
+TEXT = {
+    "en": {"start": "^(Start|Continue)", "done": "Mark as complete", "scenario": "Start the scenario",
+           "confirm": "Confirm my choice", "end": "End of the scenario", "quiz": "Start the quiz",
+           "submit": "Submit my answers", "result": "Your result"},
+    "ro": {"start": "^(Începeți|Continuați)", "done": "Marcați ca terminată",
+           "scenario": "Începeți scenariul", "confirm": "Confirmați alegerea",
+           "end": "Finalul scenariului", "quiz": "Începeți chestionarul",
+           "submit": "Trimiteți răspunsurile", "result": "Rezultatul dumneavoastră"},
+}
+
+
 def complete(page, plan, shot):
+    t = TEXT["ro" if plan["course_url"].startswith("/ro/") else "en"]
     base = page.url.split("/", 3)
     base = f"{base[0]}//{base[2]}"
     page.goto(base + plan["course_url"])
-    start = page.get_by_role("button", name=re.compile("^(Start|Continue)", re.I))
+    start = page.get_by_role("button", name=re.compile(t["start"], re.I))
     if start.count():
         start.first.click()
         page.wait_for_load_state()
@@ -36,7 +48,7 @@ def complete(page, plan, shot):
         page.goto(base + step["url"])
         if step["type"] == "LessonPage":
             page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true })")
-            button = page.get_by_role("button", name="Mark as complete")
+            button = page.get_by_role("button", name=t["done"])
             if button.count() == 0:
                 print("LESSON (no button; done already?)", step["url"])
                 continue
@@ -44,17 +56,17 @@ def complete(page, plan, shot):
             page.wait_for_load_state()
             print("LESSON done", step["url"], "->", page.url)
         elif step["type"] == "ScenarioPage":
-            page.get_by_role("button", name=re.compile("Start the scenario", re.I)).first.click()
+            page.get_by_role("button", name=re.compile(t["scenario"], re.I)).first.click()
             for _ in range(12):
-                if page.get_by_role("heading", name="End of the scenario").count():
+                if page.get_by_role("heading", name=t["end"]).count():
                     break
                 page.locator("fieldset.question input").first.wait_for()
                 page.locator("fieldset.question input").first.check()
-                page.get_by_role("button", name="Confirm my choice").click()
+                page.get_by_role("button", name=t["confirm"]).click()
                 page.wait_for_load_state()
             print("SCENARIO", " ".join(page.inner_text("main").split())[:300])
         elif step["type"] == "QuizPage":
-            page.get_by_role("button", name="Start the quiz").click()
+            page.get_by_role("button", name=t["quiz"]).click()
             page.locator("fieldset.question").first.wait_for()
             first = True
             for fieldset in page.locator("fieldset.question").all():
@@ -70,8 +82,8 @@ def complete(page, plan, shot):
                         fieldset.locator(f'input[value="{c["pk"]}"]').check()
                         if question["kind"] != "multiple" or wrong:
                             break
-            page.get_by_role("button", name="Submit my answers").click()
-            page.get_by_role("heading", name="Your result").wait_for()
+            page.get_by_role("button", name=t["submit"]).click()
+            page.get_by_role("heading", name=t["result"]).wait_for()
             print("QUIZ", " ".join(page.inner_text("main").split())[:300])
             page.screenshot(path=shot.replace(".png", "-quiz.png"))
     page.goto(base + plan["course_url"])
@@ -127,6 +139,11 @@ with sync_playwright() as p:
         )
         text = " ".join(replay.text().split())
         print("REPLAY", replay.status, text[text.find("<main"):][:300] if "<main" in text else text[:300])
+    if os.environ.get("DRILL_BETWEEN"):
+        # Step 8: e.g. stop Moodle's web server after the launch, before the course is completed.
+        import subprocess
+
+        subprocess.run(os.environ["DRILL_BETWEEN"], shell=True, check=True)
     if os.environ.get("DRILL_PLAN"):
         complete(page, json.load(open(os.environ["DRILL_PLAN"])), shot)
     browser.close()

@@ -1,13 +1,14 @@
 <?php
 // Moodle drill, step 2+3 (Moodle side), run with Moodle's PHP CLI:
-//   php interop/moodle_setup.php <moodle dir> <our base URL> <course translation key>
+//   php interop/moodle_setup.php <moodle dir> <our base URL> <course key> [<course key>...]
 // Idempotent. Creates course "Drill", a teacher and two students (enrolled), lets Moodle's
 // curl reach 127.0.0.1 (the drill runs both sites on this machine), registers our tool
 // (LTI 1.3, keyset URL, deep linking, AGS + NRPS, new window), adds a plain resource-link
-// activity with custom parameter course=<key> (grade out of 100) and prints the values our
+// activity per course key with custom parameter course=<key> (grade out of 100) and prints the values our
 // PlatformRegistration needs, as JSON.
 define('CLI_SCRIPT', true);
 [$self, $moodledir, $ours, $coursekey] = $argv + [null, null, null, null];
+$coursekeys = array_slice($argv, 3);
 if (!$coursekey) {
     fwrite(STDERR, "usage: php moodle_setup.php <moodle dir> <our base URL> <course key>\n");
     exit(2);
@@ -40,6 +41,19 @@ if (!$course) {
         'category' => $category->id, 'format' => 'topics', 'numsections' => 1]);
 }
 
+// Romanian: the language pack cannot be downloaded here. A pack with only its langconfig.php
+// makes 'ro' an installed language (every other string falls back to English), which is all
+// the launch needs: Moodle sends the user's language as launch_presentation.locale.
+$rodir = $CFG->dataroot . '/lang/ro';
+if (!get_string_manager()->translation_exists('ro', false)) {
+    @mkdir($rodir, 02777, true);
+    file_put_contents($rodir . '/langconfig.php', "<?php\n\$string['thislanguage'] = 'Română';\n"
+        . "\$string['thislanguageint'] = 'Romanian';\n\$string['parentlanguage'] = '';\n"
+        . "\$string['locale'] = 'ro_RO.UTF-8';\n\$string['localewin'] = 'Romanian_Romania.1250';\n"
+        . "\$string['alphabet'] = 'A,Ă,Â,B,C,D,E,F,G,H,I,Î,J,K,L,M,N,O,P,Q,R,S,Ș,T,Ț,U,V,W,X,Y,Z';\n");
+    get_string_manager()->reset_caches();
+}
+
 $users = [];
 foreach ([['teacher1', 'Tina', 'Teacher', 'en', 'editingteacher'],
           ['student_en', 'Emma', 'English', 'en', 'student'],
@@ -53,6 +67,9 @@ foreach ([['teacher1', 'Tina', 'Teacher', 'en', 'editingteacher'],
             // falls back to 'en' for this user if the pack is missing.
             'lang' => get_string_manager()->translation_exists($lang) ? $lang : 'en']);
         $user = $DB->get_record('user', ['id' => $id]);
+    }
+    if ($user->lang !== $lang && get_string_manager()->translation_exists($lang, false)) {
+        $DB->set_field('user', 'lang', $lang, ['id' => $user->id]);
     }
     $roleid = $DB->get_field('role', 'id', ['shortname' => $role]);
     enrol_try_internal_enrol($course->id, $user->id, $roleid);
@@ -87,23 +104,28 @@ if (!$type) {
     $type = $DB->get_record('lti_types', ['id' => $typeid]);
 }
 
-// A plain resource link (the fallback to deep linking): custom parameter course=<key>.
-$cm = $DB->get_record('lti', ['course' => $course->id, 'name' => 'Drill course (resource link)']);
-if (!$cm) {
-    $mod = create_module((object)[
-        'modulename' => 'lti', 'course' => $course->id, 'section' => 1, 'visible' => 1,
-        'name' => 'Drill course (resource link)',
-        'introeditor' => ['text' => '', 'format' => FORMAT_HTML, 'itemid' => 0],
-        'typeid' => $type->id, 'toolurl' => '', 'securetoolurl' => '',
-        'instructorcustomparameters' => "course=$coursekey",
-        'launchcontainer' => LTI_LAUNCH_CONTAINER_WINDOW,
-        'instructorchoicesendname' => 1, 'instructorchoicesendemailaddr' => 1,
-        'instructorchoiceacceptgrades' => 1, 'grade' => 100, 'gradecat' => 0,
-        'showtitlelaunch' => 1, 'showdescriptionlaunch' => 0, 'icon' => '', 'secureicon' => '',
-    ]);
-    $cm = $DB->get_record('lti', ['id' => $mod->instance]);
+// A plain resource link per course (the fallback to deep linking): custom parameter course=<key>.
+$cmids = [];
+foreach ($coursekeys as $n => $key) {
+    $name = $n === 0 ? 'Drill course (resource link)' : 'Drill course ' . ($n + 1) . ' (resource link)';
+    $cm = $DB->get_record('lti', ['course' => $course->id, 'name' => $name]);
+    if (!$cm) {
+        $mod = create_module((object)[
+            'modulename' => 'lti', 'course' => $course->id, 'section' => 1, 'visible' => 1,
+            'name' => $name,
+            'introeditor' => ['text' => '', 'format' => FORMAT_HTML, 'itemid' => 0],
+            'typeid' => $type->id, 'toolurl' => '', 'securetoolurl' => '',
+            'instructorcustomparameters' => "course=$key",
+            'launchcontainer' => LTI_LAUNCH_CONTAINER_WINDOW,
+            'instructorchoicesendname' => 1, 'instructorchoicesendemailaddr' => 1,
+            'instructorchoiceacceptgrades' => 1, 'grade' => 100, 'gradecat' => 0,
+            'showtitlelaunch' => 1, 'showdescriptionlaunch' => 0, 'icon' => '', 'secureicon' => '',
+        ]);
+        $cm = $DB->get_record('lti', ['id' => $mod->instance]);
+    }
+    $cmids[$key] = (int)get_coursemodule_from_instance('lti', $cm->id, $course->id)->id;
 }
-$cmid = get_coursemodule_from_instance('lti', $cm->id, $course->id)->id;
+$cmid = reset($cmids);
 
 echo json_encode([
     'moodle_release' => $CFG->release,
@@ -114,7 +136,7 @@ echo json_encode([
     'token_url' => "$CFG->wwwroot/mod/lti/token.php",
     'auth_url' => "$CFG->wwwroot/mod/lti/auth.php",
     'course_id' => (int)$course->id,
-    'lti_instance' => (int)$cm->id,
-    'cmid' => (int)$cmid,
+    'cmid' => $cmid,
+    'cmids' => $cmids,
     'users' => $users,
 ], JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES) . "\n";
