@@ -21,8 +21,17 @@ with sync_playwright() as p:
     page = browser.new_page(viewport={"width": 1100, "height": 800}, locale="en-GB")
     page.on("console", lambda m: print("CONSOLE", m.type, m.text[:200]) if m.type in ("error", "warning") else None)
     responses = []
-    page.on("response", lambda r: responses.append(f"{r.request.method} {r.url.split('?')[0]} -> {r.status}")
-            if "/lti/" in r.url else None)
+    def on_response(r):
+        if "/lti/" not in r.url:
+            return
+        responses.append(f"{r.request.method} {r.url.split('?')[0]} -> {r.status}")
+        if r.url.startswith("http://127.0.0.1:8765/lti/deep-link"):
+            headers = r.all_headers()
+            csp = headers.get("content-security-policy", "")
+            frame = [d.strip() for d in csp.split(";") if d.strip().startswith(("frame-ancestors", "form-action"))]
+            responses.append(f"    CSP {frame}; X-Frame-Options={headers.get('x-frame-options')}")
+
+    page.on("response", on_response)
     page.goto(f"{MOODLE}/login/index.php")
     page.wait_for_load_state("networkidle")
     page.fill("#username", "teacher1")
@@ -46,8 +55,11 @@ with sync_playwright() as p:
     print("FORM name =", page.locator("#id_name").input_value())
     print("SELECTED", " ".join(page.locator("#id_selectcontentindicator").inner_text().split()))
     page.screenshot(path=f"{SHOTS}/deep-linking-form-filled.png")
-    page.locator("#id_submitbutton2").click()
-    page.wait_for_load_state("networkidle")
-    print("AFTER SAVE", page.url)
+    if len(sys.argv) > 4 and sys.argv[4] == "--no-save":
+        print("NOT SAVED (--no-save)")
+    else:
+        page.locator("#id_submitbutton2").click()
+        page.wait_for_load_state("networkidle")
+        print("AFTER SAVE", page.url)
     print("\n".join(responses))
     browser.close()
