@@ -76,12 +76,16 @@ foreach ([['teacher1', 'Tina', 'Teacher', 'en', 'editingteacher'],
     $users[$username] = $user->id;
 }
 
-$type = $DB->get_record('lti_types', ['name' => 'E-learning drill tool']);
+// DRILL_TOOL_NAME / DRILL_ACTIVITY_PREFIX: a second registration of our tool at another address
+// (the cross-site and HTTPS variants of the launch) gets its own tool type and activities.
+$toolname = getenv('DRILL_TOOL_NAME') ?: 'E-learning drill tool';
+$prefix = getenv('DRILL_ACTIVITY_PREFIX') ?: 'Drill course';
+$type = $DB->get_record('lti_types', ['name' => $toolname]);
 if (!$type) {
     $t = new stdClass();
     $t->state = LTI_TOOL_STATE_CONFIGURED;
     $c = new stdClass();
-    $c->lti_typename = 'E-learning drill tool';
+    $c->lti_typename = $toolname;
     $c->lti_toolurl = "$ours/lti/launch/";
     $c->lti_ltiversion = LTI_VERSION_1P3;
     $c->lti_keytype = LTI_JWK_KEYSET;
@@ -107,7 +111,7 @@ if (!$type) {
 // A plain resource link per course (the fallback to deep linking): custom parameter course=<key>.
 $cmids = [];
 foreach ($coursekeys as $n => $key) {
-    $name = $n === 0 ? 'Drill course (resource link)' : 'Drill course ' . ($n + 1) . ' (resource link)';
+    $name = $n === 0 ? "$prefix (resource link)" : "$prefix " . ($n + 1) . ' (resource link)';
     $cm = $DB->get_record('lti', ['course' => $course->id, 'name' => $name]);
     if (!$cm) {
         $mod = create_module((object)[
