@@ -95,17 +95,25 @@ with sync_playwright() as p:
         executable_path="/usr/bin/chromium",
         args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
     )
-    context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-GB")
+    # The HTTPS variant uses a self-signed certificate for localhost (interop/tls-proxy.sh).
+    context = browser.new_context(
+        viewport={"width": 1100, "height": 800}, locale="en-GB", ignore_https_errors=True
+    )
     page = context.new_page()
     chain = []
     page.on(
         "request",
         lambda r: chain.append(f"{r.method} {r.url.split('?')[0]}") if r.is_navigation_request() else None,
     )
-    launch_posts = []
+    launch_posts, launch_posts_url = [], []
     page.on(
         "request",
-        lambda r: launch_posts.append(r.post_data) if r.method == "POST" and r.url.endswith("/lti/launch/") else None,
+        lambda r: (launch_posts.append(r.post_data), launch_posts_url.append(r.url)) if r.method == "POST" and r.url.endswith("/lti/launch/") else None,
+    )
+    page.on(
+        "response",
+        lambda r: chain.append(f"  Set-Cookie: {r.header_value('set-cookie')}")
+        if "/lti/" in r.url and r.header_value("set-cookie") else None,
     )
     page.on("response", lambda r: chain.append(f"  -> {r.status}") if r.request.is_navigation_request() else None)
     page.goto(f"{MOODLE}/login/index.php")
@@ -132,7 +140,7 @@ with sync_playwright() as p:
     if os.environ.get("DRILL_REPLAY") and launch_posts:
         # Step 7: post the same id_token and state again, from the same browser.
         replay = context.request.post(
-            "http://127.0.0.1:8765/lti/launch/",
+            launch_posts_url[0],
             data=launch_posts[0],
             headers={"Content-Type": "application/x-www-form-urlencoded"},
             max_redirects=0,
