@@ -16,7 +16,10 @@ with sync_playwright() as p:
         executable_path="/usr/bin/chromium",
         args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
     )
-    page = browser.new_page(viewport={"width": 1100, "height": 700})
+    import os
+
+    width = int(os.environ.get("DRILL_WIDTH", "1100"))
+    page = browser.new_page(viewport={"width": width, "height": int(os.environ.get("DRILL_HEIGHT", "700"))})
     page.goto(f"{MOODLE}/login/index.php")
     # Let the login page's own AJAX calls finish first: one racing the login POST on the same
     # session left Moodle with an invalid login token (user_login_failed, reason 3) once.
