@@ -48,7 +48,8 @@ with sync_playwright() as p:
     page.wait_for_timeout(500)
     page.screenshot(path=f"{SHOTS}/deep-linking-picker-in-moodle.png")
     print("PICKER", " ".join(frame.locator("main").inner_text().split())[:300])
-    frame.get_by_label(title).check()
+    for one in title.split("|"):  # several courses: "title 1|title 2"
+        frame.get_by_label(one).check()
     frame.get_by_role("button", name="Add").click()
     page.locator(".modal iframe").first.wait_for(state="detached", timeout=20000)
     page.wait_for_timeout(1000)
@@ -59,6 +60,8 @@ with sync_playwright() as p:
         print("NOT SAVED (--no-save)")
     else:
         page.locator("#id_submitbutton2").click()
+        # Several items: Moodle's JS posts the form once per item, then goes back to the course.
+        page.wait_for_url("**/course/view.php**", timeout=60000)
         page.wait_for_load_state("networkidle")
         print("AFTER SAVE", page.url)
     print("\n".join(responses))
