@@ -10,8 +10,6 @@ each choice and whether it is correct. Writes JSON to DRILL_PLAN (default
 import json
 import os
 
-from wagtail.models import Page
-
 from courses.models import CoursePage
 from courses.services import course_required_keys
 from quizzes.models import QuizPage
@@ -32,8 +30,12 @@ if final:
             "kind": question.kind,
             "choices": [{"pk": c.pk, "correct": c.is_correct} for c in question.choices.all()],
         }
-plan = {"course_url": course.url, "steps": steps, "final_quiz": quiz,
-        "pass_mark": final[0].pass_mark if final else None}
+plan = {
+    "course_url": course.url,
+    "steps": steps,
+    "final_quiz": quiz,
+    "pass_mark": final[0].pass_mark if final else None,
+}
 path = os.environ.get("DRILL_PLAN", f"/work/moodle-drill/plan-{lang}.json")
 json.dump(plan, open(path, "w"), indent=1)
 print(json.dumps({k: v for k, v in plan.items() if k != "final_quiz"}, indent=1))

@@ -29,7 +29,12 @@ with sync_playwright() as p:
     links = [a.get_attribute("href") for a in page.locator('a[href*="/roster/"]').all()]
     for n, href in enumerate(links):
         response = page.goto(BASE + href if href.startswith("/") else href)
-        print("ROSTER", href, response.status, " ".join(page.locator("main").inner_text().split())[:700])
+        print(
+            "ROSTER",
+            href,
+            response.status,
+            " ".join(page.locator("main").inner_text().split())[:700],
+        )
         if n == 0:
             page.screenshot(path=f"{SHOTS}/ours-roster.png", full_page=True)
     browser.close()

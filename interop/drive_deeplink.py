@@ -19,8 +19,14 @@ with sync_playwright() as p:
         args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
     )
     page = browser.new_page(viewport={"width": 1100, "height": 800}, locale="en-GB")
-    page.on("console", lambda m: print("CONSOLE", m.type, m.text[:200]) if m.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda m: (
+            print("CONSOLE", m.type, m.text[:200]) if m.type in ("error", "warning") else None
+        ),
+    )
     responses = []
+
     def on_response(r):
         if "/lti/" not in r.url:
             return
@@ -28,7 +34,11 @@ with sync_playwright() as p:
         if r.url.startswith("http://127.0.0.1:8765/lti/deep-link"):
             headers = r.all_headers()
             csp = headers.get("content-security-policy", "")
-            frame = [d.strip() for d in csp.split(";") if d.strip().startswith(("frame-ancestors", "form-action"))]
+            frame = [
+                d.strip()
+                for d in csp.split(";")
+                if d.strip().startswith(("frame-ancestors", "form-action"))
+            ]
             responses.append(f"    CSP {frame}; X-Frame-Options={headers.get('x-frame-options')}")
 
     page.on("response", on_response)
@@ -38,7 +48,9 @@ with sync_playwright() as p:
     page.fill("#password", "Drill-pass-1")
     page.click("#loginbtn")
     page.wait_for_load_state()
-    page.goto(f"{MOODLE}/course/modedit.php?add=lti&typeid={type_id}&course={course_id}&section=1&return=0")
+    page.goto(
+        f"{MOODLE}/course/modedit.php?add=lti&typeid={type_id}&course={course_id}&section=1&return=0"
+    )
     page.wait_for_load_state("networkidle")
     page.locator('[name="selectcontent"]').click()
     frame_el = page.locator(".modal iframe").first

@@ -22,15 +22,27 @@ username, cmid, shot = sys.argv[1], sys.argv[2], sys.argv[3]
 password = sys.argv[4] if len(sys.argv) > 4 else "Drill-pass-1"
 
 
-
 TEXT = {
-    "en": {"start": "^(Start|Continue)", "done": "Mark as complete", "scenario": "Start the scenario",
-           "confirm": "Confirm my choice", "end": "End of the scenario", "quiz": "Start the quiz",
-           "submit": "Submit my answers", "result": "Your result"},
-    "ro": {"start": "^(Începeți|Continuați)", "done": "Marcați ca terminată",
-           "scenario": "Începeți scenariul", "confirm": "Confirmați alegerea",
-           "end": "Finalul scenariului", "quiz": "Începeți chestionarul",
-           "submit": "Trimiteți răspunsurile", "result": "Rezultatul dumneavoastră"},
+    "en": {
+        "start": "^(Start|Continue)",
+        "done": "Mark as complete",
+        "scenario": "Start the scenario",
+        "confirm": "Confirm my choice",
+        "end": "End of the scenario",
+        "quiz": "Start the quiz",
+        "submit": "Submit my answers",
+        "result": "Your result",
+    },
+    "ro": {
+        "start": "^(Începeți|Continuați)",
+        "done": "Marcați ca terminată",
+        "scenario": "Începeți scenariul",
+        "confirm": "Confirmați alegerea",
+        "end": "Finalul scenariului",
+        "quiz": "Începeți chestionarul",
+        "submit": "Trimiteți răspunsurile",
+        "result": "Rezultatul dumneavoastră",
+    },
 }
 
 
@@ -72,7 +84,8 @@ def complete(page, plan, shot):
             for fieldset in page.locator("fieldset.question").all():
                 values = [i.get_attribute("value") for i in fieldset.locator("input").all()]
                 question = next(
-                    q for q in plan["final_quiz"].values()
+                    q
+                    for q in plan["final_quiz"].values()
                     if {str(c["pk"]) for c in q["choices"]} >= set(values)
                 )
                 wrong = first
@@ -103,19 +116,31 @@ with sync_playwright() as p:
     chain = []
     page.on(
         "request",
-        lambda r: chain.append(f"{r.method} {r.url.split('?')[0]}") if r.is_navigation_request() else None,
+        lambda r: (
+            chain.append(f"{r.method} {r.url.split('?')[0]}") if r.is_navigation_request() else None
+        ),
     )
     launch_posts, launch_posts_url = [], []
     page.on(
         "request",
-        lambda r: (launch_posts.append(r.post_data), launch_posts_url.append(r.url)) if r.method == "POST" and r.url.endswith("/lti/launch/") else None,
+        lambda r: (
+            (launch_posts.append(r.post_data), launch_posts_url.append(r.url))
+            if r.method == "POST" and r.url.endswith("/lti/launch/")
+            else None
+        ),
     )
     page.on(
         "response",
-        lambda r: chain.append(f"  Set-Cookie: {r.header_value('set-cookie')}")
-        if "/lti/" in r.url and r.header_value("set-cookie") else None,
+        lambda r: (
+            chain.append(f"  Set-Cookie: {r.header_value('set-cookie')}")
+            if "/lti/" in r.url and r.header_value("set-cookie")
+            else None
+        ),
     )
-    page.on("response", lambda r: chain.append(f"  -> {r.status}") if r.request.is_navigation_request() else None)
+    page.on(
+        "response",
+        lambda r: chain.append(f"  -> {r.status}") if r.request.is_navigation_request() else None,
+    )
     page.goto(f"{MOODLE}/login/index.php")
     # Let the login page's own AJAX calls finish first: one racing the login POST on the same
     # session left Moodle with an invalid login token (user_login_failed, reason 3) once.
@@ -135,7 +160,12 @@ with sync_playwright() as p:
     body = page.inner_text("body")
     print("BODY", " ".join(body.split())[:400])
     cookies = [c for c in context.cookies() if c["domain"] in ("127.0.0.1", "localhost")]
-    print("COOKIES", json.dumps([{k: c[k] for k in ("name", "domain", "path", "sameSite", "secure")} for c in cookies]))
+    print(
+        "COOKIES",
+        json.dumps(
+            [{k: c[k] for k in ("name", "domain", "path", "sameSite", "secure")} for c in cookies]
+        ),
+    )
     page.screenshot(path=shot)
     if os.environ.get("DRILL_REPLAY") and launch_posts:
         # Step 7: post the same id_token and state again, from the same browser.
@@ -146,7 +176,11 @@ with sync_playwright() as p:
             max_redirects=0,
         )
         text = " ".join(replay.text().split())
-        print("REPLAY", replay.status, text[text.find("<main"):][:300] if "<main" in text else text[:300])
+        print(
+            "REPLAY",
+            replay.status,
+            text[text.find("<main") :][:300] if "<main" in text else text[:300],
+        )
     if os.environ.get("DRILL_BETWEEN"):
         # Step 8: e.g. stop Moodle's web server after the launch, before the course is completed.
         import subprocess

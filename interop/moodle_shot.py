@@ -1,6 +1,6 @@
 """Log into the drill Moodle as a user and screenshot a page (e.g. the grader report).
 
-  .venv/bin/python interop/moodle_shot.py teacher1 /grade/report/grader/index.php?id=2 out.png
+.venv/bin/python interop/moodle_shot.py teacher1 /grade/report/grader/index.php?id=2 out.png
 """
 
 import sys
@@ -19,7 +19,9 @@ with sync_playwright() as p:
     import os
 
     width = int(os.environ.get("DRILL_WIDTH", "1100"))
-    page = browser.new_page(viewport={"width": width, "height": int(os.environ.get("DRILL_HEIGHT", "700"))})
+    page = browser.new_page(
+        viewport={"width": width, "height": int(os.environ.get("DRILL_HEIGHT", "700"))}
+    )
     page.goto(f"{MOODLE}/login/index.php")
     # Let the login page's own AJAX calls finish first: one racing the login POST on the same
     # session left Moodle with an invalid login token (user_login_failed, reason 3) once.
