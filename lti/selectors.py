@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 
 from django.db.models import Max
+from django.utils.translation import get_language
 from wagtail.models import Locale
 
 from courses.models import CoursePage, Enrollment
@@ -62,21 +63,25 @@ def run_score(*, learner_id: int, course_key: uuid.UUID, run: int) -> Decimal:
 
 def roster(*, context, members: list[dict]) -> list[dict]:
     """The platform's members of a context beside our accounts: name, roles, whether they have
-    launched (an account) and the context's courses they completed. Two queries."""
+    launched (an account) and the context's courses they completed. Three queries."""
+    # A person is their platform's `sub` under its issuer, whichever of its registrations
+    # they launched through (services.identity_for).
     identities = {
         identity.subject: identity
         for identity in LtiIdentity.objects.filter(
-            registration_id=context.registration_id,
+            registration__issuer=context.registration.issuer,
             subject__in=[str(m.get("user_id")) for m in members],
         ).select_related("user")
     }
     course_keys = [uuid.UUID(key) for key in context.course_keys]
-    titles = {
-        page.translation_key: page.title
-        for page in CoursePage.objects.filter(
-            translation_key__in=course_keys, locale__language_code="ro"
-        )
-    }
+    # The courses' titles in the reader's language, the Romanian one where there is no other.
+    language = get_language() or "ro"
+    titles: dict = {}
+    for page in CoursePage.objects.filter(
+        translation_key__in=course_keys, locale__language_code__in={"ro", language}
+    ).select_related("locale"):
+        if page.locale.language_code == language or page.translation_key not in titles:
+            titles[page.translation_key] = page.title
     completed: dict[int, set] = {}
     for user_id, course_key in Enrollment.objects.filter(
         learner_id__in=[i.user_id for i in identities.values()],

@@ -178,6 +178,14 @@ def test_the_roster_matches_the_platforms_members(
         ("Ana Ionescu", False, []),
         ("Ion Popescu", True, ["Curs LTI"]),
     ]
+    # In the reader's language (the drill showed Romanian titles to an English reader).
+    from django.utils import translation
+
+    from lti.selectors import roster
+
+    with translation.override("en"):
+        rows = roster(context=context, members=platform.members)
+    assert [r["completed"] for r in rows] == [[], ["Curs LTI (EN)"]]
 
 
 def test_the_tool_configuration_shows_our_addresses(admin_client, tool_key):
