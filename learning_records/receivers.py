@@ -41,11 +41,16 @@ def on_course_completed(sender, *, learner_id, course_key, completed_at, run=1, 
         )
 
 
-def on_certificate_saved(sender, *, instance, created, raw=False, **kwargs):
+def on_certificate_saved(sender, *, instance, created, raw=False, update_fields=None, **kwargs):
     # Created inside certificates.services.certificate_request's transaction: the statement
-    # commits (or rolls back) with the certificate.
-    if created and not raw and lrs_configured():
+    # commits (or rolls back) with the certificate. Revoked by certificates.services.
+    # certificate_revoke, which saves `revoked_at` once: the "earned" is voided.
+    if raw or not lrs_configured():
+        return
+    if created:
         services.record_certificate_earned(certificate=instance)
+    elif update_fields and "revoked_at" in update_fields and instance.revoked_at:
+        services.record_certificate_revoked(certificate=instance)
 
 
 def connect() -> None:

@@ -241,6 +241,24 @@ def record_certificate_earned(*, certificate) -> int:
     )
 
 
+def record_certificate_revoked(*, certificate) -> int:
+    """A revoked certificate's "earned" statement voided (sent after it, if both wait)."""
+    pseudonym = _sharing_pseudonym(certificate.learner_id)
+    if pseudonym is None or certificate.revoked_at is None:
+        return 0
+    return statements_queue(
+        [
+            statements.certificate_revoked(
+                learner_id=certificate.learner_id,
+                pseudonym=pseudonym,
+                course_key=certificate.course_key,
+                run=certificate.run,
+                revoked_at=certificate.revoked_at,
+            )
+        ]
+    )
+
+
 # The backfill --------------------------------------------------------------------------------
 
 
@@ -405,6 +423,23 @@ def statements_backfill(*, start: datetime, end: datetime, chunk: int = 2000) ->
                 run=r.run,
                 renewal=_is_renewal(r),
                 issued_at=r.issued_at,
+            )
+            for r in rows
+        )
+        flush()
+
+    revoked = Certificate.objects.filter(sharing, revoked_at__gte=start, revoked_at__lt=end).only(
+        "learner_id", "course_key", "run", "revoked_at"
+    )
+    for rows in chunks(revoked):
+        pseudonyms = learners(rows)
+        pending.extend(
+            statements.certificate_revoked(
+                learner_id=r.learner_id,
+                pseudonym=pseudonyms[r.learner_id],
+                course_key=r.course_key,
+                run=r.run,
+                revoked_at=r.revoked_at,
             )
             for r in rows
         )

@@ -45,9 +45,12 @@ FAILED = Verb("failed", f"{ADL}/verbs/failed", "failed")
 # ADL has no verb for earning a credential; the registry's "earned" is the one in use. A
 # renewal is an "earned" too (the registry has no "renewed"), with the renewal extension.
 EARNED = Verb("earned", "http://id.tincanapi.com/verb/earned", "earned")
+# xAPI's own verb for taking a statement back (xAPI 1.0.3, 2.3.2): a revoked certificate's
+# "earned" is voided, so an LRS stops counting it.
+VOIDED = Verb("voided", f"{ADL}/verbs/voided", "voided")
 VERBS = {
     verb.code: verb
-    for verb in (REGISTERED, EXPERIENCED, COMPLETED, ANSWERED, PASSED, FAILED, EARNED)
+    for verb in (REGISTERED, EXPERIENCED, COMPLETED, ANSWERED, PASSED, FAILED, EARNED, VOIDED)
 }
 
 ACTIVITY_TYPES = {
@@ -322,4 +325,18 @@ def certificate_earned(
             "platform": settings.SITE_URL,
             "extensions": {extension("run"): run, extension("renewal"): renewal},
         },
+    )
+
+
+def certificate_revoked(*, learner_id, pseudonym, course_key, run, revoked_at) -> Built:
+    """The voiding statement of a revoked certificate's "earned" (the same id
+    `certificate_earned` gives it): its object is a StatementRef, as xAPI requires."""
+    earned = statement_id(EARNED.code, pseudonym, course_key, run)
+    return build(
+        id_parts=(course_key, run),
+        learner_id=learner_id,
+        pseudonym=pseudonym,
+        verb=VOIDED,
+        obj={"objectType": "StatementRef", "id": str(earned)},
+        occurred_at=revoked_at,
     )

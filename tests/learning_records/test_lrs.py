@@ -118,3 +118,20 @@ def test_without_an_lrs_configured_nothing_is_recorded_or_sent(
     take_course(client, learner, course, quiz, django_capture_on_commit_callbacks)
     assert not Statement.objects.exists()
     assert send() == 0
+
+
+def test_a_revocation_reaches_the_lrs_as_the_voiding_of_its_earned_statement(journey, ralph):
+    from certificates.models import Certificate
+    from certificates.services import certificate_revoke
+
+    from ..elearning.factories import UserFactory
+
+    learner = journey[0]
+    send()
+    certificate = Certificate.objects.get(learner=learner)
+    certificate_revoke(certificate=certificate, by=UserFactory(), reason="Emis din greșeală")
+    assert send() == 1
+    earned = Statement.objects.get(learner=learner, verb="earned")
+    stored = ralph.statements_of(pseudonym(learner))
+    [voiding] = [s for s in stored if s["verb"]["id"] == statements.VOIDED.iri]
+    assert voiding["object"] == {"objectType": "StatementRef", "id": str(earned.pk)}

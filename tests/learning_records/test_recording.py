@@ -193,3 +193,30 @@ def test_the_data_file_says_what_was_sent_where(lrs, demo_site):
     ]
     assert data["waiting_to_be_sent"] == 0
     assert "pseudonim" in data["note"]  # in the language of the request (Romanian)
+
+
+def test_a_revoked_certificate_voids_its_earned_statement_once(
+    client, lrs, demo_site, media_root, django_capture_on_commit_callbacks
+):
+    from certificates.models import Certificate
+    from certificates.services import certificate_revoke
+
+    learner = sharing_learner()
+    course, quiz = course_with_quiz()
+    take_course(client, learner, course, quiz, django_capture_on_commit_callbacks)
+    earned = Statement.objects.get(learner=learner, verb="earned")
+    certificate = Certificate.objects.get(learner=learner)
+    admin = UserFactory(is_staff=True)
+    certificate_revoke(certificate=certificate, by=admin, reason="Emis din greșeală")
+    voided = Statement.objects.get(learner=learner, verb="voided").payload
+    assert voided["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided"
+    assert voided["object"] == {"objectType": "StatementRef", "id": str(earned.pk)}
+    assert voided["actor"] == earned.payload["actor"]
+    # Revoking again changes nothing; the backfill rebuilds the same voiding statement.
+    certificate_revoke(certificate=certificate, by=admin, reason="Din nou")
+    assert Statement.objects.filter(verb="voided").count() == 1
+    live = set(Statement.objects.values_list("pk", flat=True))
+    Statement.objects.all().delete()
+    today = timezone.localdate().isoformat()
+    call_command("xapi_backfill", "--from", today, "--to", today)
+    assert set(Statement.objects.values_list("pk", flat=True)) == live
