@@ -367,9 +367,19 @@ def _remember_services(*, identity: LtiIdentity, launch: Launch, course_key: uui
 
 @transaction.atomic
 def deep_linking_launch(*, launch: Launch) -> LoginState:
-    """A valid LtiDeepLinkingRequest: claim its state and keep its settings for the answer."""
-    launch_state_claim(launch.login_state)
+    """A valid LtiDeepLinkingRequest: claim its state and keep its settings for the answer.
+    Refused, before anything changes, when the platform does not accept what we return (our
+    courses are resource links: LTI Deep Linking 2.0, `accept_types`)."""
     claims = launch.claims
+    accept_types = claims[DEEP_LINKING_SETTINGS].get("accept_types")
+    if not isinstance(accept_types, list) or "ltiResourceLink" not in accept_types:
+        raise LtiError(
+            _(
+                "Your platform asked for content of a kind we do not offer here: our courses "
+                "are added as activities (LTI resource links)."
+            )
+        )
+    launch_state_claim(launch.login_state)
     LoginState.objects.filter(pk=launch.login_state.pk).update(
         deep_link={
             "settings": claims[DEEP_LINKING_SETTINGS],
@@ -388,6 +398,11 @@ def deep_linking_response(
     """The signed LtiDeepLinkingResponse for the chosen courses, once per request: answers the
     platform's return URL and the JWT to post to it."""
     login_state = LoginState.objects.select_related("registration").get(pk=login_state_id)
+    deep_link = login_state.deep_link or {}
+    # The picker offers one choice when the platform accepts one item; a forged post of several
+    # is refused before the request is answered, so the teacher can still choose again.
+    if len(course_keys) > 1 and not deep_link.get("settings", {}).get("accept_multiple"):
+        raise LtiError(_("Your platform accepts one course here: choose one."))
     won = LoginState.objects.filter(
         pk=login_state.pk, deep_link__isnull=False, answered_at__isnull=True
     ).update(answered_at=timezone.now())

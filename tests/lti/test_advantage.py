@@ -7,13 +7,17 @@ import pytest
 
 from courses import services as course_services
 from lti.models import LineItem, LtiContext, LtiIdentity, PassbackStatus, ScorePassback
+from lti.services import DEEP_LINKING_SETTINGS
 
+from ..courses.factories import make_course
 from .conftest import launch, start_login
 
 pytestmark = pytest.mark.django_db
 
 
-def _deep_linking_picker(client, platform, *, ags=True):
+def _deep_linking_picker(
+    client, platform, *, ags=True, accept_types=("ltiResourceLink",), accept_multiple=True
+):
     params = start_login(client, platform, deep_linking=True)
 
     def prepare(message):
@@ -21,11 +25,13 @@ def _deep_linking_picker(client, platform, *, ags=True):
             "teacher-1", ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]
         )
         message.set_dl(
-            f"{platform.url}/deep-link-return", accept_types={"ltiResourceLink"}, extra_data="x1"
+            f"{platform.url}/deep-link-return", accept_types=set(accept_types), extra_data="x1"
         )
         message.set_extra_claims(
             {"https://purl.imsglobal.org/spec/lti/claim/launch_presentation": {"locale": "en"}}
         )
+        if not accept_multiple:  # lti1p3platform always offers several: its claim rewritten
+            message._deep_linking_launch_data[DEEP_LINKING_SETTINGS]["accept_multiple"] = False
         if ags:
             message.set_ags(f"{platform.url}/lineitems")
 
@@ -72,6 +78,29 @@ def test_deep_linking_answer_verifies_with_the_platforms_library(
         "/lti/deep-link/choose/", {"token": token, "course": str(course.translation_key)}
     )
     assert again.status_code == 400
+
+
+def test_a_platform_that_accepts_no_resource_links_is_told_so(client, platform, registration):
+    from lti.models import LoginState
+
+    picker = _deep_linking_picker(client, platform, accept_types=("link",))
+    assert picker.status_code == 400
+    assert "legături LTI către resurse" in picker.content.decode()
+    assert not LoginState.objects.filter(deep_link__isnull=False).exists()
+
+
+def test_one_course_when_the_platform_accepts_one(client, platform, registration, course):
+    other = make_course(lessons=1, slug="curs-lti-doi", title="Alt curs")
+    picker = _deep_linking_picker(client, platform, accept_multiple=False)
+    html = picker.content.decode()
+    assert 'type="radio"' in html and 'type="checkbox"' not in html
+    token = re.search(r'name="token" value="([^"]+)"', html)[1]
+    both = [str(course.translation_key), str(other.translation_key)]
+    refused = client.post("/lti/deep-link/choose/", {"token": token, "course": both})
+    assert refused.status_code == 400 and "alegeți unul" in refused.content.decode()
+    # Not answered yet: the teacher chooses again, one course.
+    one = client.post("/lti/deep-link/choose/", {"token": token, "course": both[0]})
+    assert one.status_code == 200
 
 
 @pytest.mark.parametrize(
