@@ -527,3 +527,18 @@ def learner_lti_erase(learner) -> None:
     later launch cannot log into the erased account. Grades already sent stay in the platform's
     gradebook: they are the platform's records, kept by its own rules."""
     LtiIdentity.objects.filter(user=learner).delete()
+
+
+# Housekeeping --------------------------------------------------------------------------------
+
+# A login state is good for LOGIN_STATE_LIFETIME and a deep linking answer for the picker's
+# signed token's life (an hour at most); a day later nothing can use the row, and a replayed
+# token finds no state and is refused as before.
+LOGIN_STATE_KEPT = timedelta(days=1)
+
+
+def login_states_purge(*, now=None) -> int:
+    """Delete the login states nobody can use any more (the daily beat). Returns how many."""
+    now = now or timezone.now()
+    deleted, _by_model = LoginState.objects.filter(created_at__lt=now - LOGIN_STATE_KEPT).delete()
+    return deleted

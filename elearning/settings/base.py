@@ -396,6 +396,11 @@ CELERY_BEAT_SCHEDULE["send-learning-records"] = {
     "task": "learning_records.tasks.send_learning_records",
     "schedule": 60.0,
 }
+# LTI: the OIDC login states are useless after a few minutes; kept a day, then deleted.
+CELERY_BEAT_SCHEDULE["purge-lti-login-states"] = {
+    "task": "lti.tasks.purge_login_states",
+    "schedule": crontab(hour=3, minute=30),
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Wagtail

@@ -308,3 +308,23 @@ def test_a_platform_that_registered_the_tool_twice_gets_one_account_per_person(
     client.logout()
     assert launch(client, platform, course=course, user_id="moodle-user-43").status_code == 302
     assert get_user_model().objects.filter(email__endswith="@lti.invalid").count() == 2
+
+
+def test_login_states_older_than_a_day_are_purged_daily(client, platform, registration, course):
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from lti.tasks import purge_login_states
+
+    assert launch(client, platform, course=course).status_code == 302
+    start_login(client, platform)  # a login never finished
+    assert LoginState.objects.count() == 2
+    assert purge_login_states.delay().get() == 0  # both recent: kept
+    LoginState.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
+    start_login(client, platform)
+    assert purge_login_states.delay().get() == 2
+    assert LoginState.objects.count() == 1
+    schedule = settings.CELERY_BEAT_SCHEDULE["purge-lti-login-states"]
+    assert schedule["task"] == "lti.tasks.purge_login_states"
