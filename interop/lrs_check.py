@@ -25,36 +25,65 @@ from lti.models import LtiIdentity
 from quizzes.models import Question
 
 moodle_user = os.environ.get("DRILL_MOODLE_USER", "student_lrs")
-identity = LtiIdentity.objects.select_related("user").filter(
-    email=f"{moodle_user}@drill.invalid").order_by("pk").first()
+identity = (
+    LtiIdentity.objects.select_related("user")
+    .filter(email=f"{moodle_user}@drill.invalid")
+    .order_by("pk")
+    .first()
+)
 user = identity.user
 pseudonym = str(LearnerPseudonym.objects.get(learner=user).pseudonym)
-print("moodle user", moodle_user, "sub", identity.subject, "-> our user", user.pk, user.email,
-      "institution", user.institution_id, "pseudonym", pseudonym)
+print(
+    "moodle user",
+    moodle_user,
+    "sub",
+    identity.subject,
+    "-> our user",
+    user.pk,
+    user.email,
+    "institution",
+    user.institution_id,
+    "pseudonym",
+    pseudonym,
+)
 
 agent = {"objectType": "Agent", "account": {"homePage": settings.SITE_URL, "name": pseudonym}}
 auth = base64.b64encode(f"{settings.XAPI_LRS_KEY}:{settings.XAPI_LRS_SECRET}".encode()).decode()
-url = settings.XAPI_LRS_ENDPOINT.rstrip("/") + "/statements?" + urllib.parse.urlencode(
-    {"agent": json.dumps(agent), "limit": 500})
+url = (
+    settings.XAPI_LRS_ENDPOINT.rstrip("/")
+    + "/statements?"
+    + urllib.parse.urlencode({"agent": json.dumps(agent), "limit": 500})
+)
 found = []
 while url:
-    request = urllib.request.Request(url, headers={"X-Experience-API-Version": "1.0.3",
-                                                   "Authorization": "Basic " + auth})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    request = urllib.request.Request(  # noqa: S310 - the drill's local Ralph
+        url, headers={"X-Experience-API-Version": "1.0.3", "Authorization": "Basic " + auth}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         body = json.load(response)
     found += body["statements"]
-    url = urllib.parse.urljoin(settings.XAPI_LRS_ENDPOINT, body["more"]) if body.get("more") else None
+    url = (
+        urllib.parse.urljoin(settings.XAPI_LRS_ENDPOINT, body["more"]) if body.get("more") else None
+    )
 
 verbs = collections.Counter(s["verb"]["id"].rsplit("/", 1)[-1] for s in found)
 print("LRS statements for the pseudonym:", len(found), dict(sorted(verbs.items())))
-outbox = collections.Counter(Statement.objects.filter(learner=user).values_list("status", flat=True))
-print("our outbox for the user:", dict(outbox), "sent_to",
-      set(Statement.objects.filter(learner=user).values_list("sent_to", flat=True)))
+outbox = collections.Counter(
+    Statement.objects.filter(learner=user).values_list("status", flat=True)
+)
+print(
+    "our outbox for the user:",
+    dict(outbox),
+    "sent_to",
+    set(Statement.objects.filter(learner=user).values_list("sent_to", flat=True)),
+)
 ours = set(str(pk) for pk in Statement.objects.filter(learner=user).values_list("pk", flat=True))
 print("ids in LRS == ids in outbox:", {s["id"] for s in found} == ours)
 
 # E-mail: the learner's addresses (Moodle's, our placeholder), and any "@" outside authority.
-text = json.dumps([{k: v for k, v in s.items() if k != "authority"} for s in found], ensure_ascii=False)
+text = json.dumps(
+    [{k: v for k, v in s.items() if k != "authority"} for s in found], ensure_ascii=False
+)
 for address in (identity.email, user.email):
     print("contains", address, ":", address in text)
 print("any '@' or 'mailto:' outside authority:", "@" in text or "mailto:" in text)
