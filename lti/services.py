@@ -298,6 +298,7 @@ def identity_for(*, launch: Launch, language: str) -> LtiIdentity:
     if identity is not None:
         if email and identity.email != email:
             LtiIdentity.objects.filter(pk=identity.pk).update(email=email)
+        _institution_from_registration(identity.user, registration)
         return identity
     same_person = (
         LtiIdentity.objects.filter(registration__issuer=registration.issuer, subject=subject)
@@ -306,6 +307,7 @@ def identity_for(*, launch: Launch, language: str) -> LtiIdentity:
         .first()
     )
     if same_person is not None:
+        _institution_from_registration(same_person.user, registration)
         try:
             with transaction.atomic():
                 return LtiIdentity.objects.create(
@@ -333,6 +335,16 @@ def identity_for(*, launch: Launch, language: str) -> LtiIdentity:
         return LtiIdentity.objects.select_related("user").get(
             registration=launch.registration, subject=subject
         )
+
+
+def _institution_from_registration(user: User, registration: PlatformRegistration) -> None:
+    """An account that has no institution takes its registration's, on any launch: the
+    institution's choices (sharing learning records, coordinators' reports) reach people who
+    launched before an administrator linked the registration to it (the drill's finding 6).
+    An institution the account already has is never changed by a launch."""
+    if registration.institution_id and user.institution_id is None:
+        user.institution_id = registration.institution_id
+        user.save(update_fields=["institution"])
 
 
 def _remember_services(*, identity: LtiIdentity, launch: Launch, course_key: uuid.UUID) -> None:

@@ -328,3 +328,29 @@ def test_login_states_older_than_a_day_are_purged_daily(client, platform, regist
     assert LoginState.objects.count() == 1
     schedule = settings.CELERY_BEAT_SCHEDULE["purge-lti-login-states"]
     assert schedule["task"] == "lti.tasks.purge_login_states"
+
+
+def test_an_account_without_an_institution_takes_its_registrations_on_a_later_launch(
+    client, platform, registration, course
+):
+    """The drill's finding 6: an institution linked to the registration after a person's first
+    launch reaches them on their next one (its opt-ins with it); an institution the account
+    already has is kept."""
+    from accounts.models import Institution
+
+    assert launch(client, platform, course=course).status_code == 302
+    user = LtiIdentity.objects.get().user
+    assert user.institution_id is None
+    alba, cluj = Institution.objects.order_by("pk")[:2]
+    registration.institution = alba
+    registration.save()
+    client.logout()
+    assert launch(client, platform, course=course).status_code == 302
+    user.refresh_from_db()
+    assert user.institution_id == alba.pk
+    registration.institution = cluj
+    registration.save()
+    client.logout()
+    assert launch(client, platform, course=course).status_code == 302
+    user.refresh_from_db()
+    assert user.institution_id == alba.pk  # never changed by a launch
