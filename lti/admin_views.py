@@ -1,9 +1,11 @@
 """Our tool's configuration (what an institution pastes into Moodle) and a platform course's
-roster (NRPS): for whoever manages LTI platforms (administrators)."""
+roster (NRPS): for whoever manages LTI platforms (administrators); the roster page also for
+coordinators, through reports."""
 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin.auth import permission_denied
 
@@ -37,6 +39,18 @@ def context_roster(request, pk):
     if not request.user.has_perm(PERMISSION):
         return permission_denied(request)
     context = get_object_or_404(LtiContext.objects.select_related("registration"), pk=pk)
+    return roster_page(
+        request,
+        context,
+        back_url=reverse("lti_tool_configuration"),
+        back_label=_("LTI tool configuration"),
+    )
+
+
+def roster_page(request, context: LtiContext, *, back_url: str, back_label: str):
+    """The platform's roster of `context` (read now, through NRPS) beside our accounts: for
+    administrators here, for coordinators in scope through reports' "Platform rosters" (which
+    checks the scope: reports owns scopes, this app imports nothing of it)."""
     rows, error = [], ""
     if not context.memberships_url:
         error = _("The platform did not offer its roster service for this course.")
@@ -49,6 +63,13 @@ def context_roster(request, pk):
     return render(
         request,
         "lti/admin/roster.html",
-        {"page_title": _("Roster"), "context": context, "rows": rows, "error": error},
+        {
+            "page_title": _("Roster"),
+            "context": context,
+            "rows": rows,
+            "error": error,
+            "back_url": back_url,
+            "back_label": back_label,
+        },
         status=502 if error and context.memberships_url else 200,
     )

@@ -808,3 +808,17 @@ def directory_counties(user):
     if scope.level == ScopeLevel.NATIONAL:
         return None
     return frozenset({scope.county})
+
+
+def platform_contexts(scope: CoordinatorScope):
+    """The platform courses (LTI contexts) a coordinator may see the roster of: those whose
+    registration is linked to an institution in their scope (a national scope: all). A
+    registration without an institution is for administrators only."""
+    from lti.models import LtiContext
+
+    contexts = LtiContext.objects.select_related("registration", "registration__institution")
+    if scope.level == ScopeLevel.INSTITUTION:
+        contexts = contexts.filter(registration__institution_id=scope.institution_id)
+    elif scope.level == ScopeLevel.COUNTY:
+        contexts = contexts.filter(registration__institution__county=scope.county)
+    return contexts.order_by("registration__name", "title", "pk")

@@ -16,6 +16,8 @@ urlpatterns = [
     path("exports/<uuid:job_id>/download/", views.export_download, name="export_download"),
     path("enrol/", views.enrol, name="enrol"),
     path("renewal/", views.renewal, name="renewal"),
+    path("platform-rosters/", views.platform_rosters, name="platform_rosters"),
+    path("platform-rosters/<id:pk>/", views.platform_roster, name="platform_roster"),
     path(
         "certificates/<uuid:certificate_id>/revoke/",
         views.certificate_revoke,

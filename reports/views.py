@@ -457,3 +457,34 @@ def renewal(request):
         % {"count": opened, "date": formats.date_format(form.cleaned_data["due_on"])},
     )
     return redirect(page["back_url"])
+
+
+def platform_rosters(request):
+    """The platform courses (LTI) of the coordinator's scope, each with a link to its roster."""
+    scope = _scope(request)
+    return render(
+        request,
+        "reports/admin/platform_rosters.html",
+        {
+            "page_title": _("Platform rosters"),
+            "contexts": selectors.platform_contexts(scope),
+            "scope": scope,
+            "reports": TITLES,
+            "report": "platform_rosters",
+        },
+    )
+
+
+def platform_roster(request, pk):
+    """One platform course's roster, read from the platform now (NRPS), for a coordinator whose
+    scope holds its registration's institution; any other context is not theirs to know."""
+    from lti.admin_views import roster_page
+
+    scope = _scope(request)
+    context = get_object_or_404(selectors.platform_contexts(scope), pk=pk)
+    return roster_page(
+        request,
+        context,
+        back_url=reverse("learning_reports:platform_rosters"),
+        back_label=_("Platform rosters"),
+    )

@@ -39,6 +39,7 @@ _ITEMS = [
     ("indicators", _("Indicators"), "pick", 135),
     ("export_list", _("My exports"), "download", 140),
     ("enrol", _("Enrol learners"), "group", 150),
+    ("platform_rosters", _("Platform rosters"), "group", 160),
 ]
 
 

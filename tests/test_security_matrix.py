@@ -191,6 +191,10 @@ RULES = {
     # (lti.change_platformregistration: administrators).
     "lti_tool_configuration": _ADMIN_PAGE,
     "lti_roster": _ADMIN_PAGE,
+    # The same rosters for coordinators, of the platforms of institutions in their scope
+    # (reports.selectors.platform_contexts); another scope's is not theirs to know about.
+    "learning_reports:platform_rosters": _REPORT,
+    "learning_reports:platform_roster": ["admin-login"] * 3 + ["denied", 200, 404, 200],
 }
 
 
@@ -295,6 +299,7 @@ def sample_urls(world, media_root):  # noqa: F811
     page_id = world.course.get_children().first().pk
     survey_token = _survey_token(ana)
     scenario, play = _finished_play(ana, world.course)
+    lti_context = _lti_context()
     args = {
         "certificate_revoke": [certificate.pk],
         "certificate_reissue": [certificate.pk],
@@ -332,7 +337,8 @@ def sample_urls(world, media_root):  # noqa: F811
         "surveys:survey": [survey_token],
         "survey_results:course": [world.course.translation_key],
         "retention:check": [_retention_token(ana, world)],
-        "lti_roster": [_lti_context().pk],
+        "lti_roster": [lti_context.pk],
+        "learning_reports:platform_roster": [lti_context.pk],
     }
     query = {
         "learning_reports:export": "?format=csv",
@@ -353,10 +359,13 @@ def _status_list(certificate) -> int:
 
 
 def _lti_context():
-    """A platform course without a roster service (the roster page says so, without a call)."""
+    """A platform course without a roster service (the roster page says so, without a call),
+    of a Cluj institution's platform: in the Cluj coordinator's scope, not in Iași's."""
+    from accounts.models import Institution
     from lti.models import LtiContext, PlatformRegistration
 
     registration = PlatformRegistration.objects.create(
+        institution=Institution.objects.filter(county="CJ").order_by("pk").first(),
         name="Moodle",
         issuer="https://moodle.example",
         client_id="c",

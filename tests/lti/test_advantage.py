@@ -250,3 +250,47 @@ def test_the_data_file_lists_what_was_sent_and_deletion_stops_sending(
     assert passback_send(waiting.pk) is False  # the queued task finds nothing to send
     assert len(platform.scores) == 1  # nothing more sent
     assert personal_data_export(user)["lti_platforms"] == []
+
+
+def test_a_coordinator_sees_the_roster_of_a_platform_in_their_scope(
+    client, platform, registration, course, django_capture_on_commit_callbacks
+):
+    """NRPS for coordinators (Reports → Platform rosters): the platform of an institution in
+    their county, read from the platform; another county's coordinator is not told it exists."""
+    from django.urls import reverse
+
+    from accounts.models import Institution
+    from reports.models import ScopeLevel
+
+    from ..reports.conftest import _coordinator
+
+    cluj = Institution.objects.filter(county="CJ").order_by("pk").first()
+    registration.institution = cluj
+    registration.save()
+    launch(client, platform, course=course, nrps=platform.url)
+    identity = LtiIdentity.objects.get(subject="moodle-user-42")
+    _complete(identity.user, course, django_capture_on_commit_callbacks)
+    platform.members = [
+        {"user_id": "moodle-user-42", "name": "Ion Popescu", "roles": ["Learner"]},
+        {"user_id": "moodle-user-43", "name": "Ana Ionescu", "roles": ["Learner"]},
+    ]
+    context = LtiContext.objects.get()
+    roster_url = reverse("learning_reports:platform_roster", args=[context.pk])
+
+    client.logout()
+    client.force_login(_coordinator("cluj@example.org", ScopeLevel.COUNTY, county="CJ"))
+    listing = client.get(reverse("learning_reports:platform_rosters")).content.decode()
+    assert roster_url in listing and cluj.name in listing
+    response = client.get(roster_url)
+    assert response.status_code == 200
+    assert [(r["name"], r["account"], r["completed"]) for r in response.context["rows"]] == [
+        ("Ana Ionescu", False, []),
+        ("Ion Popescu", True, ["Curs LTI"]),
+    ]
+    assert reverse("lti_tool_configuration") not in response.content.decode()
+
+    client.force_login(_coordinator("iasi@example.org", ScopeLevel.COUNTY, county="IS"))
+    assert (
+        roster_url not in client.get(reverse("learning_reports:platform_rosters")).content.decode()
+    )
+    assert client.get(roster_url).status_code == 404

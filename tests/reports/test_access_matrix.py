@@ -38,6 +38,10 @@ MATRIX = {
     "certificate_download": [404, 404, 404, 200, 404, 200],
     "certificate_revoke": ["login", "login", "denied", 200, 404, 200],
     "certificate_reissue": ["login", "login", 405, 405, 405, 405],
+    # Platform (LTI) rosters: the list for anyone with a scope; one roster only for the scope
+    # holding its registration's institution (Cluj's school here) and administrators.
+    "platform_rosters": ["login", "login", "denied", 200, 200, 200],
+    "platform_roster": ["login", "login", "denied", 200, 404, 200],
 }
 
 
@@ -70,6 +74,22 @@ def urls(world, media_root):
 
     certificate = Certificate.objects.get(learner=world.learners["done"])
     certificate.pdf.save("c.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    from lti.models import LtiContext, PlatformRegistration
+
+    registration = PlatformRegistration.objects.create(
+        institution=world.learners["done"].institution,
+        name="Moodle Cluj",
+        issuer="https://moodle.example",
+        client_id="c",
+        deployment_ids="1",
+        jwks_url="https://moodle.example/jwks",
+        auth_url="https://moodle.example/auth",
+        token_url="https://moodle.example/token",
+    )
+    # No roster service offered: the page says so without calling the platform.
+    context = LtiContext.objects.create(
+        registration=registration, context_id="7", deployment_id="1", title="Curs Moodle"
+    )
     return {
         "completion": reverse("learning_reports:completion"),
         "summary": reverse("learning_reports:summary"),
@@ -88,6 +108,8 @@ def urls(world, media_root):
         "certificate_reissue": reverse(
             "learning_reports:certificate_reissue", args=[certificate.pk]
         ),
+        "platform_rosters": reverse("learning_reports:platform_rosters"),
+        "platform_roster": reverse("learning_reports:platform_roster", args=[context.pk]),
     }
 
 
