@@ -118,3 +118,8 @@ def _write_test_seal() -> None:
 _write_test_seal()
 CERTIFICATE_SEAL_REQUIRED = True
 SILENCED_SYSTEM_CHECKS = ["certificates.W003"]
+
+# LTI: no tool key unless a test gives one (tests/lti/conftest.py `tool_key`): never the demo
+# key `make run` leaves in var/lti/, so a checkout that ran the demo tests the same.
+LTI_TOOL_PRIVATE_KEY = ""
+LTI_TOOL_PRIVATE_KEY_FILE = ""
