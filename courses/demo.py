@@ -18,6 +18,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Locale, Page
 
 from accounts.models import County
+from elearning.infrastructure.reference_index import indexing_once
 from elearning.models import HomePage, NavigationSettings
 
 from .models import (
@@ -330,6 +331,7 @@ def load_course_data() -> list[dict]:
     return [json.loads((CONTENT_DIR / name).read_text(encoding="utf-8")) for name in COURSE_FILES]
 
 
+@indexing_once
 def seed_courses() -> list[CoursePage]:
     index = seed_catalogue()
     seed_referral_contacts()

@@ -11,6 +11,7 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from accounts.demo_institutions import NATIONAL_INSTITUTIONS, county_institutions
 from accounts.models import County, Institution, ProfessionalRole, User
+from elearning.infrastructure.reference_index import indexing_once
 
 from .models import ContentPage, HomePage, NavigationSettings
 
@@ -166,6 +167,7 @@ def _translate(page: Page, locale: Locale, fields: dict) -> Page:
 
 
 @transaction.atomic
+@indexing_once
 def seed_site() -> HomePage:
     """Home pages for /ro/ and /en/, the accessibility statement and contact pages."""
     ro, en = locales()

@@ -13,6 +13,7 @@ from django.db import transaction
 from wagtail.models import Locale
 
 from courses.models import CoursePage, LearningObjective, LessonPage
+from elearning.infrastructure.reference_index import indexing_once
 
 from .models import Choice, Question, QuizKind, QuizPage, ReviewPolicy
 
@@ -191,6 +192,7 @@ def seed_course_quizzes(course: CoursePage, data: dict) -> None:
         _translate(quiz, quiz_data, en)
 
 
+@indexing_once
 def seed_quizzes() -> None:
     # Post-tests are placed before the final quiz, so seed the final quiz first.
     order = {QuizKind.FINAL: 0, QuizKind.PRE_TEST: 1, QuizKind.POST_TEST: 2}
@@ -377,6 +379,7 @@ def seed_course_scenario(course: CoursePage, data: dict) -> None:
     _translate_scenario(scenario, data, Locale.objects.get(language_code="en"))
 
 
+@indexing_once
 def seed_scenarios() -> None:
     """Every scenario file's scenarios on its starter course (idempotent)."""
     for path in sorted(SCENARIO_DIR.glob("*.json")):

@@ -4,8 +4,9 @@ import json
 import re
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
-from wagtail.models import Locale
+from wagtail.models import Locale, ReferenceIndex
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from quizzes.models import QuizPage
@@ -126,6 +127,26 @@ def test_starter_quizzes(demo_site):
     counts = QuizPage.objects.count()
     demo.seed_quizzes()
     assert QuizPage.objects.count() == counts
+    # The seeds index each page once at the end (elearning.infrastructure.reference_index): the
+    # admin's "Usage" is what Wagtail's own rebuild of the index gives.
+    seeded = reference_rows()
+    assert any(model == "quizzes.quizpage" for model, *_ in seeded)
+    call_command("rebuild_references_index", verbosity=0)
+    assert reference_rows() == seeded
+
+
+def reference_rows() -> set:
+    return {
+        (
+            f"{r.content_type.app_label}.{r.content_type.model}",
+            r.object_id,
+            r.to_content_type_id,
+            r.to_object_id,
+            r.model_path,
+            r.content_path,
+        )
+        for r in ReferenceIndex.objects.select_related("content_type")
+    }
 
 
 # What the learner sees after an attempt is said by the quiz page from the review policy
