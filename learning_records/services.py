@@ -519,6 +519,7 @@ def _mark_failed(rows, now, error: str) -> None:
             claim=None,
             claimed_until=None,
             last_error=error[:1000],
+            last_failed_at=now,
         )
 
 
@@ -571,6 +572,19 @@ def statements_send(*, max_batches: int = 50) -> SendResult:
         if not result.sent:
             break
     return total
+
+
+def statements_retry_failed(*, now: datetime | None = None) -> int:
+    """An administrator's "Retry now": every statement that failed and waits out its backoff
+    is due at once, and a send is asked for. The attempts are kept, so one that fails again
+    backs off from where it was. Returns how many were made due."""
+    now = now or timezone.now()
+    due = Statement.objects.filter(
+        status=StatementStatus.PENDING, attempts__gt=0, next_attempt_at__gt=now
+    ).update(next_attempt_at=now)
+    if due:
+        statements_send_soon()
+    return due
 
 
 def learner_learning_records_erase(user) -> None:
