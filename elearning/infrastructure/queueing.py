@@ -73,7 +73,8 @@ def _enqueue_once(task, key: str, countdown: int) -> bool:
     # on Redis, shared by every process) and queues the run. It lives exactly `countdown`
     # seconds, while the run's ETA is `countdown` seconds after it was added: whatever commits
     # while it is set commits before the run starts, so the run sends it too; whatever commits
-    # after it expired asks for a run of its own.
+    # after it expired asks for a run of its own. A cache that is down adds nothing (False):
+    # nothing is asked for, and beat does the work.
     if not cache.add(f"queueing:once:{key}", 1, timeout=countdown):
         return False
     if time.monotonic() < _broker_down_until:

@@ -233,3 +233,23 @@ def test_retry_now_sends_the_failed_statements_to_the_lrs(
     assert [s["id"] for s in ralph.statements_of(learner.learning_pseudonym.pseudonym)] == [
         str(row.pk)
     ]
+
+
+@pytest.mark.parametrize(
+    "endpoint, shown",
+    [
+        ("https://lrs.example.org/xAPI", "https://lrs.example.org/xAPI"),
+        ("https://user:pass@lrs.example.org/xAPI/", "https://lrs.example.org/xAPI/"),
+        (
+            "https://user@lrs.example.org:8443/xAPI?key=s3cret#x",
+            "https://lrs.example.org:8443/xAPI",
+        ),
+        ("http://[::1]:8100/xAPI", "http://[::1]:8100/xAPI"),
+        ("http://lrs.example.org:notaport/xAPI", "http://lrs.example.org/xAPI"),
+    ],
+)
+def test_the_endpoint_is_shown_without_anything_secret(settings, endpoint, shown):
+    from learning_records import lrs
+
+    settings.XAPI_LRS_ENDPOINT = endpoint
+    assert lrs.endpoint_for_display() == shown
