@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
@@ -24,6 +25,21 @@ class Answer:
 
 def statements_url() -> str:
     return settings.XAPI_LRS_ENDPOINT.rstrip("/") + "/statements"
+
+
+def endpoint_for_display() -> str:
+    """The configured endpoint without anything secret in it: a user name or password written
+    into the URL, a query string (some LRSs take a token there) and a fragment are left out."""
+    parts = urllib.parse.urlsplit(settings.XAPI_LRS_ENDPOINT)
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = f"{host}:{port}" if port else host
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def statements_post(payloads: list[dict]) -> Answer:

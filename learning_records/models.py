@@ -62,6 +62,8 @@ class Statement(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # When the LRS last refused or missed it: the outbox page says when its error happened.
+    last_failed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     # Where it went (the learner's data file says so); the endpoint, never the credentials.
     sent_to = models.CharField(_("sent to"), max_length=500, blank=True)

@@ -3,13 +3,17 @@ says about the statements sent about them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
-from django.db.models import Count, Max, Min
+from django.db.models import Count, F, Max, Min, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from accounts.models import User
 
+from . import lrs
 from .models import Statement, StatementStatus
 from .statements import STEP_KINDS, language_map
 
@@ -107,3 +111,65 @@ def learner_learning_records_data(user) -> dict:
         ).count(),
         "note": str(LRS_NOTE),
     }
+
+
+# The outbox, for administrators ------------------------------------------------------------
+
+_WAITING = Q(status=StatementStatus.PENDING)
+_FAILED = Q(status=StatementStatus.PENDING, attempts__gt=0)
+
+
+@dataclass(frozen=True)
+class OutboxSummary:
+    configured: bool
+    endpoint: str  # without credentials (lrs.endpoint_for_display)
+    pending: int  # waiting, never refused
+    failed: int  # refused or missed at least once, waiting for their next attempt
+    sent: int
+    oldest_pending_at: datetime | None  # queued first, of everything waiting
+    last_sent_at: datetime | None
+    last_error: str  # of the statements still waiting
+    last_error_at: datetime | None
+
+
+def outbox_summary() -> OutboxSummary:
+    """What the outbox holds and how sending goes. Two queries, whatever its size."""
+    totals = Statement.objects.aggregate(
+        pending=Count("pk", filter=_WAITING & Q(attempts=0)),
+        failed=Count("pk", filter=_FAILED),
+        sent=Count("pk", filter=Q(status=StatementStatus.SENT)),
+        oldest_pending_at=Min("created_at", filter=_WAITING),
+        last_sent_at=Max("sent_at"),
+    )
+    last_error = (
+        Statement.objects.filter(_FAILED, last_failed_at__isnull=False)
+        .order_by("-last_failed_at")
+        .values("last_error", "last_failed_at")
+        .first()
+    ) or {"last_error": "", "last_failed_at": None}
+    return OutboxSummary(
+        configured=lrs_configured(),
+        endpoint=lrs.endpoint_for_display() if lrs_configured() else "",
+        last_error=last_error["last_error"],
+        last_error_at=last_error["last_failed_at"],
+        **totals,
+    )
+
+
+def statements_failed():
+    """The statements waiting after a failure, the latest failure first, without their
+    payload (nor anything naming a learner: the outbox page shows the verb and the error)."""
+    return (
+        Statement.objects.filter(_FAILED)
+        # Rows that failed before last_failed_at was kept have none: after the others.
+        .order_by(F("last_failed_at").desc(nulls_last=True), "-created_at", "pk")
+        .only(
+            "pk",
+            "verb",
+            "occurred_at",
+            "attempts",
+            "last_error",
+            "last_failed_at",
+            "next_attempt_at",
+        )
+    )

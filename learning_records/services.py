@@ -8,9 +8,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from elearning.infrastructure.queueing import enqueue_once_on_commit
 
 from . import lrs, statements
 from .models import LearnerPseudonym, Statement, StatementStatus
@@ -68,7 +71,26 @@ def statements_queue(built: list[statements.Built]) -> int:
         ],
         ignore_conflicts=True,  # a concurrent writer of the same event
     )
+    if new:
+        statements_send_soon()
     return len(new)
+
+
+def statements_send_soon() -> None:
+    """Ask for a send a few seconds (settings.XAPI_SEND_DELAY_SECONDS) after the transaction
+    commits, so a learner's statements reach the LRS in seconds rather than at the next beat.
+    One send per burst: the quiz's answers, the transactions of a backfill and everyone's
+    events in those seconds share it. Nothing when no LRS is configured or sending is left to
+    beat (None); the beat task stays the safety net (a lost run, a broker down)."""
+    delay = settings.XAPI_SEND_DELAY_SECONDS
+    if delay is None or not lrs_configured():
+        return
+    from .tasks import send_learning_records
+
+    # Whole seconds, at least one: the flag that debounces the burst lives that long.
+    enqueue_once_on_commit(
+        send_learning_records, key="learning_records.send", countdown=max(1, int(delay))
+    )
 
 
 def _sharing_pseudonym(learner_id: int):
@@ -497,6 +519,7 @@ def _mark_failed(rows, now, error: str) -> None:
             claim=None,
             claimed_until=None,
             last_error=error[:1000],
+            last_failed_at=now,
         )
 
 
@@ -549,6 +572,19 @@ def statements_send(*, max_batches: int = 50) -> SendResult:
         if not result.sent:
             break
     return total
+
+
+def statements_retry_failed(*, now: datetime | None = None) -> int:
+    """An administrator's "Retry now": every statement that failed and waits out its backoff
+    is due at once, and a send is asked for. The attempts are kept, so one that fails again
+    backs off from where it was. Returns how many were made due."""
+    now = now or timezone.now()
+    due = Statement.objects.filter(
+        status=StatementStatus.PENDING, attempts__gt=0, next_attempt_at__gt=now
+    ).update(next_attempt_at=now)
+    if due:
+        statements_send_soon()
+    return due
 
 
 def learner_learning_records_erase(user) -> None:

@@ -2,8 +2,10 @@
 
 Pure functions of the data they are given (no queries): the receivers, the backfill and the
 tests build the same statement from the same event, so its id and content agree wherever it
-was built. Verbs and activity types are ADL's (http://adlnet.gov/expapi/…) or, where ADL has
-none, the xAPI registry's (http://id.tincanapi.com/…), so any LRS dashboard reads them.
+was built. Every verb and activity type is a registered IRI: ADL's (http://adlnet.gov/expapi/…)
+or, where ADL has none, one registered in the xAPI registry (its "Tin Can vocabulary" profile on
+ADL's profile server), so any LRS dashboard reads them. Which one and why, for each:
+docs/architecture.md, "Learning records", "Vocabulary".
 
 Activities are named by translation keys, never page ids: a course taken in Romanian and the
 same course in English are one activity, with its name as a language map.
@@ -59,8 +61,16 @@ ACTIVITY_TYPES = {
     "lesson": f"{ADL}/activities/lesson",
     "quiz": f"{ADL}/activities/assessment",
     "scenario": f"{ADL}/activities/simulation",
+    # xAPI 1.0.3 itself asks interaction activities (those with an interactionType) for this
+    # type, rather than ADL's older ".../activities/question".
     "question": f"{ADL}/activities/cmi.interaction",
-    "certificate": "http://id.tincanapi.com/activitytype/certificate",
+    # The certificate type registered in the xAPI registry (Opigno's entry, the registry's only
+    # "certificate"). Our first, "http://id.tincanapi.com/activitytype/certificate", was never
+    # registered. What was sent keeps it (an LRS never changes a stored statement), and so do
+    # rows queued before the change (the outbox holds each payload as built). The statement's
+    # id does not depend on the type, so a backfill of a certificate already sent writes no
+    # second statement: the outbox keeps its row, and an LRS asked again answers 409 (sent).
+    "certificate": "https://www.opigno.org/en/tincan_registry/activity_type/certificate",
 }
 # The page model of a course step → the kind of activity it is.
 STEP_KINDS = {"lessonpage": "lesson", "quizpage": "quiz", "scenariopage": "scenario"}

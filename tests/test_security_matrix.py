@@ -47,6 +47,7 @@ APPS = (
     "django.contrib.auth",
     "evaluation",
     "lti",
+    "learning_records",
 )
 PEOPLE = [
     "anonymous",
@@ -195,6 +196,11 @@ RULES = {
     # (reports.selectors.platform_contexts); another scope's is not theirs to know about.
     "learning_reports:platform_rosters": _REPORT,
     "learning_reports:platform_roster": ["admin-login"] * 3 + ["denied", 200, 404, 200],
+    # Settings → Learning record store (the xAPI outbox): administrators (and whoever is given
+    # learning_records.view_statement); "Retry now" is a POST (learning_records.
+    # change_statement), tested by person in tests/learning_records/test_outbox_admin.py.
+    "learning_records_outbox": _ADMIN_PAGE,
+    "learning_records_outbox_retry": _ADMIN_POST_ONLY,
 }
 
 

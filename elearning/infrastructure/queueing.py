@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
+from django.core.cache import cache
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -55,6 +56,36 @@ def _keep(task, args, kwargs, error: str) -> None:
 def enqueue_on_commit(task, *args, **kwargs) -> None:
     """Queue `task(*args, **kwargs)` once the current transaction commits (at once if none)."""
     transaction.on_commit(lambda: send_now(task, args, kwargs))
+
+
+def enqueue_once_on_commit(task, *, key: str, countdown: int) -> None:
+    """Run `task` (no arguments) `countdown` seconds after the transaction commits, unless a run
+    asked for under `key` has not started yet: a burst of commits asks for one run.
+
+    For work a beat task does anyway, only sooner: when the broker cannot take it, the run is
+    dropped (not kept in the outbox) and the beat task does it on its next round."""
+    transaction.on_commit(lambda: _enqueue_once(task, key, countdown))
+
+
+def _enqueue_once(task, key: str, countdown: int) -> bool:
+    global _broker_down_until
+    # A flag, not a cached value: the first caller in the window adds it (cache.add is atomic
+    # on Redis, shared by every process) and queues the run. It lives exactly `countdown`
+    # seconds, while the run's ETA is `countdown` seconds after it was added: whatever commits
+    # while it is set commits before the run starts, so the run sends it too; whatever commits
+    # after it expired asks for a run of its own. A cache that is down adds nothing (False):
+    # nothing is asked for, and beat does the work.
+    if not cache.add(f"queueing:once:{key}", 1, timeout=countdown):
+        return False
+    if time.monotonic() < _broker_down_until:
+        return False
+    try:
+        task.apply_async(countdown=countdown, retry=False)
+        return True
+    except BROKER_ERRORS as error:
+        _broker_down_until = time.monotonic() + BROKER_PAUSE
+        logger.warning("broker unavailable, %s left to beat: %s", task.name, error)
+        return False
 
 
 def pending_tasks_send(*, limit: int = 500) -> int:

@@ -28,7 +28,10 @@ def pseudonym(learner):
 @pytest.fixture
 def journey(client, lrs_settings, demo_site, media_root, django_capture_on_commit_callbacks):
     """A learner who registered, visited and completed a lesson, answered and passed the final
-    quiz in English, completed the course and earned its certificate."""
+    quiz in English, completed the course and earned its certificate. Nothing is sent until a
+    test runs the task (`send`): these tests count what it sends (test_send_soon.py tests the
+    send that follows the events)."""
+    lrs_settings.XAPI_SEND_DELAY_SECONDS = None
     course, quiz = course_with_quiz()
     learner = sharing_learner(email="elena.ionescu@example.org", full_name="Elena Ionescu")
     take_course(client, learner, course, quiz, django_capture_on_commit_callbacks)

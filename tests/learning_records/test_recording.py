@@ -25,6 +25,8 @@ ENDPOINT = "http://127.0.0.1:9/xAPI"  # nothing listens: these tests never send
 def lrs(settings):
     settings.XAPI_LRS_ENDPOINT = ENDPOINT
     settings.XAPI_LRS_KEY, settings.XAPI_LRS_SECRET = "key", "secret"
+    # Recording only: no send soon after the events (test_send_soon.py tests that).
+    settings.XAPI_SEND_DELAY_SECONDS = None
     return settings
 
 

@@ -42,6 +42,10 @@ MATRIX = {
     # holding its registration's institution (Cluj's school here) and administrators.
     "platform_rosters": ["login", "login", "denied", 200, 200, 200],
     "platform_roster": ["login", "login", "denied", 200, 404, 200],
+    # Not a report: Settings → Learning record store (learning_records), for administrators
+    # only; a coordinator's people appear in it under pseudonyms at most, and not even those.
+    "learning_record_store": ["login", "login", "denied", "denied", "denied", 200],
+    "learning_record_store_retry": ["login", "login", 405, 405, 405, 405],
 }
 
 
@@ -110,6 +114,8 @@ def urls(world, media_root):
         ),
         "platform_rosters": reverse("learning_reports:platform_rosters"),
         "platform_roster": reverse("learning_reports:platform_roster", args=[context.pk]),
+        "learning_record_store": reverse("learning_records_outbox"),
+        "learning_record_store_retry": reverse("learning_records_outbox_retry"),
     }
 
 
