@@ -412,6 +412,10 @@ WAGTAIL_SITE_NAME = "Formare: protecția copiilor împotriva traficului"
 WAGTAILADMIN_BASE_URL = SITE_URL
 # No avatars from gravatar.com: nothing loads from another host, and no e-mail hash leaves.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No release check either: a superuser's dashboard would ask Wagtail's release server from the
+# browser (our admin's Content-Security-Policy blocks it, and the console shows the refusal).
+# Upgrades are the maintainers' work, through pinned versions and `make audit`.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # The login address is changed by an administrator (Users), not on the Account page, as on the
 # site (accounts/admin_account.py).
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
