@@ -123,3 +123,5 @@ SILENCED_SYSTEM_CHECKS = ["certificates.W003"]
 # key `make run` leaves in var/lti/, so a checkout that ran the demo tests the same.
 LTI_TOOL_PRIVATE_KEY = ""
 LTI_TOOL_PRIVATE_KEY_FILE = ""
+LTI_TOOL_PREVIOUS_KEY = ""
+LTI_TOOL_PREVIOUS_PUBLIC_KEY_FILE = ""
