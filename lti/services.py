@@ -30,6 +30,7 @@ from .models import (
     PassbackStatus,
     PlatformRegistration,
     ScorePassback,
+    platform_url_allowed,
 )
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,10 @@ MAX_TOKEN_LENGTH = 64 * 1024
 # A passback claimed this long ago without an answer was lost with its worker: claim it again.
 PASSBACK_CLAIM_TIMEOUT = timedelta(minutes=10)
 LANGUAGES = ("ro", "en")
+INSECURE_REGISTRATION = _(
+    "This platform is registered with an http:// address; an administrator must change it to "
+    "its https:// address before it can launch our courses."
+)
 
 
 class LtiError(Exception):
@@ -106,6 +111,9 @@ def login_initiate(*, params: dict, launch_url: str) -> tuple[LoginState, str]:
         raise LtiError(_("This deployment is not registered with us."), 403)
     if not _our_url(target, launch_url):
         raise LtiError(_("This LTI login request names an address that is not ours."))
+    if not platform_url_allowed(registration.auth_url):
+        # We would send the learner's state and nonce to it in the clear.
+        raise LtiError(INSECURE_REGISTRATION, 403)
     state = LoginState.objects.create(registration=registration)
     query = {
         "scope": "openid",
@@ -175,6 +183,9 @@ def _verified_claims(id_token: str, registration: PlatformRegistration) -> dict:
         keyset = platform_client.platform_keys(registration.jwks_url)
         if kid and keyset.get_key(kid) is None:
             keyset = platform_client.platform_keys(registration.jwks_url, refresh=True)
+    except platform_client.InsecurePlatformUrl as error:
+        logger.warning("LTI key set of %s: %s", registration, error)
+        raise LtiError(INSECURE_REGISTRATION, 403) from error
     except platform_client.PlatformError as error:
         logger.warning("LTI key set of %s: %s", registration, error)
         raise LtiError(_("The platform's keys could not be read. Try again later."), 502) from error

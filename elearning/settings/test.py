@@ -125,3 +125,6 @@ LTI_TOOL_PRIVATE_KEY = ""
 LTI_TOOL_PRIVATE_KEY_FILE = ""
 LTI_TOOL_PREVIOUS_KEY = ""
 LTI_TOOL_PREVIOUS_PUBLIC_KEY_FILE = ""
+# The independent platform of tests/lti serves on http://127.0.0.1; tests of the https rule
+# switch this off.
+LTI_ALLOW_INSECURE_PLATFORM_URLS = True
