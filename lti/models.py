@@ -144,11 +144,18 @@ class LtiIdentity(models.Model):
 
 class LineItem(models.Model):
     """Where the platform wants this learner's grade for a course (the AGS claim of their last
-    launch of it)."""
+    launch of it). A link added by hand in the platform (not through deep linking) comes with
+    the platform's line items service but no line item: `url` stays empty until the passback
+    finds or creates the link's line item (`services.line_item_resolve`)."""
 
     identity = models.ForeignKey(LtiIdentity, on_delete=models.CASCADE)
     course_key = models.UUIDField()
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, blank=True)
+    # The launch's line items service and resource link, to find or create the line item.
+    lineitems_url = models.URLField(max_length=500, blank=True)
+    resource_link_id = models.CharField(max_length=255, blank=True)
+    # The launch's language: a line item we create is labelled with the course's title in it.
+    language = models.CharField(max_length=8, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from . import keys
 from .models import platform_url_allowed
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 MEMBERSHIPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 # A key set is a few kilobytes; more is not one.
 MAX_RESPONSE_BYTES = 512 * 1024
@@ -143,6 +144,63 @@ def score_post(registration, *, lineitem_url: str, score: dict) -> None:
         raise PlatformError(f"scores: {error}") from error
     if not 200 <= response.status_code < 300:
         raise PlatformError(f"scores: HTTP {response.status_code}")
+
+
+def line_item_find_or_create(
+    registration, *, lineitems_url: str, line_item: dict, max_pages: int = 10
+) -> str:
+    """The id (URL) of the line item of `line_item["resourceLinkId"]` tagged
+    `line_item["tag"]` in the platform's line items container, created with `line_item` when
+    there is none (AGS 2.0, 3.2): GET filtered by resource_link_id and tag, then POST."""
+    _require_allowed(lineitems_url)
+    token = access_token(registration, [LINEITEM_SCOPE])
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Accept": "application/vnd.ims.lis.v2.lineitemcontainer+json",
+    }
+    link, tag = line_item["resourceLinkId"], line_item["tag"]
+    url, params = lineitems_url, {"resource_link_id": link, "tag": tag}
+    for _page in range(max_pages):
+        _require_allowed(url)
+        try:
+            response = requests.get(
+                url, params=params, headers=headers, timeout=settings.LTI_HTTP_TIMEOUT
+            )
+            data = response.json() if response.status_code == 200 else None
+        except (requests.RequestException, ValueError) as error:
+            raise PlatformError(f"lineitems: {error}") from error
+        if not isinstance(data, list):
+            raise PlatformError(f"lineitems: HTTP {response.status_code}")
+        for item in data:
+            # Filtered again here: a platform may ignore the filters (they are hints to it),
+            # and a line item of another link or course must never get this grade.
+            if (
+                isinstance(item, dict)
+                and item.get("id")
+                and item.get("tag") == tag
+                and item.get("resourceLinkId", link) == link
+            ):
+                return str(item["id"])
+        url, params = response.links.get("next", {}).get("url"), None
+        if not url:
+            break
+    try:
+        response = requests.post(
+            lineitems_url,
+            json=line_item,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/vnd.ims.lis.v2.lineitem+json",
+                "Accept": "application/vnd.ims.lis.v2.lineitem+json",
+            },
+            timeout=settings.LTI_HTTP_TIMEOUT,
+        )
+        created = response.json() if response.status_code in (200, 201) else None
+    except (requests.RequestException, ValueError) as error:
+        raise PlatformError(f"lineitems (create): {error}") from error
+    if not isinstance(created, dict) or not created.get("id"):
+        raise PlatformError(f"lineitems (create): HTTP {response.status_code}")
+    return str(created["id"])
 
 
 def memberships(registration, *, url: str, max_pages: int = 20) -> list[dict]:
