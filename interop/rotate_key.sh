@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Moodle drill, step 10: rotate our LTI key by hand (what an operator does today): keep the old
+# Moodle drill, step 10: rotate our LTI key by hand (what an operator did at the time; now
+# `manage.py lti_tool_key --rotate` keeps the old public key served beside the new): keep the old
 # PEM aside, create a new one with `manage.py lti_tool_key`, show the key ids before and after.
 # The tool reads the key file on each use, so no restart is needed.
 set -euo pipefail

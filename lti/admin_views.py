@@ -28,6 +28,8 @@ def tool_configuration(request):
             "urls": tool_urls(request),
             "key_configured": bool(jwks["keys"]),
             "kid": jwks["keys"][0]["kid"] if jwks["keys"] else "",
+            # During a rotation: the previous key, still served until it is dropped.
+            "previous_kid": jwks["keys"][1]["kid"] if len(jwks["keys"]) > 1 else "",
             "contexts": LtiContext.objects.select_related("registration").order_by(
                 "registration__name", "title"
             ),

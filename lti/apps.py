@@ -14,7 +14,7 @@ class LtiConfig(AppConfig):
         from accounts import personal_data
         from courses.signals import course_completed
 
-        from . import receivers, selectors, services
+        from . import checks, receivers, selectors, services  # noqa: F401  (checks registers)
 
         course_completed.connect(receivers.on_course_completed, dispatch_uid="lti.passback")
         personal_data.register(

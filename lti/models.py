@@ -1,6 +1,7 @@
 """An institution's platform registration and what its launches leave behind."""
 
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 def _token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def platform_url_allowed(url: str) -> bool:
+    """Whether we may use this address of a platform: https, or http where
+    LTI_ALLOW_INSECURE_PLATFORM_URLS allows it (dev and tests). Over http anyone on the way
+    could swap the platform's keys (and so forge launches) or read our tokens and grades."""
+    if settings.LTI_ALLOW_INSECURE_PLATFORM_URLS:
+        return True
+    return urlsplit(str(url or "")).scheme.lower() == "https"
+
+
+# The registration's addresses we call or send people to (the issuer and audience are
+# identifiers, compared, never fetched).
+PLATFORM_URL_FIELDS = ("jwks_url", "auth_url", "token_url")
 
 
 class PlatformRegistration(models.Model):
@@ -57,8 +72,23 @@ class PlatformRegistration(models.Model):
         return self.name
 
     def clean(self):
+        errors = {}
         if not self.deployment_id_list:
-            raise ValidationError({"deployment_ids": _("Give at least one deployment ID.")})
+            errors["deployment_ids"] = _("Give at least one deployment ID.")
+        for field in PLATFORM_URL_FIELDS:
+            value = getattr(self, field)
+            if value and not platform_url_allowed(value):
+                errors[field] = _(
+                    "Use the platform's https:// address: over http its keys, logins and "
+                    "grades could be read or changed on the way."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def insecure_url_fields(self) -> list[str]:
+        """The names of its addresses that are not allowed (http in production)."""
+        return [f for f in PLATFORM_URL_FIELDS if not platform_url_allowed(getattr(self, f))]
 
     @property
     def deployment_id_list(self) -> list[str]:
@@ -114,11 +144,18 @@ class LtiIdentity(models.Model):
 
 class LineItem(models.Model):
     """Where the platform wants this learner's grade for a course (the AGS claim of their last
-    launch of it)."""
+    launch of it). A link added by hand in the platform (not through deep linking) comes with
+    the platform's line items service but no line item: `url` stays empty until the passback
+    finds or creates the link's line item (`services.line_item_resolve`)."""
 
     identity = models.ForeignKey(LtiIdentity, on_delete=models.CASCADE)
     course_key = models.UUIDField()
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, blank=True)
+    # The launch's line items service and resource link, to find or create the line item.
+    lineitems_url = models.URLField(max_length=500, blank=True)
+    resource_link_id = models.CharField(max_length=255, blank=True)
+    # The launch's language: a line item we create is labelled with the course's title in it.
+    language = models.CharField(max_length=8, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -14,8 +14,10 @@ from django.core.cache import cache
 from jwcrypto import jwk, jwt
 
 from . import keys
+from .models import platform_url_allowed
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 MEMBERSHIPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 # A key set is a few kilobytes; more is not one.
 MAX_RESPONSE_BYTES = 512 * 1024
@@ -25,7 +27,23 @@ class PlatformError(Exception):
     """The platform did not answer as the specification says (or not at all)."""
 
 
+class InsecurePlatformUrl(PlatformError):
+    """An http address where only https is allowed (LTI_ALLOW_INSECURE_PLATFORM_URLS off)."""
+
+
+def _require_allowed(url: str) -> None:
+    # Defence in depth: the registration form refuses http, but a registration stored before
+    # the rule, or an address a launch gave us (line items, rosters), is checked here, where
+    # the request would leave.
+    if not platform_url_allowed(url):
+        raise InsecurePlatformUrl(
+            f"{url}: not called, it is not https (LTI_ALLOW_INSECURE_PLATFORM_URLS is off); "
+            "the platform's registration or its launch must give https addresses"
+        )
+
+
 def _get_json(url: str, *, headers: dict | None = None) -> dict:
+    _require_allowed(url)
     try:
         response = requests.get(url, headers=headers or {}, timeout=settings.LTI_HTTP_TIMEOUT)
     except requests.RequestException as error:
@@ -47,6 +65,7 @@ def _jwks_cache_key(url: str) -> str:
 def platform_keys(url: str, *, refresh: bool = False) -> jwk.JWKSet:
     """The platform's key set, cached LTI_JWKS_CACHE_SECONDS; `refresh` fetches it again (a
     launch signed with a key id we do not know: the platform may have rotated its key)."""
+    _require_allowed(url)  # a key set cached before the rule changed is not used either
     data = None if refresh else cache.get(_jwks_cache_key(url))
     if data is None:
         data = _get_json(url)
@@ -73,6 +92,7 @@ def signed_jwt(claims: dict) -> str:
 def access_token(registration, scopes: list[str]) -> str:
     """An OAuth2 access token from the platform's token URL: client credentials, the client
     authenticated by a JWT signed with our key (RFC 7523; LTI Security Framework 4.1)."""
+    _require_allowed(registration.token_url)
     now = int(time.time())
     assertion = signed_jwt(
         {
@@ -106,9 +126,10 @@ def access_token(registration, scopes: list[str]) -> str:
 
 def score_post(registration, *, lineitem_url: str, score: dict) -> None:
     """POST a score to the line item's /scores endpoint (AGS 2.0, 3.4)."""
-    token = access_token(registration, [SCORE_SCOPE])
     base, _, query = lineitem_url.partition("?")
     url = base.rstrip("/") + "/scores" + (f"?{query}" if query else "")
+    _require_allowed(url)
+    token = access_token(registration, [SCORE_SCOPE])
     try:
         response = requests.post(
             url,
@@ -125,8 +146,66 @@ def score_post(registration, *, lineitem_url: str, score: dict) -> None:
         raise PlatformError(f"scores: HTTP {response.status_code}")
 
 
+def line_item_find_or_create(
+    registration, *, lineitems_url: str, line_item: dict, max_pages: int = 10
+) -> str:
+    """The id (URL) of the line item of `line_item["resourceLinkId"]` tagged
+    `line_item["tag"]` in the platform's line items container, created with `line_item` when
+    there is none (AGS 2.0, 3.2): GET filtered by resource_link_id and tag, then POST."""
+    _require_allowed(lineitems_url)
+    token = access_token(registration, [LINEITEM_SCOPE])
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Accept": "application/vnd.ims.lis.v2.lineitemcontainer+json",
+    }
+    link, tag = line_item["resourceLinkId"], line_item["tag"]
+    url, params = lineitems_url, {"resource_link_id": link, "tag": tag}
+    for _page in range(max_pages):
+        _require_allowed(url)
+        try:
+            response = requests.get(
+                url, params=params, headers=headers, timeout=settings.LTI_HTTP_TIMEOUT
+            )
+            data = response.json() if response.status_code == 200 else None
+        except (requests.RequestException, ValueError) as error:
+            raise PlatformError(f"lineitems: {error}") from error
+        if not isinstance(data, list):
+            raise PlatformError(f"lineitems: HTTP {response.status_code}")
+        for item in data:
+            # Filtered again here: a platform may ignore the filters (they are hints to it),
+            # and a line item of another link or course must never get this grade.
+            if (
+                isinstance(item, dict)
+                and item.get("id")
+                and item.get("tag") == tag
+                and item.get("resourceLinkId", link) == link
+            ):
+                return str(item["id"])
+        url, params = response.links.get("next", {}).get("url"), None
+        if not url:
+            break
+    try:
+        response = requests.post(
+            lineitems_url,
+            json=line_item,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/vnd.ims.lis.v2.lineitem+json",
+                "Accept": "application/vnd.ims.lis.v2.lineitem+json",
+            },
+            timeout=settings.LTI_HTTP_TIMEOUT,
+        )
+        created = response.json() if response.status_code in (200, 201) else None
+    except (requests.RequestException, ValueError) as error:
+        raise PlatformError(f"lineitems (create): {error}") from error
+    if not isinstance(created, dict) or not created.get("id"):
+        raise PlatformError(f"lineitems (create): HTTP {response.status_code}")
+    return str(created["id"])
+
+
 def memberships(registration, *, url: str, max_pages: int = 20) -> list[dict]:
     """The context's members (NRPS 2.0), following `rel=next` links up to `max_pages`."""
+    _require_allowed(url)
     token = access_token(registration, [MEMBERSHIPS_SCOPE])
     headers = {
         "Authorization": f"Bearer {token}",
@@ -134,6 +213,7 @@ def memberships(registration, *, url: str, max_pages: int = 20) -> list[dict]:
     }
     members: list[dict] = []
     for _page in range(max_pages):
+        _require_allowed(url)  # a next page's address too
         try:
             response = requests.get(url, headers=headers, timeout=settings.LTI_HTTP_TIMEOUT)
             data = response.json() if response.status_code == 200 else None

@@ -28,6 +28,14 @@ def course_address(*, course_key: uuid.UUID | None, language: str) -> str:
     return f"/{language}/"
 
 
+def course_title(*, course_key: uuid.UUID, language: str) -> str:
+    """The course's title in the language (else in the other one; live or not: a line item
+    is named after the course even if it was unpublished meanwhile), else its key."""
+    pages = CoursePage.objects.filter(translation_key=course_key)
+    course = pages.filter(locale__language_code=language).first() or pages.first()
+    return course.title if course is not None else str(course_key)
+
+
 def deep_linking_courses(*, language: str, keys: list[uuid.UUID] | None = None) -> list:
     """The live courses in the language, in catalogue order (only those of `keys` if given)."""
     locale = Locale.objects.filter(language_code=language).first()

@@ -30,6 +30,7 @@ from .models import (
     PassbackStatus,
     PlatformRegistration,
     ScorePassback,
+    platform_url_allowed,
 )
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,10 @@ MAX_TOKEN_LENGTH = 64 * 1024
 # A passback claimed this long ago without an answer was lost with its worker: claim it again.
 PASSBACK_CLAIM_TIMEOUT = timedelta(minutes=10)
 LANGUAGES = ("ro", "en")
+INSECURE_REGISTRATION = _(
+    "This platform is registered with an http:// address; an administrator must change it to "
+    "its https:// address before it can launch our courses."
+)
 
 
 class LtiError(Exception):
@@ -106,6 +111,9 @@ def login_initiate(*, params: dict, launch_url: str) -> tuple[LoginState, str]:
         raise LtiError(_("This deployment is not registered with us."), 403)
     if not _our_url(target, launch_url):
         raise LtiError(_("This LTI login request names an address that is not ours."))
+    if not platform_url_allowed(registration.auth_url):
+        # We would send the learner's state and nonce to it in the clear.
+        raise LtiError(INSECURE_REGISTRATION, 403)
     state = LoginState.objects.create(registration=registration)
     query = {
         "scope": "openid",
@@ -175,6 +183,9 @@ def _verified_claims(id_token: str, registration: PlatformRegistration) -> dict:
         keyset = platform_client.platform_keys(registration.jwks_url)
         if kid and keyset.get_key(kid) is None:
             keyset = platform_client.platform_keys(registration.jwks_url, refresh=True)
+    except platform_client.InsecurePlatformUrl as error:
+        logger.warning("LTI key set of %s: %s", registration, error)
+        raise LtiError(INSECURE_REGISTRATION, 403) from error
     except platform_client.PlatformError as error:
         logger.warning("LTI key set of %s: %s", registration, error)
         raise LtiError(_("The platform's keys could not be read. Try again later."), 502) from error
@@ -349,15 +360,7 @@ def _institution_from_registration(user: User, registration: PlatformRegistratio
 
 def _remember_services(*, identity: LtiIdentity, launch: Launch, course_key: uuid.UUID) -> None:
     claims = launch.claims
-    ags = claims.get(AGS_ENDPOINT)
-    if (
-        isinstance(ags, dict)
-        and ags.get("lineitem")
-        and platform_client.SCORE_SCOPE in (ags.get("scope") or [])
-    ):
-        LineItem.objects.update_or_create(
-            identity=identity, course_key=course_key, defaults={"url": str(ags["lineitem"])[:500]}
-        )
+    _remember_line_item(identity=identity, claims=claims, course_key=course_key)
     context = claims.get(CONTEXT)
     if isinstance(context, dict) and context.get("id"):
         nrps = claims.get(NRPS)
@@ -372,6 +375,38 @@ def _remember_services(*, identity: LtiIdentity, launch: Launch, course_key: uui
         if str(course_key) not in row.course_keys:
             row.course_keys = [*row.course_keys, str(course_key)]
         row.save()
+
+
+def _remember_line_item(*, identity: LtiIdentity, claims: dict, course_key: uuid.UUID) -> None:
+    """Where this learner's grade for the course goes: the launch's line item, or, for a link
+    added by hand (the line items service and its `lineitem` scope, but no line item), what the
+    passback needs to find or create the link's line item. Nothing is asked of the platform
+    here: the launch answers at once, the passback task (retried) does the HTTP."""
+    ags = claims.get(AGS_ENDPOINT)
+    if not isinstance(ags, dict):
+        return
+    scopes = ags.get("scope") or []
+    if platform_client.SCORE_SCOPE not in scopes:
+        return
+    link_id = str(claims[RESOURCE_LINK]["id"])[:255]
+    lineitems_url = str(ags.get("lineitems") or "")[:500]
+    values = {
+        "lineitems_url": lineitems_url,
+        "resource_link_id": link_id,
+        "language": launch_language(claims),
+    }
+    if ags.get("lineitem"):
+        values["url"] = str(ags["lineitem"])[:500]
+    elif lineitems_url and platform_client.LINEITEM_SCOPE in scopes:
+        known = LineItem.objects.filter(identity=identity, course_key=course_key).first()
+        if known is None or (known.lineitems_url, known.resource_link_id) != (
+            lineitems_url,
+            link_id,
+        ):
+            values["url"] = ""  # another link's line item: found or created again
+    else:
+        return
+    LineItem.objects.update_or_create(identity=identity, course_key=course_key, defaults=values)
 
 
 # Deep linking --------------------------------------------------------------------------------
@@ -507,6 +542,13 @@ def passback_send(passback_id: int) -> bool:
         pk=passback_id
     )
     identity = passback.line_item.identity
+    try:
+        lineitem_url = line_item_resolve(line_item=passback.line_item)
+    except platform_client.PlatformError as error:
+        ScorePassback.objects.filter(pk=passback.pk).update(
+            status=PassbackStatus.FAILED, attempts=F("attempts") + 1, last_error=str(error)[:1000]
+        )
+        raise
     score = {
         "userId": identity.subject,
         "scoreGiven": float(passback.score),
@@ -516,9 +558,7 @@ def passback_send(passback_id: int) -> bool:
         "timestamp": passback.completed_at.isoformat(),
     }
     try:
-        platform_client.score_post(
-            identity.registration, lineitem_url=passback.line_item.url, score=score
-        )
+        platform_client.score_post(identity.registration, lineitem_url=lineitem_url, score=score)
     except platform_client.PlatformError as error:
         ScorePassback.objects.filter(pk=passback.pk).update(
             status=PassbackStatus.FAILED, attempts=F("attempts") + 1, last_error=str(error)[:1000]
@@ -531,6 +571,45 @@ def passback_send(passback_id: int) -> bool:
         last_error="",  # delivered: an earlier failure's message no longer describes it
     )
     return True
+
+
+def line_item_resolve(*, line_item: LineItem) -> str:
+    """The line item's URL; for a link added by hand, found in the platform's line items
+    container (by resource link and our tag, the course's translation key) or created there
+    (labelled with the course's title in the launch's language, out of 100), then remembered
+    on every learner's row of that link. Raises platform_client.PlatformError."""
+    if line_item.url:
+        return line_item.url
+    registration = line_item.identity.registration
+    same_link = LineItem.objects.filter(
+        identity__registration=registration,
+        course_key=line_item.course_key,
+        lineitems_url=line_item.lineitems_url,
+        resource_link_id=line_item.resource_link_id,
+    )
+    with transaction.atomic():
+        # One find-or-create per platform at a time: two learners of one link completing at
+        # once must not create two gradebook columns. The registration's row is locked (on
+        # PostgreSQL) for at most the few HTTP calls below, each with LTI_HTTP_TIMEOUT, and
+        # only until a link's line item is known.
+        PlatformRegistration.objects.select_for_update().filter(pk=registration.pk).first()
+        url = same_link.exclude(url="").values_list("url", flat=True).first()
+        if not url:
+            url = platform_client.line_item_find_or_create(
+                registration,
+                lineitems_url=line_item.lineitems_url,
+                line_item={
+                    "scoreMaximum": 100,
+                    "label": selectors.course_title(
+                        course_key=line_item.course_key, language=line_item.language or "ro"
+                    ),
+                    "resourceId": str(line_item.course_key),
+                    "tag": str(line_item.course_key),
+                    "resourceLinkId": line_item.resource_link_id,
+                },
+            )[:500]
+        same_link.filter(url="").update(url=url)
+    return url
 
 
 def learner_lti_erase(learner) -> None:

@@ -228,6 +228,18 @@ LTI_TOOL_PRIVATE_KEY = os.environ.get("LTI_TOOL_PRIVATE_KEY", "")
 LTI_TOOL_PRIVATE_KEY_FILE = os.environ.get(
     "LTI_TOOL_PRIVATE_KEY_FILE", str(VAR_DIR / "lti" / "tool-key.pem")
 )
+# Key rotation (`manage.py lti_tool_key --rotate`): the previous key's public half, PEM, served
+# in our key set beside the current key until platforms have fetched the new one (a day), so
+# a platform's cached key set and tokens signed just before the rotation still verify. From
+# the environment (LTI_TOOL_PREVIOUS_KEY) or a file; we never sign with it.
+LTI_TOOL_PREVIOUS_KEY = os.environ.get("LTI_TOOL_PREVIOUS_KEY", "")
+LTI_TOOL_PREVIOUS_PUBLIC_KEY_FILE = os.environ.get(
+    "LTI_TOOL_PREVIOUS_PUBLIC_KEY_FILE", str(VAR_DIR / "lti" / "tool-key-previous.pub.pem")
+)
+# Platforms' key set, login and token URLs must be https (the registration form refuses http;
+# the HTTP client will not call it; `check --deploy` warns about a stored one). Dev and tests,
+# whose platforms run on http://127.0.0.1, allow http; production never does.
+LTI_ALLOW_INSECURE_PLATFORM_URLS = False
 # How long a platform's key set is cached (seconds); an unknown key id fetches it again.
 LTI_JWKS_CACHE_SECONDS = int(os.environ.get("LTI_JWKS_CACHE_SECONDS", "600"))
 # Timeout of every request to a platform (key set, token, scores, memberships), seconds.

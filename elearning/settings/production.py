@@ -31,3 +31,7 @@ CSRF_TRUSTED_ORIGINS = [SITE_URL]
 # Never an unsealed certificate in production, whatever else is set (`check --deploy` also
 # fails without a usable seal: certificates/checks.py).
 CERTIFICATE_SEAL_REQUIRED = True
+
+# Platforms' addresses are https only, whatever else is set (lti/checks.py warns about a
+# registration stored with http).
+LTI_ALLOW_INSECURE_PLATFORM_URLS = False

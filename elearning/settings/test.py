@@ -123,6 +123,11 @@ SILENCED_SYSTEM_CHECKS = ["certificates.W003"]
 # key `make run` leaves in var/lti/, so a checkout that ran the demo tests the same.
 LTI_TOOL_PRIVATE_KEY = ""
 LTI_TOOL_PRIVATE_KEY_FILE = ""
+LTI_TOOL_PREVIOUS_KEY = ""
+LTI_TOOL_PREVIOUS_PUBLIC_KEY_FILE = ""
+# The independent platform of tests/lti serves on http://127.0.0.1; tests of the https rule
+# switch this off.
+LTI_ALLOW_INSECURE_PLATFORM_URLS = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # A test database is thrown away: its commits need not wait for the disk. Each process's

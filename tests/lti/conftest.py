@@ -53,6 +53,7 @@ def resource_link(
     locale="ro",
     course=None,
     ags=False,
+    lineitem=True,
     nrps=False,
     name="Ion Popescu",
     email="ion@academia.example",
@@ -76,7 +77,12 @@ def resource_link(
     if course is not None:
         launch.set_custom_parameters_claim({"course": str(course.translation_key)})
     if ags:
-        launch.set_ags(lineitems_url=f"{ags}/lineitems", lineitem_url=f"{ags}/lineitems/7")
+        # Without `lineitem`: a link added by hand, not through deep linking (the platform
+        # offers its line items service for the tool to find or create one).
+        launch.set_ags(
+            lineitems_url=f"{ags}/lineitems",
+            lineitem_url=f"{ags}/lineitems/7" if lineitem else None,
+        )
     if nrps:
         launch.set_nrps(f"{nrps}/memberships")
 

@@ -7,6 +7,11 @@ and serves memberships through its `AssignmentsGradesService` and
 its key set are served by a small HTTP server on 127.0.0.1, so our code reaches them with
 `requests`, as it reaches Moodle. The only code of ours it sees is what a real platform sees:
 our URLs and our public key set.
+
+One piece is ours: lti1p3platform leaves line item storage to the platform, so the line items
+a tool creates (`POST /lineitems`) and finds (`GET /lineitems?resource_link_id=&tag=`) are
+kept in `TestPlatform.lineitems` by `Grades.find_lineitems` / `create_lineitem`, written to
+AGS 2.0; the library still checks the bearer token and shapes the answers.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from lti1p3platform.service_connector import (
 )
 
 TOOL = "http://testserver"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 CLIENT_ID = "moodle-client-1"
 DEPLOYMENT_ID = "1"
 
@@ -82,17 +88,35 @@ class Grades(AssignmentsGradesService):
         super().__init__(request, platform_config, lineitems_url, lineitem_url)
         self.platform = platform
 
-    def find_lineitems(self, page=1, limit=None):
-        return None
+    # The line items store is ours (lti1p3platform leaves storage to the platform): a list
+    # on the TestPlatform, filtered as AGS 2.0 (3.2.4) says a platform filters a GET of the
+    # container (resource_link_id, resource_id, tag); the HTTP handling, the token check and
+    # the response are lti1p3platform's `handle_get_lineitems` / `handle_create_lineitem`.
+    def find_lineitems(
+        self, page=1, limit=None, line_item_id=None, resource_link_id=None, resource_id=None,
+        tag=None,
+    ):  # fmt: skip
+        wanted = {"resourceLinkId": resource_link_id, "resourceId": resource_id, "tag": tag}
+        items = [
+            item
+            for item in self.platform.lineitems
+            if all(value is None or item.get(key) == value for key, value in wanted.items())
+        ]
+        return {"content": items, "has_next": False}
+
+    def create_lineitem(self, lineitem):
+        item = {
+            **lineitem,
+            "id": f"{self.platform.url}/lineitems/{len(self.platform.lineitems) + 100}",
+        }
+        self.platform.lineitems.append(item)
+        return item
 
     def find_lineitem(self, line_item_id):
         return {"id": line_item_id}
 
     def get_results(self, line_item_id, page=1, limit=None, user_id=None):
         return {"content": [], "has_next": False}
-
-    def create_lineitem(self, lineitem):
-        raise NotImplementedError
 
     def update_lineitem(self, line_item_id, lineitem):
         raise NotImplementedError
@@ -123,6 +147,7 @@ class TestPlatform:
     def __init__(self, tool_jwks: dict, *, client_id: str = CLIENT_ID, deployment: str = "1"):
         self.private_key, self.public_key = rsa_pem()
         self.scores: list = []
+        self.lineitems: list = []  # line items created by the tool (POST /lineitems)
         self.members: list = []
         self.failures_left = 0  # score posts answered 500 before the platform accepts one
         self.token_requests = 0
@@ -225,6 +250,15 @@ class TestPlatform:
                 path = urlsplit(self.path).path
                 if path == "/jwks":
                     return self._answer(200, config.get_jwks())
+                if path == "/lineitems":
+                    # Ours: the route. lti1p3platform answers a page ({"content", "has_next"});
+                    # the container the specification defines is the array of line items.
+                    service = Grades(
+                        self._request("GET"), config, platform.url + path, None, platform
+                    )
+                    response = service.handle_resp(service.handle_get_lineitems)
+                    body = response.result["content"] if response.code == 200 else {}
+                    return self._answer(response.code, body)
                 if path == "/memberships":
                     service = Roster(self._request("GET"), config, platform.url + path, platform)
                     response = service.handle_resp(service.handle_get_members)
@@ -252,6 +286,19 @@ class TestPlatform:
                         return self._answer(200, config.get_access_token(request.form_data))
                     except Exception as error:  # the platform refuses the assertion
                         return self._answer(400, {"error": str(error)})
+                if path == "/lineitems":
+                    # Ours: the route, and creating needs the `lineitem` scope itself (the
+                    # library accepts a token with any of the service's scopes).
+                    token = request.headers.get("Authorization", "").partition(" ")[2]
+                    try:
+                        allowed = config.validate_token(token, [LINEITEM_SCOPE])
+                    except Exception:  # the library raises on a token it cannot verify
+                        allowed = False
+                    if not allowed:
+                        return self._answer(401, {})
+                    service = Grades(request, config, platform.url + path, None, platform)
+                    response = service.handle_resp(service.handle_create_lineitem)
+                    return self._answer(response.code, response.result or {})
                 match = re.fullmatch(r"/lineitems/(\w+)/scores", path)
                 if match:
                     if platform.failures_left:
