@@ -43,6 +43,7 @@ TARGET_LINK_URI = CLAIM + "target_link_uri"
 RESOURCE_LINK = CLAIM + "resource_link"
 CUSTOM = CLAIM + "custom"
 CONTEXT = CLAIM + "context"
+ROLES = CLAIM + "roles"
 LAUNCH_PRESENTATION = CLAIM + "launch_presentation"
 AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
@@ -272,19 +273,70 @@ def launch_course_key(claims: dict) -> uuid.UUID | None:
         return None
 
 
+# The roles of someone who teaches the platform's course rather than takes it (LIS v2 context
+# roles, as Moodle sends them to a teacher, a non-editing teacher and a course designer).
+TEACHING_ROLES = {"Instructor", "TeachingAssistant", "ContentDeveloper", "Administrator"}
+LEARNER_ROLES = {"Learner", "Student"}
+
+
+def _role_names(claims: dict) -> set[str]:
+    """The context roles' short names: LTI 1.3 sends full IRIs
+    (`http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor`, and sub-roles such as
+    `…/membership/Instructor#TeachingAssistant`); short names ("Instructor") are deprecated but
+    still sent. Institution and system roles (`…/institution/person#Administrator`) are not
+    about this course and are left out: a Moodle site administrator enrolled as a student is
+    a student here."""
+    roles = claims.get(ROLES)
+    if not isinstance(roles, list):
+        return set()
+    names = set()
+    for role in roles:
+        role = str(role)
+        if "/vocab/lis/v2/" in role and "/membership" not in role:
+            continue
+        names.add(role.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+    return names
+
+
+def launch_is_teaching(claims: dict) -> bool:
+    """A teacher's launch (a teaching role and no learner role). Their grade is not the
+    platform's business: no line item is remembered for them, so nothing reaches the
+    gradebook; their account, progress and certificate here are theirs as anyone's."""
+    names = _role_names(claims)
+    return bool(names & TEACHING_ROLES) and not names & LEARNER_ROLES
+
+
+@dataclass
+class ResourceLinkLaunch:
+    user: User
+    address: str
+    teaching: bool
+    platform: str
+    language: str
+
+
 @transaction.atomic
-def resource_link_launch(*, launch: Launch) -> tuple[User, str]:
+def resource_link_launch(*, launch: Launch) -> ResourceLinkLaunch:
     """A valid LtiResourceLinkRequest: claim its state, create or find the account of
-    (registration, sub), remember the line item and the context, and answer the user and the
-    address of the course in their language."""
+    (registration, sub), remember the line item (learners only) and the context, and answer
+    the user and the address of the course in their language."""
     launch_state_claim(launch.login_state)
     claims = launch.claims
     language = launch_language(claims)
     identity = identity_for(launch=launch, language=language)
     course_key = launch_course_key(claims)
+    teaching = launch_is_teaching(claims)
     if course_key is not None:
-        _remember_services(identity=identity, launch=launch, course_key=course_key)
-    return identity.user, selectors.course_address(course_key=course_key, language=language)
+        _remember_services(
+            identity=identity, launch=launch, course_key=course_key, teaching=teaching
+        )
+    return ResourceLinkLaunch(
+        user=identity.user,
+        address=selectors.course_address(course_key=course_key, language=language),
+        teaching=teaching,
+        platform=launch.registration.name,
+        language=language,
+    )
 
 
 def identity_for(*, launch: Launch, language: str) -> LtiIdentity:
@@ -358,9 +410,12 @@ def _institution_from_registration(user: User, registration: PlatformRegistratio
         user.save(update_fields=["institution"])
 
 
-def _remember_services(*, identity: LtiIdentity, launch: Launch, course_key: uuid.UUID) -> None:
+def _remember_services(
+    *, identity: LtiIdentity, launch: Launch, course_key: uuid.UUID, teaching: bool = False
+) -> None:
     claims = launch.claims
-    _remember_line_item(identity=identity, claims=claims, course_key=course_key)
+    if not teaching:
+        _remember_line_item(identity=identity, claims=claims, course_key=course_key)
     context = claims.get(CONTEXT)
     if isinstance(context, dict) and context.get("id"):
         nrps = claims.get(NRPS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from urllib.parse import urlsplit
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.core import signing
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -96,11 +97,22 @@ def launch(request):
         )
         if verified.message_type == services.DEEP_LINKING_REQUEST:
             return _deep_linking_picker(request, verified)
-        user, address = services.resource_link_launch(launch=verified)
+        launched = services.resource_link_launch(launch=verified)
     except services.LtiError as error:
         return _refused(request, error)
-    login(request, user, backend=BACKEND)
-    response = redirect(address)
+    login(request, launched.user, backend=BACKEND)
+    if launched.teaching:
+        # Said in the course's language (the page it is shown on), not the launch request's.
+        with translation.override(launched.language):
+            messages.info(
+                request,
+                _(
+                    "You opened this course as a teacher on %(platform)s. Your learners' grades "
+                    "go to its gradebook when they complete the course; yours do not."
+                )
+                % {"platform": launched.platform},
+            )
+    response = redirect(launched.address)
     response.delete_cookie(STATE_COOKIE, path=reverse("lti:launch").rsplit("/", 2)[0] + "/")
     return response
 

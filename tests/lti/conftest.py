@@ -57,10 +57,11 @@ def resource_link(
     nrps=False,
     name="Ion Popescu",
     email="ion@academia.example",
+    roles=("http://purl.imsglobal.org/vocab/lis/v2/membership#Learner",),
 ):
     launch.set_user_data(
         user_id,
-        ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"],
+        list(roles),
         full_name=name,
         email_address=email,
     )

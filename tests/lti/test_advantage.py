@@ -294,3 +294,74 @@ def test_a_coordinator_sees_the_roster_of_a_platform_in_their_scope(
         roster_url not in client.get(reverse("learning_reports:platform_rosters")).content.decode()
     )
     assert client.get(roster_url).status_code == 404
+
+
+MOODLE_TEACHER = (
+    "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
+    "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
+    "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
+)
+
+
+@pytest.mark.parametrize(
+    "roles, teaching",
+    [
+        (list(MOODLE_TEACHER), True),
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"], True),
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership#ContentDeveloper"], True),
+        (["Instructor"], True),  # the deprecated short name
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"], False),
+        # A site administrator enrolled as a student takes the course as a student.
+        (
+            [
+                "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
+                "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner",
+            ],
+            False,
+        ),
+        (["http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"], False),
+        ([], False),
+        ("Instructor", False),  # not a list: no roles
+        ([None, 7, {"x": 1}], False),
+    ],
+)
+def test_who_teaches(roles, teaching):
+    from lti.services import ROLES, launch_is_teaching
+
+    assert launch_is_teaching({ROLES: roles}) is teaching
+
+
+@pytest.mark.parametrize(
+    "locale, said",
+    [("ro", "Ați deschis acest curs ca profesor"), ("en", "You opened this course as a teacher")],
+)
+def test_a_teacher_lands_in_the_course_and_is_graded_nowhere(
+    client, platform, registration, course, django_capture_on_commit_callbacks, locale, said
+):
+    response = launch(
+        client,
+        platform,
+        course=course,
+        ags=platform.url,
+        nrps=platform.url,
+        roles=MOODLE_TEACHER,
+        locale=locale,
+        user_id="moodle-teacher-3",
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert said in text and registration.name in text
+    identity = LtiIdentity.objects.get(subject="moodle-teacher-3")
+    # The context is remembered (the roster), the line item is not: nothing for the gradebook.
+    assert LtiContext.objects.filter(registration=registration, context_id="course-7").exists()
+    assert not LineItem.objects.filter(identity=identity).exists()
+    _complete(identity.user, course, django_capture_on_commit_callbacks)
+    assert platform.scores == [] and not ScorePassback.objects.exists()
+
+    # A learner of the same link is graded as before, and is told nothing about teaching.
+    response = launch(client, platform, course=course, ags=platform.url, locale=locale)
+    assert said not in client.get(response["Location"]).content.decode()
+    learner = LtiIdentity.objects.get(subject="moodle-user-42")
+    assert LineItem.objects.filter(identity=learner).exists()
