@@ -125,3 +125,22 @@ def test_after_a_failure_requests_do_not_wait_for_the_broker_again(demo_site, br
     queueing._broker_down_until = 0.0  # the pause is over
     assert send_now(send_welcome_email, [user.pk]) is False
     assert broker_closing.connections > tried
+
+
+def test_a_send_asked_for_soon_is_left_to_beat_while_the_broker_is_down(broker_down):
+    """`enqueue_once_on_commit` (the learning records' send a few seconds after an event) with
+    the broker down: the commit succeeds, nothing is kept in the outbox (beat's round does the
+    work anyway), and for the pause no later commit tries the broker again."""
+    from django.db import transaction
+
+    from learning_records.tasks import send_learning_records
+
+    with transaction.atomic():
+        queueing.enqueue_once_on_commit(send_learning_records, key="test-down", countdown=5)
+    assert not PendingTask.objects.exists()
+    assert queueing._broker_down_until > time.monotonic()
+    started = time.monotonic()
+    with transaction.atomic():
+        queueing.enqueue_once_on_commit(send_learning_records, key="test-down-2", countdown=5)
+    assert time.monotonic() - started < 0.2  # not tried: no connection attempts
+    assert not PendingTask.objects.exists()
