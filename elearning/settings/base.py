@@ -295,10 +295,27 @@ CERTIFICATES_CONTACT_EMAIL = os.environ.get("CERTIFICATES_CONTACT_EMAIL", "")
 XAPI_LRS_ENDPOINT = os.environ.get("XAPI_LRS_ENDPOINT", "")
 XAPI_LRS_KEY = os.environ.get("XAPI_LRS_KEY", "")
 XAPI_LRS_SECRET = os.environ.get("XAPI_LRS_SECRET", "")
+
+
 # Seconds from the commit that queued statements to their send (learning_records.services.
 # statements_send_soon): a burst of commits in this time (a quiz's answers, a backfill) asks
-# for one send. None: only the beat task sends, every minute.
-XAPI_SEND_DELAY_SECONDS = 5
+# for one send. None: only the beat task sends, every minute. From the environment: a whole
+# number of seconds, or "off" for None.
+def _xapi_send_delay(value):
+    if value.strip().lower() == "off":
+        return None
+    try:
+        seconds = int(value)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise ImproperlyConfigured(
+            f'XAPI_SEND_DELAY_SECONDS must be a whole number of seconds or "off", not {value!r}'
+        )
+    return seconds
+
+
+XAPI_SEND_DELAY_SECONDS = _xapi_send_delay(os.environ.get("XAPI_SEND_DELAY_SECONDS", "5"))
 # Days before a certificate expires when its holder is reminded, once each; a certificate found
 # inside several is reminded of the nearest only (certificates.services.expiry_reminders_send).
 CERTIFICATE_EXPIRY_REMINDER_DAYS = (60, 14)

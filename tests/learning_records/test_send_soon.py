@@ -19,6 +19,7 @@ from learning_records import services
 from learning_records.models import Statement, StatementStatus
 
 from ..polling import wait_for
+from ..settings_subprocess import settings_in_subprocess
 from .conftest import PASSWORD, USER
 from .journey import course_with_quiz, sharing_learner, take_course
 
@@ -158,3 +159,25 @@ def test_a_backfill_reaches_the_lrs_through_one_send_without_beat(
     assert {s["id"] for s in ralph.statements_of(pseudonym)} == {
         str(pk) for pk in outbox.values_list("pk", flat=True)
     }
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, 5), ("12", 12), ("0", 0), (" OFF ", None)])
+def test_the_send_delay_comes_from_the_environment(given, expected):
+    environ = {} if given is None else {"XAPI_SEND_DELAY_SECONDS": given}
+    found = settings_in_subprocess(
+        "elearning.settings.test",
+        ["XAPI_SEND_DELAY_SECONDS"],
+        unset={"XAPI_SEND_DELAY_SECONDS"},
+        **environ,
+    )
+    assert found == {"XAPI_SEND_DELAY_SECONDS": expected}
+
+
+@pytest.mark.parametrize("given", ["soon", "-3", "2.5", ""])
+def test_a_send_delay_that_is_not_seconds_stops_the_start(given):
+    with pytest.raises(AssertionError, match="XAPI_SEND_DELAY_SECONDS must be a whole number"):
+        settings_in_subprocess(
+            "elearning.settings.test",
+            ["XAPI_SEND_DELAY_SECONDS"],
+            XAPI_SEND_DELAY_SECONDS=given,
+        )
