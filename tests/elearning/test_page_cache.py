@@ -1,5 +1,7 @@
 """The page tree's cached reads (caching.pages) follow every change to the tree."""
 
+import warnings
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -178,3 +180,25 @@ def test_only_editors_get_the_userbar_and_learners_pay_no_permission_queries(cli
     assert "wagtail-userbar" in client.get(lesson.url).content.decode()
     editor.groups.clear()  # rights taken away: the cached flag goes with them
     assert "wagtail-userbar" not in client.get(lesson.url).content.decode()
+
+
+@pytest.mark.parametrize("path", ["/ro/" + "a" * 3000 + "/", "/ro/a%20b/", "/en/tab%09here/"])
+def test_a_visitors_path_never_makes_a_cache_key_a_backend_could_refuse(client, demo_site, path):
+    from django.core.cache.backends.base import CacheKeyWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        assert client.get(path).status_code == 404
+
+
+def test_long_keys_are_digests_of_the_whole_key():
+    from elearning.infrastructure.caching import pages
+
+    long_a, long_b = ("x" * 500 + end for end in "ab")
+    key_a, key_b = (
+        pages.keys("route", 1, "ro", long_a)[-1],
+        pages.keys("route", 1, "ro", long_b)[-1],
+    )
+    assert key_a != key_b and len(key_a) < 100 and key_a.startswith("pages:sha256:")
+    assert pages.keys("route", 1, "ro", "cursuri/curs/")[-1] == "pages:route:1:ro:cursuri/curs/"
+    assert pages.keys("route", 1, "ro", "a b")[-1].startswith("pages:sha256:")

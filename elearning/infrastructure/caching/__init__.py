@@ -117,6 +117,16 @@ class Version:
         transaction.on_commit(lambda: bump(key))
 
 
+def _entry_key(key: str) -> str:
+    """`key`, or its digest where it would be long or hold spaces or control characters: ids
+    can come from a visitor (a route's path, which can be kilobytes of a forged URL), and a key
+    any cache backend might refuse (memcached's 250 bytes, no whitespace) is refused by none."""
+    if len(key) <= 200 and not any(ord(c) < 33 or ord(c) == 127 for c in key):
+        return key
+    prefix = key.split(":", 1)[0]
+    return f"{prefix}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
 class VersionedCache:
     """Entries under `prefix`, good while `versions` (each given as many of the entry's ids as
     its name has places) keep their numbers. `local`: kept in this process too, for what every
@@ -130,7 +140,7 @@ class VersionedCache:
         """The version keys, then the entry's: what `get` reads, for a caller reading ahead."""
         prefix = self.prefix() if callable(self.prefix) else self.prefix
         versions = [version.key(*ids[: version.name.count("{}")]) for version in self.versions]
-        return [*versions, ":".join(map(str, (prefix, *ids)))]
+        return [*versions, _entry_key(":".join(map(str, (prefix, *ids))))]
 
     def get(self, *ids, fill: Callable[[], T]) -> T:
         """The entry for `ids`; `fill()` computes it when missing or stale (if it raises, not)."""
