@@ -1,12 +1,14 @@
 """Account forms: registration, profile, and the login form with a non-revealing error."""
 
 import unicodedata
+from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import FULL_NAME_MAX_LENGTH, County, Institution, Language, ProfessionalRole, User
@@ -305,8 +307,14 @@ class QueuedPasswordResetForm(PasswordResetForm):
         )
 
 
+# How recently someone without a password (an account an LTI launch created) must have signed
+# in, from their platform, to delete their account: the launch is their proof of identity.
+SIGN_IN_PROOF_MINUTES = 30
+
+
 class AccountDeleteForm(forms.Form):
-    """Deleting an account cannot be undone: the learner confirms with their password."""
+    """Deleting an account cannot be undone: the learner confirms with their password, or,
+    without one (they sign in from their institution's platform), by a recent sign-in."""
 
     password = forms.CharField(
         label=_("Your password"),
@@ -317,9 +325,34 @@ class AccountDeleteForm(forms.Form):
         label=_("I understand that my account and my personal data will be deleted for good."),
     )
 
+    SIGN_IN_PROOF_MINUTES = SIGN_IN_PROOF_MINUTES  # for the template
+
     def __init__(self, user, *args, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        self.passwordless = not user.has_usable_password()
+        if self.passwordless:
+            del self.fields["password"]
+
+    def signed_in_recently(self) -> bool:
+        last = self.user.last_login
+        return last is not None and timezone.now() - last <= timedelta(
+            minutes=SIGN_IN_PROOF_MINUTES
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.passwordless and not self.signed_in_recently():
+            raise ValidationError(
+                _(
+                    "To confirm that it is you, open one of our courses again from your "
+                    "institution's learning platform, then delete your account within "
+                    "%(minutes)s minutes."
+                ),
+                code="sign_in_again",
+                params={"minutes": SIGN_IN_PROOF_MINUTES},
+            )
+        return cleaned
 
     def clean_password(self):
         password = self.cleaned_data["password"]

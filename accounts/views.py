@@ -152,6 +152,20 @@ class PasswordChangeView(PasswordFormAnswers, auth_views.PasswordChangeView):
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
+    def dispatch(self, request, *args, **kwargs):
+        # Someone who signs in from their institution's platform has no password to change
+        # (and none to give as the current one): the profile says so.
+        if request.user.is_authenticated and not request.user.has_usable_password():
+            messages.info(
+                request,
+                _(
+                    "You sign in from your institution's learning platform: there is no "
+                    "password to change here."
+                ),
+            )
+            return redirect("accounts:profile")
+        return super().dispatch(request, *args, **kwargs)
+
 
 @require_http_methods(["GET", "POST"])
 def password_reset(request):
@@ -212,6 +226,8 @@ def _render_profile(request, form, *, status=200, language_form=None):
         "language_offer": offer,
         "preferred_language_label": request.user.get_preferred_language_display(),
         "language_form": language_form,
+        # An account an LTI launch created: no password, no address of theirs (lti.services).
+        "passwordless": not request.user.has_usable_password(),
     }
     return render(request, "accounts/profile.html", context, status=status)
 
