@@ -385,6 +385,7 @@ def identity_for(*, launch: Launch, language: str) -> LtiIdentity:
         full_name=name or str(_("Moodle learner")),
         preferred_language=language,
         institution=launch.registration.institution,
+        county=getattr(launch.registration.institution, "county", ""),
     )
     user.set_unusable_password()
     try:
@@ -401,13 +402,19 @@ def identity_for(*, launch: Launch, language: str) -> LtiIdentity:
 
 
 def _institution_from_registration(user: User, registration: PlatformRegistration) -> None:
-    """An account that has no institution takes its registration's, on any launch: the
-    institution's choices (sharing learning records, coordinators' reports) reach people who
-    launched before an administrator linked the registration to it (the drill's finding 6).
-    An institution the account already has is never changed by a launch."""
+    """An account that has no institution takes its registration's (and its county, if the
+    account has none), on any launch: the institution's choices (sharing learning records,
+    coordinators' reports) reach people who launched before an administrator linked the
+    registration to it (the drill's finding 6). An institution the account already has is
+    never changed by a launch."""
     if registration.institution_id and user.institution_id is None:
         user.institution_id = registration.institution_id
-        user.save(update_fields=["institution"])
+        fields = ["institution"]
+        if not user.county:
+            # The institution's county: where a county coordinator's reports look for people.
+            user.county = registration.institution.county
+            fields.append("county")
+        user.save(update_fields=fields)
 
 
 def _remember_services(

@@ -43,7 +43,7 @@ def _number(value):
 # and their institution per row), no dates the file does not show.
 COMPLETION_FIELDS = (
     "learner__full_name",
-    "learner__email",
+    "contact_email",
     "learner__role",
     "learner__institution_id",
     "learner__institution__name",
@@ -91,7 +91,7 @@ def completion_table(*, scope, filters, courses) -> Table:
             )
             yield [
                 r["learner__full_name"],
-                r["learner__email"],
+                r["contact_email"],
                 roles.get(r["learner__role"], r["learner__role"]),
                 institution,
                 counties.get(r["learner__county"], r["learner__county"]),

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -301,6 +302,7 @@ def completion_rows(
             ),
         )
         .annotate(
+            contact_email=_contact_email(),
             # What the learner sees on their pages, computed the same way in SQL.
             progress=progress_percent_expression(
                 done=Coalesce("steps_done", 0),
@@ -323,6 +325,28 @@ def completion_rows(
     if filters.get("certificate"):
         qs = _certificate_filtered(qs, filters, now=now)
     return qs
+
+
+def _contact_email():
+    """The learner's address as a coordinator should see it: their login address, or, for an
+    account an LTI launch created (its login is a `.invalid` placeholder that names no mailbox:
+    accounts.services.email_deliverable), the address their platform gave, if any, else ""."""
+    from lti.models import LtiIdentity
+
+    given = (
+        LtiIdentity.objects.filter(user=OuterRef("learner"))
+        .exclude(email="")
+        .order_by("pk")
+        .values("email")[:1]
+    )
+    return Case(
+        When(
+            learner__email__iendswith=".invalid",
+            then=Coalesce(Subquery(given, output_field=CharField()), Value("")),
+        ),
+        default=F("learner__email"),
+        output_field=CharField(),
+    )
 
 
 def _certificate_filtered(qs, filters: dict, *, now):

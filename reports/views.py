@@ -35,7 +35,7 @@ TITLES = {
 # Sortable columns of the completion report: URL value → ORM ordering.
 COMPLETION_ORDERINGS = {
     "name": "learner__full_name",
-    "email": "learner__email",
+    "email": "contact_email",
     "role": "learner__role",
     "institution": "learner__institution__name",
     "county": "learner__county",

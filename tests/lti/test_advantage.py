@@ -365,3 +365,46 @@ def test_a_teacher_lands_in_the_course_and_is_graded_nowhere(
     assert said not in client.get(response["Location"]).content.decode()
     learner = LtiIdentity.objects.get(subject="moodle-user-42")
     assert LineItem.objects.filter(identity=learner).exists()
+
+
+def test_a_coordinator_sees_the_platforms_address_not_the_placeholder(
+    client, platform, registration, course, django_capture_on_commit_callbacks
+):
+    """An account a launch created logs in with a `.invalid` placeholder; the completion report
+    and its export show the address the platform gave (none: blank), and sort by it."""
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    from accounts.models import Institution
+    from reports.models import ScopeLevel
+
+    from ..reports.conftest import _coordinator
+
+    cluj = Institution.objects.filter(county="CJ").order_by("pk").first()
+    registration.institution = cluj
+    registration.save()
+    launch(client, platform, course=course)
+    launch(client, platform, course=course, user_id="moodle-user-43", name="Ana Ionescu", email="")
+    for identity in LtiIdentity.objects.all():
+        # Accounts created with the registration's institution get its county too: a county
+        # coordinator's reports find people by county.
+        assert identity.user.county == "CJ"
+        _complete(identity.user, course, django_capture_on_commit_callbacks)
+
+    client.logout()
+    client.force_login(_coordinator("cluj@example.org", ScopeLevel.COUNTY, county="CJ"))
+    page = client.get(reverse("learning_reports:completion"), {"sort": "email"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "ion@academia.example" in html and ".invalid" not in html
+    rows = page.context["page"].object_list
+    assert [row.contact_email for row in rows] == ["", "ion@academia.example"]
+    export = client.get(reverse("learning_reports:export", args=["completion"]), {"format": "csv"})
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert sorted((r[0], r[1]) for r in rows[1:]) == [
+        ("Ana Ionescu", ""),
+        ("Ion Popescu", "ion@academia.example"),
+    ]

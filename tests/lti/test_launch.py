@@ -348,9 +348,11 @@ def test_an_account_without_an_institution_takes_its_registrations_on_a_later_la
     assert launch(client, platform, course=course).status_code == 302
     user.refresh_from_db()
     assert user.institution_id == alba.pk
+    assert user.county == alba.county  # where a county coordinator's reports find them
     registration.institution = cluj
     registration.save()
     client.logout()
     assert launch(client, platform, course=course).status_code == 302
     user.refresh_from_db()
     assert user.institution_id == alba.pk  # never changed by a launch
+    assert user.county == alba.county
