@@ -356,3 +356,27 @@ def test_an_account_without_an_institution_takes_its_registrations_on_a_later_la
     user.refresh_from_db()
     assert user.institution_id == alba.pk  # never changed by a launch
     assert user.county == alba.county
+
+
+def test_people_who_launched_before_get_their_institutions_county_once(
+    client, platform, registration, course
+):
+    """lti 0003: the county of their institution for platform learners without one (the
+    function the migration runs, on today's models, which hold the same fields)."""
+    import importlib
+
+    from django.apps import apps
+
+    from accounts.models import Institution
+
+    migration = importlib.import_module("lti.migrations.0003_platform_learners_county")
+    alba, cluj = Institution.objects.order_by("pk")[:2]
+    launch(client, platform, course=course)
+    launch(client, platform, course=course, user_id="moodle-user-43")
+    first, second = (i.user for i in LtiIdentity.objects.order_by("subject"))
+    User.objects.filter(pk=first.pk).update(institution=alba, county="")
+    User.objects.filter(pk=second.pk).update(institution=cluj, county="B")  # chosen: kept
+    other = UserFactory(institution=alba, county="")  # not a platform learner: left alone
+    migration.county_from_institution(apps, None)
+    first.refresh_from_db(), second.refresh_from_db(), other.refresh_from_db()
+    assert (first.county, second.county, other.county) == (alba.county, "B", "")
