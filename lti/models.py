@@ -113,6 +113,8 @@ class LoginState(models.Model):
     deep_link = models.JSONField(null=True, blank=True)
     deployment_id = models.CharField(max_length=255, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # A framed launch's button, pressed (lti.services.framed_launch_continue): once.
+    continued_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.registration_id} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -162,10 +162,14 @@ def launch_validate(*, id_token: str, state: str, state_cookie: str | None) -> L
     claims = _verified_claims(id_token, registration)
     _check_claims(claims, registration, login_state)
     # The state cookie binds the launch to the browser that started the login, so nobody can
-    # have someone else's browser logged into their account (login CSRF). Deep linking logs
-    # nobody in and runs in the platform's frame, where browsers may withhold our cookie.
-    if claims[MESSAGE_TYPE] == RESOURCE_LINK_REQUEST and not (
-        state_cookie and secrets.compare_digest(state_cookie, state)
+    # have someone else's browser logged into their account (login CSRF). Deep linking and a
+    # framed launch log nobody in where they land (a framed launch signs in only when the
+    # person presses its button, in a window of ours: `framed_launch_continue`) and run in the
+    # platform's frame, where browsers may withhold our cookie.
+    if (
+        claims[MESSAGE_TYPE] == RESOURCE_LINK_REQUEST
+        and not launch_is_framed(claims)
+        and not (state_cookie and secrets.compare_digest(state_cookie, state))
     ):
         raise LtiError(_("This LTI launch did not start in this browser. Launch it again."))
     return Launch(registration=registration, login_state=login_state, claims=claims)
@@ -259,6 +263,20 @@ def launch_language(claims: dict) -> str:
     return language if language in LANGUAGES else "ro"
 
 
+# launch_presentation.document_target values that put us inside the platform's page (LTI 1.3
+# core 5.4.1; Moodle's "Embed" sends "iframe").
+FRAMED_TARGETS = frozenset({"iframe", "frame", "embed"})
+
+
+def launch_is_framed(claims: dict) -> bool:
+    """Whether the platform shows the launch inside its own page (a frame), where our pages
+    refuse to be shown and browsers withhold our cookies: the course opens in a window of its
+    own instead (lti.views.launch)."""
+    presentation = claims.get(LAUNCH_PRESENTATION)
+    target = presentation.get("document_target") if isinstance(presentation, dict) else None
+    return str(target or "").lower() in FRAMED_TARGETS
+
+
 def launch_course_key(claims: dict) -> uuid.UUID | None:
     """The course asked for: the custom parameter `course` (its translation key, which deep
     linking puts there), else a `course` parameter of the target link URI."""
@@ -313,6 +331,9 @@ class ResourceLinkLaunch:
     teaching: bool
     platform: str
     language: str
+    # Shown inside the platform's page: the course opens in a window of its own, titled so.
+    framed: bool = False
+    title: str = ""
 
 
 @transaction.atomic
@@ -330,13 +351,48 @@ def resource_link_launch(*, launch: Launch) -> ResourceLinkLaunch:
         _remember_services(
             identity=identity, launch=launch, course_key=course_key, teaching=teaching
         )
+    framed = launch_is_framed(claims)
     return ResourceLinkLaunch(
         user=identity.user,
         address=selectors.course_address(course_key=course_key, language=language),
         teaching=teaching,
         platform=launch.registration.name,
         language=language,
+        framed=framed,
+        title=(
+            selectors.course_title(course_key=course_key, language=language)
+            if framed and course_key is not None
+            else ""
+        ),
     )
+
+
+# How long the button of a framed launch signs its person in (the page is read, the button
+# pressed: a minute or two; the launch itself is valid for LOGIN_STATE_LIFETIME).
+CONTINUE_LIFETIME = timedelta(minutes=5)
+
+
+def framed_launch_continue(*, login_state_id: int, user_id: int) -> User:
+    """The person of a framed launch, once: its login state (used by the launch, not yet
+    continued, not older than the launch's lifetime plus the button's) is marked continued
+    by a conditional UPDATE, so a second press, or a copy of the button's token, signs nobody
+    in. Raises LtiError."""
+    now = timezone.now()
+    won = LoginState.objects.filter(
+        pk=login_state_id,
+        used_at__isnull=False,
+        used_at__gte=now - CONTINUE_LIFETIME,
+        continued_at__isnull=True,
+    ).update(continued_at=now)
+    user = User.objects.filter(pk=user_id, is_active=True).first() if won else None
+    if user is None:
+        raise LtiError(
+            _(
+                "This button has been used already or has expired. Open the course again from "
+                "your platform."
+            )
+        )
+    return user
 
 
 def identity_for(*, launch: Launch, language: str) -> LtiIdentity:

@@ -4,8 +4,9 @@ Launches open in a new window (the registration tells the platform so): our page
 `frame-ancestors 'none'` and the session cookie stays SameSite=Lax. Inside an iframe a browser
 withholds our session cookie from our own pages (third-party cookies), so an embedded course
 would need SameSite=None sessions site-wide, which would weaken every form's CSRF protection.
-Only the deep linking picker, which needs no session, is framed, by the registered platform
-only (see `_framed_by`)."""
+Only pages that need no session are framed, by the registered platform only: the deep linking
+picker, and what a framed launch (Moodle's "Embed") shows, a button that opens the course in a
+window of our own and signs its person in there, once (`continue_in_window`)."""
 
 from __future__ import annotations
 
@@ -23,12 +24,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from elearning.infrastructure.converters import LARGEST_ID
+
 from . import keys, selectors, services
 from .models import LoginState
 
 STATE_COOKIE = "lti1p3-state"
 PICK_SALT = "lti.deep-linking"
 PICK_MAX_AGE = 60 * 60
+CONTINUE_SALT = "lti.continue"
+CONTINUE_MAX_AGE = int(services.CONTINUE_LIFETIME.total_seconds())
 BACKEND = "accounts.backends.AccountBackend"
 
 
@@ -100,21 +105,113 @@ def launch(request):
         launched = services.resource_link_launch(launch=verified)
     except services.LtiError as error:
         return _refused(request, error)
-    login(request, launched.user, backend=BACKEND)
-    if launched.teaching:
+    if launched.framed:
+        response = _open_in_window(request, verified, launched)
+    else:
+        response = _signed_in(
+            request,
+            user=launched.user,
+            address=launched.address,
+            teaching=launched.teaching,
+            platform=launched.platform,
+            language=launched.language,
+        )
+    response.delete_cookie(STATE_COOKIE, path=reverse("lti:launch").rsplit("/", 2)[0] + "/")
+    return response
+
+
+def _signed_in(request, *, user, address, teaching, platform, language):
+    login(request, user, backend=BACKEND)
+    if teaching:
         # Said in the course's language (the page it is shown on), not the launch request's.
-        with translation.override(launched.language):
+        with translation.override(language):
             messages.info(
                 request,
                 _(
                     "You opened this course as a teacher on %(platform)s. Your learners' grades "
                     "go to its gradebook when they complete the course; yours do not."
                 )
-                % {"platform": launched.platform},
+                % {"platform": platform},
             )
-    response = redirect(launched.address)
-    response.delete_cookie(STATE_COOKIE, path=reverse("lti:launch").rsplit("/", 2)[0] + "/")
+    return redirect(address)
+
+
+def _open_in_window(request, verified: services.Launch, launched: services.ResourceLinkLaunch):
+    """The platform shows the launch in its page: our pages refuse to be framed and the browser
+    may withhold our cookies there, so the frame gets a page of its own (framed by the platform
+    only) whose button opens the course in a new window, signed in by a token made for this
+    launch (its state, used once; CONTINUE_MAX_AGE)."""
+    token = signing.dumps(
+        {
+            "state": verified.login_state.pk,
+            "user": launched.user.pk,
+            "address": launched.address,
+            "teaching": launched.teaching,
+            "platform": launched.platform,
+            "language": launched.language,
+        },
+        salt=CONTINUE_SALT,
+    )
+    with translation.override(launched.language):
+        response = render(
+            request,
+            "lti/open_in_window.html",
+            {
+                "token": token,
+                "course_title": launched.title,
+                "platform": launched.platform,
+                "teaching": launched.teaching,
+                "minutes": CONTINUE_MAX_AGE // 60,
+                "language": launched.language,
+            },
+        )
+    response["Content-Security-Policy"] = _policy(
+        frame_ancestors=" ".join(_origins(verified.registration))
+    )
+    response.xframe_options_exempt = True
     return response
+
+
+@csrf_exempt
+@never_cache
+def continue_in_window(request):
+    """The button of a framed launch, pressed: a window of ours (no session yet, and no CSRF
+    cookie: the signed token is the proof), signed in once, in the course."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        data = signing.loads(
+            request.POST.get("token", "")[:2000], salt=CONTINUE_SALT, max_age=CONTINUE_MAX_AGE
+        )
+        state_id, user_id = int(data["state"]), int(data["user"])
+        if not (0 < state_id <= LARGEST_ID and 0 < user_id <= LARGEST_ID):
+            raise ValueError(state_id, user_id)
+        address, language = str(data["address"]), str(data["language"])
+        teaching, platform = bool(data["teaching"]), str(data["platform"])
+    except signing.SignatureExpired:
+        return _refused(
+            request,
+            services.LtiError(
+                _(
+                    "This button has been used already or has expired. Open the course again "
+                    "from your platform."
+                )
+            ),
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return _refused(request, services.LtiError(_("This button is not valid.")))
+    try:
+        user = services.framed_launch_continue(login_state_id=state_id, user_id=user_id)
+    except services.LtiError as error:
+        return _refused(request, error)
+    return _signed_in(
+        request,
+        user=user,
+        address=address,
+        teaching=teaching,
+        platform=platform,
+        language=language,
+    )
 
 
 def _deep_linking_picker(request, verified: services.Launch):

@@ -187,6 +187,8 @@ RULES = {
     "lti:launch": _POST_ONLY,
     "lti:deep_link": _POST_ONLY,
     "lti:deep_link_choose": _POST_ONLY,
+    # A framed launch's button: a signed, once-only token is the proof (tests/lti).
+    "lti:continue": _POST_ONLY,
     "lti:jwks": _PUBLIC,
     # Our tool's configuration and a platform course's roster: LTI platform managers
     # (lti.change_platformregistration: administrators).

@@ -151,6 +151,8 @@ class TestPlatform:
         self.members: list = []
         self.failures_left = 0  # score posts answered 500 before the platform accepts one
         self.token_requests = 0
+        # Pages a browser sees (tests/browser): path → function of the query → HTML.
+        self.pages: dict = {}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -248,6 +250,14 @@ class TestPlatform:
                 config = platform.config()
                 config.get_registration()
                 path = urlsplit(self.path).path
+                if path in platform.pages:
+                    html = platform.pages[path](dict(parse_qsl(urlsplit(self.path).query)))
+                    body = html.encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    return self.wfile.write(body)
                 if path == "/jwks":
                     return self._answer(200, config.get_jwks())
                 if path == "/lineitems":
