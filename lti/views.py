@@ -179,6 +179,16 @@ def continue_in_window(request):
     cookie: the signed token is the proof), signed in once, in the course."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    # Posted by our own framed page, nowhere else: a page of another site posting someone's
+    # token would sign its visitor into that person's account (login CSRF, which the state
+    # cookie prevents for launches in a window). Browsers send Origin with every form POST.
+    if request.headers.get("Origin") != request.build_absolute_uri("/").rstrip("/"):
+        return _refused(
+            request,
+            services.LtiError(
+                _("This button works only on the course's page in your platform."), 403
+            ),
+        )
     try:
         data = signing.loads(
             request.POST.get("token", "")[:2000], salt=CONTINUE_SALT, max_age=CONTINUE_MAX_AGE

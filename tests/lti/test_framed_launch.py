@@ -17,6 +17,7 @@ from .conftest import launch, start_login
 pytestmark = pytest.mark.django_db
 
 CONTINUE = "/lti/continue/"
+OURS = "http://testserver"  # the origin of our framed page, which posts the button
 
 
 def in_a_frame(locale="ro", target="iframe"):
@@ -76,7 +77,7 @@ def test_a_framed_launch_shows_a_button_that_opens_the_course_in_its_own_window(
     assert LoginState.objects.get().used_at is not None
 
     # The button: a top-level window of our site, signed in, in the course, in the language.
-    opened = client.post(CONTINUE, {"token": token_of(response)})
+    opened = client.post(CONTINUE, HTTP_ORIGIN=OURS, data={"token": token_of(response)})
     assert opened.status_code == 302
     course_in_language = course.get_translations(inclusive=True).get(locale__language_code=locale)
     assert opened["Location"] == course_in_language.url
@@ -85,9 +86,9 @@ def test_a_framed_launch_shows_a_button_that_opens_the_course_in_its_own_window(
 
 def test_the_button_works_once(client, platform, registration, course):
     token = token_of(framed_launch(client, platform, course=course))
-    assert client.post(CONTINUE, {"token": token}).status_code == 302
+    assert client.post(CONTINUE, HTTP_ORIGIN=OURS, data={"token": token}).status_code == 302
     client.logout()
-    again = client.post(CONTINUE, {"token": token})
+    again = client.post(CONTINUE, HTTP_ORIGIN=OURS, data={"token": token})
     assert again.status_code == 400
     assert "a fost folosit deja" in again.content.decode()
     assert SESSION_KEY not in client.session
@@ -97,7 +98,7 @@ def test_the_button_expires(client, platform, registration, course, monkeypatch)
     token = token_of(framed_launch(client, platform, course=course))
     # Any age is past a maximum of -1 s: the view enforces its maximum age.
     monkeypatch.setattr("lti.views.CONTINUE_MAX_AGE", -1)
-    expired = client.post(CONTINUE, {"token": token})
+    expired = client.post(CONTINUE, HTTP_ORIGIN=OURS, data={"token": token})
     assert expired.status_code == 400
     assert "Deschideți din nou cursul" in expired.content.decode()
     assert SESSION_KEY not in client.session
@@ -116,7 +117,7 @@ def test_the_button_expires(client, platform, registration, course, monkeypatch)
     ],
 )
 def test_forged_or_broken_tokens_sign_nobody_in(client, platform, registration, course, token):
-    response = client.post(CONTINUE, {"token": token})
+    response = client.post(CONTINUE, HTTP_ORIGIN=OURS, data={"token": token})
     assert response.status_code == 400
     assert SESSION_KEY not in client.session
 
@@ -128,7 +129,7 @@ def test_a_token_names_its_own_launch_only(client, platform, registration, cours
     data = signing.loads(token, salt=CONTINUE_SALT)
     other = LtiIdentity.objects.get().user.pk + 1
     forged = signing.dumps({**data, "user": other}, salt="not-our-key")
-    assert client.post(CONTINUE, {"token": forged}).status_code == 400
+    assert client.post(CONTINUE, HTTP_ORIGIN=OURS, data={"token": forged}).status_code == 400
 
 
 def test_continue_answers_post_only(client):
@@ -160,10 +161,28 @@ def test_a_teachers_framed_launch_says_their_grade_is_not_sent(
         roles=("http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",),
     )
     assert "notele cursanților" in response.content.decode()
-    opened = client.post(CONTINUE, {"token": token_of(response)}, follow=True)
+    opened = client.post(
+        CONTINUE, HTTP_ORIGIN=OURS, data={"token": token_of(response)}, follow=True
+    )
     assert "Ați deschis acest curs ca profesor" in opened.content.decode()
 
 
 def test_a_normal_launch_is_unchanged(client, platform, registration, course):
     response = launch(client, platform, course=course)
     assert response.status_code == 302 and int(client.session[SESSION_KEY])
+
+
+@pytest.mark.parametrize("origin", [None, "http://attacker.example", "null", OURS + ".evil"])
+def test_a_token_posted_from_another_page_signs_nobody_in(
+    client, platform, registration, course, origin
+):
+    """Someone's own token, posted from a page of another site into a visitor's browser, would
+    sign the visitor into their account (login CSRF): only our framed page may post it."""
+    token = token_of(framed_launch(client, platform, course=course))
+    headers = {} if origin is None else {"HTTP_ORIGIN": origin}
+    response = client.post(CONTINUE, {"token": token}, **headers)
+    assert response.status_code == 403
+    assert "funcționează doar pe pagina cursului" in response.content.decode()
+    assert SESSION_KEY not in client.session
+    # The token is still good where it belongs.
+    assert client.post(CONTINUE, {"token": token}, HTTP_ORIGIN=OURS).status_code == 302
