@@ -380,3 +380,30 @@ def test_people_who_launched_before_get_their_institutions_county_once(
     migration.county_from_institution(apps, None)
     first.refresh_from_db(), second.refresh_from_db(), other.refresh_from_db()
     assert (first.county, second.county, other.county) == (alba.county, "B", "")
+
+
+def test_a_returning_learners_launch_costs_the_same_whatever_the_platform_holds(
+    client, platform, registration, course
+):
+    """Query counts, not times: a launch of someone known reads their identity, line item and
+    context by key, so it does not grow with the platform's other people."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lti.models import LtiContext
+
+    def counted_launch():
+        client.logout()
+        with CaptureQueriesContext(connection) as queries:
+            assert launch(client, platform, course=course, ags=platform.url).status_code == 302
+        return len(queries)
+
+    launch(client, platform, course=course, ags=platform.url)
+    few = counted_launch()
+    for n in range(30):
+        other = UserFactory()
+        LtiIdentity.objects.create(registration=registration, subject=f"other-{n}", user=other)
+        LtiContext.objects.create(
+            registration=registration, context_id=f"other-course-{n}", title="C"
+        )
+    assert counted_launch() == few
