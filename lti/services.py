@@ -263,9 +263,11 @@ def launch_language(claims: dict) -> str:
     return language if language in LANGUAGES else "ro"
 
 
-# launch_presentation.document_target values that put us inside the platform's page (LTI 1.3
-# core 5.4.1; Moodle's "Embed" sends "iframe").
-FRAMED_TARGETS = frozenset({"iframe", "frame", "embed"})
+# launch_presentation.document_target values that put us inside the platform's page: "iframe"
+# (LTI 1.3 core 5.4.1; Moodle's "Embed" and "Embed, without blocks"). Not "frame", which
+# Moodle sends for "Existing window": the launch replaces Moodle's page, no frame around it
+# (the interoperability drill, step 12, finding 7).
+FRAMED_TARGETS = frozenset({"iframe"})
 
 
 def launch_is_framed(claims: dict) -> bool:

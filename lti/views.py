@@ -11,6 +11,7 @@ window of our own and signs its person in there, once (`continue_in_window`)."""
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
@@ -28,12 +30,16 @@ from elearning.infrastructure.converters import LARGEST_ID
 
 from . import keys, selectors, services
 from .models import LoginState
+from .services import LANGUAGES
 
 STATE_COOKIE = "lti1p3-state"
 PICK_SALT = "lti.deep-linking"
 PICK_MAX_AGE = 60 * 60
 CONTINUE_SALT = "lti.continue"
 CONTINUE_MAX_AGE = int(services.CONTINUE_LIFETIME.total_seconds())
+CONTINUE_GONE = gettext_noop(
+    "This button has been used already or has expired. Open the course again from your platform."
+)
 BACKEND = "accounts.backends.AccountBackend"
 
 
@@ -172,6 +178,19 @@ def _open_in_window(request, verified: services.Launch, launched: services.Resou
     return response
 
 
+def _in_language(language):
+    """Refusals of a token of ours in the launch's language (the button's); else the request's."""
+    return translation.override(language) if language in LANGUAGES else nullcontext()
+
+
+def _token_language(token: str) -> str | None:
+    """The launch's language from a token of ours past its age (its signature checked)."""
+    try:
+        return signing.loads(token, salt=CONTINUE_SALT).get("language")
+    except (signing.BadSignature, AttributeError):
+        return None
+
+
 @csrf_exempt
 @never_cache
 def continue_in_window(request):
@@ -189,31 +208,25 @@ def continue_in_window(request):
                 _("This button works only on the course's page in your platform."), 403
             ),
         )
+    token = request.POST.get("token", "")[:2000]
     try:
-        data = signing.loads(
-            request.POST.get("token", "")[:2000], salt=CONTINUE_SALT, max_age=CONTINUE_MAX_AGE
-        )
+        data = signing.loads(token, salt=CONTINUE_SALT, max_age=CONTINUE_MAX_AGE)
         state_id, user_id = int(data["state"]), int(data["user"])
         if not (0 < state_id <= LARGEST_ID and 0 < user_id <= LARGEST_ID):
             raise ValueError(state_id, user_id)
         address, language = str(data["address"]), str(data["language"])
         teaching, platform = bool(data["teaching"]), str(data["platform"])
     except signing.SignatureExpired:
-        return _refused(
-            request,
-            services.LtiError(
-                _(
-                    "This button has been used already or has expired. Open the course again "
-                    "from your platform."
-                )
-            ),
-        )
+        # Ours, only late: refused in the language of the launch, like the button was shown.
+        with _in_language(_token_language(token)):
+            return _refused(request, services.LtiError(_(CONTINUE_GONE)))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return _refused(request, services.LtiError(_("This button is not valid.")))
-    try:
-        user = services.framed_launch_continue(login_state_id=state_id, user_id=user_id)
-    except services.LtiError as error:
-        return _refused(request, error)
+    with _in_language(language):
+        try:
+            user = services.framed_launch_continue(login_state_id=state_id, user_id=user_id)
+        except services.LtiError as error:
+            return _refused(request, error)
     return _signed_in(
         request,
         user=user,

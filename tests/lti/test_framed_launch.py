@@ -189,3 +189,35 @@ def test_a_token_posted_from_another_page_signs_nobody_in(
     assert SESSION_KEY not in client.session
     # The token is still good where it belongs.
     assert client.post(CONTINUE, {"token": token}, HTTP_ORIGIN=OURS).status_code == 302
+
+
+def test_moodles_existing_window_is_a_window_not_a_frame(client, platform, registration, course):
+    """Moodle sends document_target "frame" for "Existing window": the launch replaces Moodle's
+    page, nothing frames it, so the learner lands in the course signed in (drill, finding 7)."""
+    response = framed_launch(
+        client, platform, course=course, cookie=True, prepare=in_a_frame(target="frame")
+    )
+    assert response.status_code == 302 and int(client.session[SESSION_KEY])
+
+
+@pytest.mark.parametrize("language", ["ro", "en"])
+def test_the_buttons_refusals_speak_the_launchs_language(
+    client, platform, registration, course, monkeypatch, language
+):
+    """Drill, finding 8: a Romanian learner whose browser asks for English was refused in
+    English. The token carries the launch's language; used or late, the refusal speaks it."""
+    refused = {
+        "ro": "Acest buton a fost folosit deja sau a expirat.",
+        "en": "This button has been used already or has expired.",
+    }[language]
+    other = {"ro": "en", "en": "ro"}[language]
+    response = framed_launch(client, platform, course=course, prepare=in_a_frame(language))
+    token = token_of(response)
+    browser = {"HTTP_ORIGIN": OURS, "HTTP_ACCEPT_LANGUAGE": other}
+    assert client.post(CONTINUE, {"token": token}, **browser).status_code == 302
+    client.logout()
+    used = client.post(CONTINUE, {"token": token}, **browser)
+    assert used.status_code == 400 and refused in used.content.decode()
+    monkeypatch.setattr("lti.views.CONTINUE_MAX_AGE", -1)
+    late = client.post(CONTINUE, {"token": token}, **browser)
+    assert late.status_code == 400 and refused in late.content.decode()
