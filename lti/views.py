@@ -53,8 +53,25 @@ def tool_urls(request) -> dict:
     }
 
 
-def _refused(request, error: services.LtiError):
-    return render(request, "lti/refused.html", {"message": error.message}, status=error.status)
+def _refused(request, error: services.LtiError, *, framed_by=None):
+    """The refusal page; shown inside the platform's page when `framed_by` (a registration:
+    its origins only), so an embedded launch or a deep linking dialog says what went wrong
+    instead of showing a frame the browser refused."""
+    response = render(request, "lti/refused.html", {"message": error.message}, status=error.status)
+    if framed_by is not None:
+        response["Content-Security-Policy"] = _policy(frame_ancestors=" ".join(_origins(framed_by)))
+        response.xframe_options_exempt = True
+    return response
+
+
+def _launch_registration(request):
+    """The registration whose login started this launch, known by the posted state (used or
+    not, expired or not), else None: whom a refusal may be shown to inside their page."""
+    state = request.POST.get("state", "")
+    if not state or len(state) > 64:
+        return None
+    login_state = LoginState.objects.select_related("registration").filter(state=state).first()
+    return login_state.registration if login_state is not None else None
 
 
 def _unavailable(request):
@@ -110,7 +127,7 @@ def launch(request):
             return _deep_linking_picker(request, verified)
         launched = services.resource_link_launch(launch=verified)
     except services.LtiError as error:
-        return _refused(request, error)
+        return _refused(request, error, framed_by=_launch_registration(request))
     if launched.framed:
         response = _open_in_window(request, verified, launched)
     else:

@@ -221,3 +221,32 @@ def test_the_buttons_refusals_speak_the_launchs_language(
     monkeypatch.setattr("lti.views.CONTINUE_MAX_AGE", -1)
     late = client.post(CONTINUE, {"token": token}, **browser)
     assert late.status_code == 400 and refused in late.content.decode()
+
+
+def test_a_refused_launch_is_shown_inside_its_platforms_page_only(
+    client, platform, registration, course
+):
+    """A launch refused after its login started (here replayed) says so inside the platform's
+    frame (framed by that platform only), instead of a frame the browser refuses; a refusal
+    whose state is nobody's keeps our pages' policy."""
+    params = start_login(client, platform)
+
+    def build(launch):
+        from .conftest import resource_link
+
+        resource_link(launch, course=course)
+        in_a_frame()(launch)
+
+    form = platform.launch_form(params, prepare=build)
+    path, data = urlsplit(form["launch_url"]).path, {k: form[k] for k in ("id_token", "state")}
+    assert client.post(path, data).status_code == 200
+    replayed = client.post(path, data)
+    assert replayed.status_code == 400
+    assert f"frame-ancestors {platform.url}" in replayed["Content-Security-Policy"]
+    assert "X-Frame-Options" not in replayed.headers
+    assert "Această lansare LTI a expirat sau a fost deja folosită." in replayed.content.decode()
+
+    nobodys = client.post(path, {**data, "state": "x" * 40})
+    assert nobodys.status_code == 400
+    assert platform.url not in nobodys.get("Content-Security-Policy", "")
+    assert nobodys["X-Frame-Options"] == "DENY"
