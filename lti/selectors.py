@@ -14,7 +14,7 @@ from courses.models import CoursePage, Enrollment
 from courses.selectors import course_url
 from quizzes.models import Attempt, AttemptStatus, QuizKind, QuizPage
 
-from .models import LtiIdentity
+from .models import LoginState, LtiIdentity
 
 
 def course_address(*, course_key: uuid.UUID | None, language: str) -> str:
@@ -144,3 +144,12 @@ def learner_lti_data(learner) -> list[dict]:
         }
         for identity in identities
     ]
+
+
+def launch_registration(*, state: str):
+    """The registration whose login started a launch, known by the posted state (used or not,
+    expired or not), else None: whom a refusal may be shown to inside their page."""
+    if not state or len(state) > 64:
+        return None
+    login_state = LoginState.objects.select_related("registration").filter(state=state).first()
+    return login_state.registration if login_state is not None else None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +21,7 @@ from jwcrypto import jws, jwt
 from jwcrypto.common import JWException
 
 from accounts.models import User
+from elearning.infrastructure.converters import LARGEST_ID
 
 from . import platform_client, selectors
 from .models import (
@@ -70,12 +72,14 @@ INSECURE_REGISTRATION = _(
 
 
 class LtiError(Exception):
-    """A request refused: `message` is shown to the person (translated), `status` is 4xx."""
+    """A request refused: `message` is shown to the person (translated), `status` is 4xx;
+    `language`, when known (a framed launch's button), the one it is shown in."""
 
-    def __init__(self, message, status: int = 400):
+    def __init__(self, message, status: int = 400, *, language: str | None = None):
         super().__init__(str(message))
         self.message = message
         self.status = status
+        self.language = language
 
 
 @dataclass
@@ -372,29 +376,69 @@ def resource_link_launch(*, launch: Launch) -> ResourceLinkLaunch:
 # How long the button of a framed launch signs its person in (the page is read, the button
 # pressed: a minute or two; the launch itself is valid for LOGIN_STATE_LIFETIME).
 CONTINUE_LIFETIME = timedelta(minutes=5)
+CONTINUE_SALT = "lti.continue"
+CONTINUE_GONE = _(
+    "This button has been used already or has expired. Open the course again from your platform."
+)
 
 
-def framed_launch_continue(*, login_state_id: int, user_id: int) -> User:
-    """The person of a framed launch, once: its login state (used by the launch, not yet
-    continued, not older than the launch's lifetime plus the button's) is marked continued
-    by a conditional UPDATE, so a second press, or a copy of the button's token, signs nobody
-    in. Raises LtiError."""
+def continue_token(*, login_state: LoginState, launched: ResourceLinkLaunch) -> str:
+    """The signed token behind a framed launch's button: which launch (its state, continued
+    once) and what it answered, for `framed_launch_continue` in a window of ours."""
+    return signing.dumps(
+        {
+            "state": login_state.pk,
+            "user": launched.user.pk,
+            "address": launched.address,
+            "teaching": launched.teaching,
+            "platform": launched.platform,
+            "language": launched.language,
+        },
+        salt=CONTINUE_SALT,
+    )
+
+
+def framed_launch_continue(*, token: str) -> ResourceLinkLaunch:
+    """The launch behind a framed launch's button, once: its token (ours, not older than
+    CONTINUE_LIFETIME) names a login state used by the launch and not yet continued, which a
+    conditional UPDATE marks continued, so a second press, or a copy of the token, signs
+    nobody in. Raises LtiError, in the launch's language when the token is ours."""
+    token = token[:2000]
+    try:
+        data = signing.loads(token, salt=CONTINUE_SALT, max_age=CONTINUE_LIFETIME)
+        state_id, user_id = int(data["state"]), int(data["user"])
+        if not (0 < state_id <= LARGEST_ID and 0 < user_id <= LARGEST_ID):
+            raise ValueError(state_id, user_id)
+        answered = {
+            "address": str(data["address"]),
+            "teaching": bool(data["teaching"]),
+            "platform": str(data["platform"]),
+            "language": str(data["language"]),
+        }
+    except signing.SignatureExpired:
+        # Ours, only late: refused in the launch's language, like the button was shown.
+        raise LtiError(CONTINUE_GONE, language=_token_language(token)) from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise LtiError(_("This button is not valid.")) from None
     now = timezone.now()
     won = LoginState.objects.filter(
-        pk=login_state_id,
+        pk=state_id,
         used_at__isnull=False,
         used_at__gte=now - CONTINUE_LIFETIME,
         continued_at__isnull=True,
     ).update(continued_at=now)
     user = User.objects.filter(pk=user_id, is_active=True).first() if won else None
     if user is None:
-        raise LtiError(
-            _(
-                "This button has been used already or has expired. Open the course again from "
-                "your platform."
-            )
-        )
-    return user
+        raise LtiError(CONTINUE_GONE, language=answered["language"])
+    return ResourceLinkLaunch(user=user, **answered)
+
+
+def _token_language(token: str) -> str | None:
+    """The launch's language from a token of ours past its age (its signature checked)."""
+    try:
+        return signing.loads(token, salt=CONTINUE_SALT).get("language")
+    except (signing.BadSignature, AttributeError):
+        return None
 
 
 def identity_for(*, launch: Launch, language: str) -> LtiIdentity:

@@ -22,11 +22,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-
-from elearning.infrastructure.converters import LARGEST_ID
 
 from . import keys, selectors, services
 from .models import LoginState
@@ -35,11 +32,6 @@ from .services import LANGUAGES
 STATE_COOKIE = "lti1p3-state"
 PICK_SALT = "lti.deep-linking"
 PICK_MAX_AGE = 60 * 60
-CONTINUE_SALT = "lti.continue"
-CONTINUE_MAX_AGE = int(services.CONTINUE_LIFETIME.total_seconds())
-CONTINUE_GONE = gettext_noop(
-    "This button has been used already or has expired. Open the course again from your platform."
-)
 BACKEND = "accounts.backends.AccountBackend"
 
 
@@ -54,24 +46,16 @@ def tool_urls(request) -> dict:
 
 
 def _refused(request, error: services.LtiError, *, framed_by=None):
-    """The refusal page; shown inside the platform's page when `framed_by` (a registration:
-    its origins only), so an embedded launch or a deep linking dialog says what went wrong
-    instead of showing a frame the browser refused."""
-    response = render(request, "lti/refused.html", {"message": error.message}, status=error.status)
-    if framed_by is not None:
-        response["Content-Security-Policy"] = _policy(frame_ancestors=" ".join(_origins(framed_by)))
-        response.xframe_options_exempt = True
-    return response
-
-
-def _launch_registration(request):
-    """The registration whose login started this launch, known by the posted state (used or
-    not, expired or not), else None: whom a refusal may be shown to inside their page."""
-    state = request.POST.get("state", "")
-    if not state or len(state) > 64:
-        return None
-    login_state = LoginState.objects.select_related("registration").filter(state=state).first()
-    return login_state.registration if login_state is not None else None
+    """The refusal page, in the error's language if it has one (else the request's); shown
+    inside the platform's page when `framed_by` (a registration: its origins only), so an
+    embedded launch or a deep linking dialog says what went wrong instead of showing a frame
+    the browser refused."""
+    language = error.language if error.language in LANGUAGES else None
+    with translation.override(language) if language else nullcontext():
+        response = render(
+            request, "lti/refused.html", {"message": error.message}, status=error.status
+        )
+    return _framed_by(response, framed_by) if framed_by is not None else response
 
 
 def _unavailable(request):
@@ -127,54 +111,41 @@ def launch(request):
             return _deep_linking_picker(request, verified)
         launched = services.resource_link_launch(launch=verified)
     except services.LtiError as error:
-        return _refused(request, error, framed_by=_launch_registration(request))
+        return _refused(
+            request,
+            error,
+            framed_by=selectors.launch_registration(state=request.POST.get("state", "")),
+        )
     if launched.framed:
         response = _open_in_window(request, verified, launched)
     else:
-        response = _signed_in(
-            request,
-            user=launched.user,
-            address=launched.address,
-            teaching=launched.teaching,
-            platform=launched.platform,
-            language=launched.language,
-        )
+        response = _signed_in(request, launched)
     response.delete_cookie(STATE_COOKIE, path=reverse("lti:launch").rsplit("/", 2)[0] + "/")
     return response
 
 
-def _signed_in(request, *, user, address, teaching, platform, language):
-    login(request, user, backend=BACKEND)
-    if teaching:
+def _signed_in(request, launched: services.ResourceLinkLaunch):
+    login(request, launched.user, backend=BACKEND)
+    if launched.teaching:
         # Said in the course's language (the page it is shown on), not the launch request's.
-        with translation.override(language):
+        with translation.override(launched.language):
             messages.info(
                 request,
                 _(
                     "You opened this course as a teacher on %(platform)s. Your learners' grades "
                     "go to its gradebook when they complete the course; yours do not."
                 )
-                % {"platform": platform},
+                % {"platform": launched.platform},
             )
-    return redirect(address)
+    return redirect(launched.address)
 
 
 def _open_in_window(request, verified: services.Launch, launched: services.ResourceLinkLaunch):
     """The platform shows the launch in its page: our pages refuse to be framed and the browser
     may withhold our cookies there, so the frame gets a page of its own (framed by the platform
     only) whose button opens the course in a new window, signed in by a token made for this
-    launch (its state, used once; CONTINUE_MAX_AGE)."""
-    token = signing.dumps(
-        {
-            "state": verified.login_state.pk,
-            "user": launched.user.pk,
-            "address": launched.address,
-            "teaching": launched.teaching,
-            "platform": launched.platform,
-            "language": launched.language,
-        },
-        salt=CONTINUE_SALT,
-    )
+    launch (`services.continue_token`: its state, used once, for CONTINUE_LIFETIME)."""
+    token = services.continue_token(login_state=verified.login_state, launched=launched)
     with translation.override(launched.language):
         response = render(
             request,
@@ -184,28 +155,11 @@ def _open_in_window(request, verified: services.Launch, launched: services.Resou
                 "course_title": launched.title,
                 "platform": launched.platform,
                 "teaching": launched.teaching,
-                "minutes": CONTINUE_MAX_AGE // 60,
+                "minutes": int(services.CONTINUE_LIFETIME.total_seconds()) // 60,
                 "language": launched.language,
             },
         )
-    response["Content-Security-Policy"] = _policy(
-        frame_ancestors=" ".join(_origins(verified.registration))
-    )
-    response.xframe_options_exempt = True
-    return response
-
-
-def _in_language(language):
-    """Refusals of a token of ours in the launch's language (the button's); else the request's."""
-    return translation.override(language) if language in LANGUAGES else nullcontext()
-
-
-def _token_language(token: str) -> str | None:
-    """The launch's language from a token of ours past its age (its signature checked)."""
-    try:
-        return signing.loads(token, salt=CONTINUE_SALT).get("language")
-    except (signing.BadSignature, AttributeError):
-        return None
+    return _framed_by(response, verified.registration)
 
 
 @csrf_exempt
@@ -225,33 +179,11 @@ def continue_in_window(request):
                 _("This button works only on the course's page in your platform."), 403
             ),
         )
-    token = request.POST.get("token", "")[:2000]
     try:
-        data = signing.loads(token, salt=CONTINUE_SALT, max_age=CONTINUE_MAX_AGE)
-        state_id, user_id = int(data["state"]), int(data["user"])
-        if not (0 < state_id <= LARGEST_ID and 0 < user_id <= LARGEST_ID):
-            raise ValueError(state_id, user_id)
-        address, language = str(data["address"]), str(data["language"])
-        teaching, platform = bool(data["teaching"]), str(data["platform"])
-    except signing.SignatureExpired:
-        # Ours, only late: refused in the language of the launch, like the button was shown.
-        with _in_language(_token_language(token)):
-            return _refused(request, services.LtiError(_(CONTINUE_GONE)))
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return _refused(request, services.LtiError(_("This button is not valid.")))
-    with _in_language(language):
-        try:
-            user = services.framed_launch_continue(login_state_id=state_id, user_id=user_id)
-        except services.LtiError as error:
-            return _refused(request, error)
-    return _signed_in(
-        request,
-        user=user,
-        address=address,
-        teaching=teaching,
-        platform=platform,
-        language=language,
-    )
+        launched = services.framed_launch_continue(token=request.POST.get("token", ""))
+    except services.LtiError as error:
+        return _refused(request, error)
+    return _signed_in(request, launched)
 
 
 def _deep_linking_picker(request, verified: services.Launch):
@@ -268,13 +200,7 @@ def _deep_linking_picker(request, verified: services.Launch):
                 "language": language,
             },
         )
-    response["Content-Security-Policy"] = _policy(
-        frame_ancestors=" ".join(_origins(verified.registration))
-    )
-    # Framing is governed by the CSP above (the registered platform only), which browsers
-    # prefer to X-Frame-Options; DENY would blank the picker in Moodle's dialog.
-    response.xframe_options_exempt = True
-    return response
+    return _framed_by(response, verified.registration)
 
 
 @csrf_exempt
@@ -314,6 +240,15 @@ def deep_linking_choose(request):
 def jwks(request):
     """Our public key set: platforms verify our deep linking answers and client assertions."""
     return JsonResponse(keys.tool_jwks())
+
+
+def _framed_by(response, registration):
+    """`response`, shown inside the registered platform's pages only. Framing is governed by the
+    CSP (the platform's origins), which browsers prefer to X-Frame-Options; DENY would blank the
+    page in the platform's frame or dialog."""
+    response["Content-Security-Policy"] = _policy(frame_ancestors=" ".join(_origins(registration)))
+    response.xframe_options_exempt = True
+    return response
 
 
 def _origin(url: str) -> str:

@@ -3,6 +3,7 @@
 another site, so the frame shows a page of ours, framed by the platform only, with a button
 that opens the course in a window of its own: a one-time, short-lived sign-in."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -10,7 +11,8 @@ from django.contrib.auth import SESSION_KEY
 from django.core import signing
 
 from lti.models import LoginState, LtiIdentity
-from lti.views import CONTINUE_SALT, STATE_COOKIE
+from lti.services import CONTINUE_SALT
+from lti.views import STATE_COOKIE
 
 from .conftest import launch, start_login
 
@@ -96,8 +98,8 @@ def test_the_button_works_once(client, platform, registration, course):
 
 def test_the_button_expires(client, platform, registration, course, monkeypatch):
     token = token_of(framed_launch(client, platform, course=course))
-    # Any age is past a maximum of -1 s: the view enforces its maximum age.
-    monkeypatch.setattr("lti.views.CONTINUE_MAX_AGE", -1)
+    # Any age is past a lifetime of -1 s: the button's lifetime is enforced.
+    monkeypatch.setattr("lti.services.CONTINUE_LIFETIME", timedelta(seconds=-1))
     expired = client.post(CONTINUE, HTTP_ORIGIN=OURS, data={"token": token})
     assert expired.status_code == 400
     assert "Deschideți din nou cursul" in expired.content.decode()
@@ -218,7 +220,7 @@ def test_the_buttons_refusals_speak_the_launchs_language(
     client.logout()
     used = client.post(CONTINUE, {"token": token}, **browser)
     assert used.status_code == 400 and refused in used.content.decode()
-    monkeypatch.setattr("lti.views.CONTINUE_MAX_AGE", -1)
+    monkeypatch.setattr("lti.services.CONTINUE_LIFETIME", timedelta(seconds=-1))
     late = client.post(CONTINUE, {"token": token}, **browser)
     assert late.status_code == 400 and refused in late.content.decode()
 
