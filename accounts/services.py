@@ -112,11 +112,16 @@ def email_queue_rendered(*, to: str, subject_template: str, body_template: str, 
     enqueue_on_commit(send_email, to=to, subject=subject, body=body)
 
 
+# The reserved top-level domain (RFC 2606) of addresses that name no mailbox: accounts created
+# by an LTI launch log in with one (lti.services.identity_for).
+NO_MAILBOX_DOMAIN = ".invalid"
+
+
 def email_deliverable(address: str) -> bool:
-    """False for an address that names no mailbox: the reserved `.invalid` domain (RFC 2606),
-    which accounts created by an LTI launch get when the platform proves no address of theirs
-    (lti.services.identity_for). Mail to it would only bounce, retried by the task queue."""
-    return bool(address) and not address.rsplit("@", 1)[-1].lower().endswith(".invalid")
+    """False for an address that names no mailbox (NO_MAILBOX_DOMAIN), which accounts created
+    by an LTI launch get when the platform proves no address of theirs. Mail to it would only
+    bounce, retried by the task queue."""
+    return bool(address) and not address.rsplit("@", 1)[-1].lower().endswith(NO_MAILBOX_DOMAIN)
 
 
 def email_send_to_user(*, user: User, template: str, context: dict | None = None) -> None:

@@ -21,6 +21,7 @@ from jwcrypto import jws, jwt
 from jwcrypto.common import JWException
 
 from accounts.models import User
+from accounts.services import NO_MAILBOX_DOMAIN
 from elearning.infrastructure.converters import LARGEST_ID
 
 from . import platform_client, selectors
@@ -483,7 +484,7 @@ def identity_for(*, launch: Launch, language: str) -> LtiIdentity:
                 registration=registration, subject=subject
             )
     user = User(
-        email=f"lti-{uuid.uuid4().hex}@lti.invalid",
+        email=f"lti-{uuid.uuid4().hex}@lti{NO_MAILBOX_DOMAIN}",
         full_name=name or str(_("Moodle learner")),
         preferred_language=language,
         institution=launch.registration.institution,

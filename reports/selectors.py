@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import County, ProfessionalRole
+from accounts.services import NO_MAILBOX_DOMAIN
 from certificates.models import Certificate, CertificateState, CertificateStatus
 from certificates.selectors import certificate_state_expression, renewal_condition
 from courses.models import CoursePage, Enrollment, StepCompletion
@@ -329,7 +330,7 @@ def completion_rows(
 
 def _contact_email():
     """The learner's address as a coordinator should see it: their login address, or, for an
-    account an LTI launch created (its login is a `.invalid` placeholder that names no mailbox:
+    account an LTI launch created (its login is a placeholder that names no mailbox:
     accounts.services.email_deliverable), the address their platform gave, if any, else ""."""
     from lti.models import LtiIdentity
 
@@ -341,7 +342,7 @@ def _contact_email():
     )
     return Case(
         When(
-            learner__email__iendswith=".invalid",
+            learner__email__iendswith=NO_MAILBOX_DOMAIN,
             then=Coalesce(Subquery(given, output_field=CharField()), Value("")),
         ),
         default=F("learner__email"),
